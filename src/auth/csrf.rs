@@ -1,0 +1,138 @@
+//! Cross-site request forgery protection by double submission: a random
+//! token lives in a private (encrypted, unreadable to scripts) cookie and in a
+//! hidden field of every form; a form is accepted only when the two match.
+
+use rand::RngCore;
+use rocket::data::{self, Data, FromData, ToByteUnit};
+use rocket::form::{Form, FromForm};
+use rocket::http::{ContentType, Cookie, CookieJar, RawStr, SameSite};
+use rocket::outcome::Outcome;
+use rocket::request::{self, FromRequest, Request};
+
+use crate::assets::hex;
+use crate::error::{stash, Error};
+
+const COOKIE: &str = "csrf";
+
+/// The CSRF token of this browser, created on first use. Pages put it in
+/// their forms' hidden `csrf_token` field.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(pub String);
+
+impl CsrfToken {
+    /// The token in the cookie jar, if the browser has one.
+    pub fn peek(jar: &CookieJar<'_>) -> Option<String> {
+        jar.get_private(COOKIE).map(|c| c.value().to_string())
+    }
+
+    /// This request's token: the browser's, or a new one sent with the response.
+    pub fn of(req: &Request<'_>) -> CsrfToken {
+        req.local_cache(|| CsrfToken::get_or_create(req.cookies()))
+            .clone()
+    }
+
+    fn get_or_create(jar: &CookieJar<'_>) -> CsrfToken {
+        if let Some(token) = Self::peek(jar) {
+            return CsrfToken(token);
+        }
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let token = hex(&bytes);
+        jar.add_private(
+            Cookie::build((COOKIE, token.clone()))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .expires(None),
+        );
+        CsrfToken(token)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CsrfToken {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        Outcome::Success(CsrfToken::of(req))
+    }
+}
+
+#[derive(FromForm)]
+struct TokenField {
+    csrf_token: String,
+}
+
+/// A submitted form whose CSRF token matched; the only way handlers accept
+/// forms, so none can forget the check. Any other field of the body is
+/// parsed into `T`.
+pub struct CsrfForm<T>(pub T);
+
+#[rocket::async_trait]
+impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> {
+    type Error = ();
+
+    async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
+        match parse(req, data).await {
+            Ok(value) => Outcome::Success(CsrfForm(value)),
+            Err(error) => Outcome::Error((stash(req, error), ())),
+        }
+    }
+}
+
+async fn parse<T: for<'a> FromForm<'a> + 'static>(
+    req: &Request<'_>,
+    data: Data<'_>,
+) -> Result<T, Error> {
+    if req.content_type() != Some(&ContentType::Form) {
+        return Err(Error::BadRequest("Expected a submitted form.".into()));
+    }
+    let limit = req.limits().get("form").unwrap_or(64.kibibytes());
+    let body = data
+        .open(limit)
+        .into_string()
+        .await
+        .map_err(|e| Error::BadRequest(format!("The form could not be read: {e}")))?;
+    if !body.is_complete() {
+        return Err(Error::PayloadTooLarge);
+    }
+    let expected = CsrfToken::peek(req.cookies());
+    let body = RawStr::new(body.as_str());
+    let sent = Form::<TokenField>::parse_encoded(body)
+        .ok()
+        .map(|f| f.csrf_token);
+    match (expected, sent) {
+        (Some(expected), Some(sent)) if constant_time_eq(expected.as_bytes(), sent.as_bytes()) => {}
+        _ => {
+            return Err(Error::Forbidden(
+                "This form has expired or did not come from this site. \
+                 Go back, reload the page and try again."
+                    .into(),
+            ))
+        }
+    }
+    Form::<T>::parse_encoded(body)
+        .map_err(|errors| Error::BadRequest(format!("The form could not be read: {errors}")))
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The fields of a form that sends nothing but its CSRF token (a logout button).
+pub struct NoFields;
+
+#[rocket::async_trait]
+impl<'r> FromForm<'r> for NoFields {
+    type Context = ();
+
+    fn init(_: rocket::form::Options) {}
+
+    fn push_value(_: &mut (), _: rocket::form::ValueField<'r>) {}
+
+    async fn push_data(_: &mut (), _: rocket::form::DataField<'r, '_>) {}
+
+    fn finalize(_: ()) -> rocket::form::Result<'r, Self> {
+        Ok(NoFields)
+    }
+}

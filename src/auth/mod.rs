@@ -1,0 +1,53 @@
+//! Accounts and logins: sign up, log in, log out, sessions, CSRF and
+//! login throttling.
+
+mod csrf;
+mod guards;
+mod login;
+pub mod password;
+mod sessions;
+mod signup;
+mod throttle;
+pub mod users;
+
+use std::time::Duration;
+
+use rocket::fairing::AdHoc;
+use rocket::Route;
+
+pub use csrf::{CsrfForm, CsrfToken};
+pub use guards::{CurrentUser, Layout};
+pub use sessions::{SessionUser, Sessions};
+pub use throttle::{ClientIp, LoginThrottle};
+
+use crate::config::Settings;
+
+pub fn routes() -> Vec<Route> {
+    rocket::routes![
+        login::login_form,
+        login::login,
+        login::logout,
+        signup::signup_form,
+        signup::signup
+    ]
+}
+
+/// Puts the session store, the password checker and the login throttle in
+/// Rocket's managed state.
+pub fn stage(settings: &Settings) -> AdHoc {
+    let sessions = Sessions::new(settings.session_days);
+    let throttle = LoginThrottle::new(
+        settings.login_failures_per_username,
+        settings.login_failures_per_address,
+        Duration::from_secs(settings.login_window),
+    );
+    AdHoc::try_on_ignite("Accounts", |rocket| async move {
+        match password::Passwords::new().await {
+            Ok(passwords) => Ok(rocket.manage(sessions).manage(throttle).manage(passwords)),
+            Err(e) => {
+                rocket::error!("cannot prepare password hashing: {e}");
+                Err(rocket)
+            }
+        }
+    })
+}

@@ -1,0 +1,63 @@
+//! Argon2id password hashing, always on the blocking thread pool: a hash
+//! takes ~20 ms of CPU, which would stall every request on an async worker.
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use rocket::tokio::task::spawn_blocking;
+
+use crate::error::{Error, Result};
+
+/// Hashes passwords and checks them. Holds a hash of a random password so
+/// that checking a login for an unknown user costs the same as for a known one.
+pub struct Passwords {
+    dummy_hash: String,
+}
+
+impl Passwords {
+    pub async fn new() -> Result<Passwords> {
+        let random: String = {
+            use rand::Rng;
+            rand::thread_rng()
+                .sample_iter(rand::distributions::Alphanumeric)
+                .take(32)
+                .map(char::from)
+                .collect()
+        };
+        Ok(Passwords {
+            dummy_hash: hash(random).await?,
+        })
+    }
+
+    /// Checks `password` against `stored`, or against the dummy hash when
+    /// there is no such user, so both cases take the same time.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> Result<bool> {
+        let known = stored.is_some();
+        let hash = stored.unwrap_or_else(|| self.dummy_hash.clone());
+        let matches = spawn_blocking(move || {
+            let Ok(parsed) = PasswordHash::new(&hash) else {
+                return false;
+            };
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("password check failed: {e}")))?;
+        Ok(known && matches)
+    }
+}
+
+/// An Argon2id hash (PHC string) of `password`, with a fresh random salt.
+pub async fn hash(password: String) -> Result<String> {
+    spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))?
+}

@@ -1,0 +1,127 @@
+//! Logins as database rows. The browser holds a random token in a private
+//! (encrypted) cookie; the database holds the token's SHA-256. Deleting the
+//! row ends the login everywhere, so logout and revocation are immediate.
+
+use std::time::Duration;
+
+use moka::sync::Cache;
+use rand::RngCore;
+use rocket::http::{Cookie, CookieJar, SameSite};
+use rocket::time;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+use crate::assets::hex;
+use crate::db::unix_now;
+use crate::error::Result;
+
+pub const COOKIE: &str = "session";
+
+/// The logged-in user behind a session.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionUser {
+    pub session_id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub is_admin: bool,
+}
+
+type TokenHash = [u8; 32];
+
+/// Session lookups, cached for a short while so that a page view does not
+/// query the database for its session. Revoking through this type removes
+/// the cached entry too.
+pub struct Sessions {
+    cache: Cache<TokenHash, SessionUser>,
+    lifetime_days: u64,
+}
+
+impl Sessions {
+    pub fn new(lifetime_days: u64) -> Sessions {
+        Sessions {
+            cache: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+            lifetime_days,
+        }
+    }
+
+    /// Starts a session for `user_id` and puts its token in the cookie jar.
+    pub async fn start(&self, db: &SqlitePool, jar: &CookieJar<'_>, user_id: i64) -> Result<()> {
+        let mut token = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut token);
+        let token = hex(&token);
+        let now = unix_now();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(&token_hash(&token)[..])
+        .bind(user_id)
+        .bind(now)
+        .bind(now + self.lifetime_days as i64 * 86_400)
+        .execute(db)
+        .await?;
+        jar.add_private(
+            Cookie::build((COOKIE, token))
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .max_age(time::Duration::days(self.lifetime_days as i64)),
+        );
+        Ok(())
+    }
+
+    /// The user whose session token is in the cookie jar, if it is still valid.
+    pub async fn current(
+        &self,
+        db: &SqlitePool,
+        jar: &CookieJar<'_>,
+    ) -> Result<Option<SessionUser>> {
+        let Some(cookie) = jar.get_private(COOKIE) else {
+            return Ok(None);
+        };
+        let hash = token_hash(cookie.value());
+        if let Some(user) = self.cache.get(&hash) {
+            return Ok(Some(user));
+        }
+        let row: Option<(i64, i64, String, bool)> = sqlx::query_as(
+            "SELECT sessions.id, users.id, users.username, users.is_admin
+             FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = ? AND sessions.expires_at > ?",
+        )
+        .bind(&hash[..])
+        .bind(unix_now())
+        .fetch_optional(db)
+        .await?;
+        let user = row.map(|(session_id, user_id, username, is_admin)| SessionUser {
+            session_id,
+            user_id,
+            username,
+            is_admin,
+        });
+        if let Some(user) = &user {
+            self.cache.insert(hash, user.clone());
+        }
+        Ok(user)
+    }
+
+    /// Ends the session in the cookie jar, if any, and removes the cookie.
+    pub async fn end(&self, db: &SqlitePool, jar: &CookieJar<'_>) -> Result<()> {
+        if let Some(cookie) = jar.get_private(COOKIE) {
+            let hash = token_hash(cookie.value());
+            sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+                .bind(&hash[..])
+                .execute(db)
+                .await?;
+            self.cache.invalidate(&hash);
+        }
+        jar.remove_private(Cookie::build(COOKIE).path("/"));
+        Ok(())
+    }
+}
+
+fn token_hash(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes()).into()
+}

@@ -1,0 +1,68 @@
+//! Accounts: the rules for usernames and passwords, and the queries on `users`.
+
+use sqlx::SqlitePool;
+
+use crate::db::unix_now;
+use crate::error::Result;
+
+pub const USERNAME_MIN: usize = 3;
+pub const USERNAME_MAX: usize = 32;
+pub const PASSWORD_MIN_CHARS: usize = 8;
+pub const PASSWORD_MAX_BYTES: usize = 1024;
+
+/// Why a username is refused, in words for the form.
+pub fn username_problem(username: &str) -> Option<String> {
+    let length = username.chars().count();
+    if !(USERNAME_MIN..=USERNAME_MAX).contains(&length) {
+        return Some(format!(
+            "A username has {USERNAME_MIN} to {USERNAME_MAX} characters."
+        ));
+    }
+    if !username
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Some("A username may only use letters, digits, '_' and '-'.".into());
+    }
+    None
+}
+
+/// Why a password is refused, in words for the form.
+pub fn password_problem(password: &str) -> Option<String> {
+    if password.chars().count() < PASSWORD_MIN_CHARS {
+        return Some(format!(
+            "A password needs at least {PASSWORD_MIN_CHARS} characters."
+        ));
+    }
+    if password.len() > PASSWORD_MAX_BYTES {
+        return Some(format!(
+            "A password may be at most {PASSWORD_MAX_BYTES} bytes long."
+        ));
+    }
+    None
+}
+
+/// Creates a reader; `None` when the username is taken (in any case).
+pub async fn create(db: &SqlitePool, username: &str, password_hash: &str) -> Result<Option<i64>> {
+    // ON CONFLICT DO NOTHING: a taken name is an answer for the form, not an error.
+    let id = sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)
+         ON CONFLICT (username) DO NOTHING RETURNING id",
+    )
+    .bind(username)
+    .bind(password_hash)
+    .bind(unix_now())
+    .fetch_optional(db)
+    .await?;
+    Ok(id)
+}
+
+/// The id and password hash of the user with this name, in any case.
+pub async fn credentials(db: &SqlitePool, username: &str) -> Result<Option<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_optional(db)
+            .await?,
+    )
+}

@@ -1,0 +1,102 @@
+//! Folio's own settings, read from the same figment as Rocket's
+//! (defaults < `Rocket.toml` < `ROCKET_*` environment variables).
+
+use std::path::PathBuf;
+
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
+use rocket::figment::{Figment, Profile};
+use serde::{Deserialize, Serialize};
+
+/// Settings that belong to Folio rather than to Rocket. Every key is
+/// documented in the README with its default and environment form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Directory holding the SQLite database; created on first start.
+    pub data_dir: PathBuf,
+    /// Add a few sample stories to a database that has never had any.
+    pub sample_stories: bool,
+    /// Seconds a viewer stays counted without a sign of life.
+    pub presence_ttl: u64,
+    /// Days a login lasts.
+    pub session_days: u64,
+    /// Failed logins allowed per username within `login_window` seconds.
+    pub login_failures_per_username: u32,
+    /// Failed logins allowed per client address within `login_window` seconds.
+    pub login_failures_per_address: u32,
+    /// Length of the failed-login window, in seconds.
+    pub login_window: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("data"),
+            sample_stories: true,
+            presence_ttl: 30,
+            session_days: 30,
+            login_failures_per_username: 5,
+            login_failures_per_address: 20,
+            login_window: 300,
+        }
+    }
+}
+
+impl Settings {
+    /// Reads the settings, naming the key and the problem when one is wrong.
+    pub fn from_figment(figment: &Figment) -> Result<Settings, String> {
+        let settings: Settings = figment.extract().map_err(|e| format!("bad setting: {e}"))?;
+        if settings.presence_ttl == 0 {
+            return Err("bad setting: presence_ttl must be at least 1 second".into());
+        }
+        if settings.session_days == 0 {
+            return Err("bad setting: session_days must be at least 1".into());
+        }
+        if settings.login_window == 0 {
+            return Err("bad setting: login_window must be at least 1 second".into());
+        }
+        Ok(settings)
+    }
+
+    /// The database URL used when none is configured: `folio.db` in the data directory.
+    pub fn default_database_url(&self) -> String {
+        format!("sqlite://{}", self.data_dir.join("folio.db").display())
+    }
+}
+
+/// The figment Folio runs with: Rocket's defaults, then Folio's defaults,
+/// then `Rocket.toml`, then `ROCKET_*` environment variables, then
+/// `DATABASE_URL` as an alias for `databases.folio.url`.
+pub fn figment() -> Figment {
+    Figment::from(rocket::Config::default())
+        .merge(Serialized::defaults(Settings::default()))
+        .merge(Serialized::default("limits.form", "64 KiB"))
+        .merge(Serialized::default("limits.json", "1 MiB"))
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .merge(
+            Env::raw()
+                .only(&["DATABASE_URL"])
+                .map(|_| "databases.folio.url".into())
+                .global(),
+        )
+        .select(Profile::from_env_or(
+            "ROCKET_PROFILE",
+            rocket::Config::DEFAULT_PROFILE,
+        ))
+}
+
+/// Fills in `databases.folio.url` from the data directory when it is not set.
+pub fn with_database_default(figment: Figment) -> Figment {
+    let data_dir: PathBuf = figment
+        .extract_inner("data_dir")
+        .unwrap_or_else(|_| Settings::default().data_dir);
+    let settings = Settings {
+        data_dir,
+        ..Settings::default()
+    };
+    figment.join(Serialized::default(
+        "databases.folio.url",
+        settings.default_database_url(),
+    ))
+}

@@ -1,0 +1,60 @@
+//! What a form submission answers: a redirect when it worked, or the form
+//! again, with the user's input and a message, when it did not.
+
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Redirect, Responder};
+use rocket_dyn_templates::Template;
+
+/// The answer to a submitted form.
+pub enum FormReply {
+    /// It worked: go on to this page.
+    Done(Redirect),
+    /// It was refused: the form again, with the status saying why.
+    Rejected {
+        status: Status,
+        page: Template,
+        retry_after: Option<u64>,
+    },
+}
+
+impl FormReply {
+    pub fn rejected(status: Status, page: Template) -> FormReply {
+        FormReply::Rejected {
+            status,
+            page,
+            retry_after: None,
+        }
+    }
+}
+
+impl<'r> Responder<'r, 'static> for FormReply {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            FormReply::Done(redirect) => redirect.respond_to(req),
+            FormReply::Rejected {
+                status,
+                page,
+                retry_after,
+            } => {
+                let mut response = page.respond_to(req)?;
+                response.set_status(status);
+                if let Some(seconds) = retry_after {
+                    response.set_raw_header("Retry-After", seconds.to_string());
+                }
+                Ok(response)
+            }
+        }
+    }
+}
+
+/// `next` if it is a path on this site, else the home page: a login link
+/// must not become a way to send users to another site.
+pub fn local_path(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local {
+        next
+    } else {
+        "/"
+    }
+}

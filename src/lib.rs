@@ -1,0 +1,72 @@
+//! Folio: a self-hosted story site in one binary.
+//!
+//! [`rocket`] builds the whole application from a figment; `main.rs` and
+//! the tests both call it.
+
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod forms;
+pub mod live;
+mod security;
+pub mod stories;
+
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::{Build, Rocket};
+use rocket_db_pools::Database;
+
+pub use config::{figment, Settings};
+
+/// Builds Folio: the one place that attaches, manages and mounts.
+pub fn rocket(figment: Figment) -> Rocket<Build> {
+    let figment = config::with_database_default(figment);
+    // Ignite fairings all run even after one fails, so refusals that must
+    // come before the database is touched are decided here.
+    if let Err(message) = security::require_secret_key(&figment) {
+        return refuse_to_start("Secret key", message, figment);
+    }
+    let settings = match Settings::from_figment(&figment) {
+        Ok(settings) => settings,
+        Err(message) => return refuse_to_start("Settings", message, figment),
+    };
+    let figment = figment.merge(("template_dir", assets::template_dir(&settings.data_dir)));
+
+    rocket::custom(figment)
+        // Ignite fairings run in this order.
+        .attach(AdHoc::try_on_ignite("Data directory", db::create_data_dir))
+        .attach(db::Db::init())
+        .attach(AdHoc::try_on_ignite("Migrations", db::run_migrations))
+        .attach(auth::stage(&settings))
+        .attach(live::stage(&settings))
+        .attach(stories::stage(settings.sample_stories))
+        .attach(assets::templates())
+        .attach(security::shield())
+        .attach(security::ContentSecurityPolicy)
+        .manage(settings)
+        .mount("/", auth::routes())
+        .mount("/", stories::routes())
+        .mount("/", assets::routes())
+        .mount("/api", stories::api_routes())
+        .register("/", error::catchers())
+}
+
+/// A Rocket that fails to ignite with `message`: for settings so wrong that
+/// nothing else can be built.
+fn refuse_to_start(what: &'static str, message: String, figment: Figment) -> Rocket<Build> {
+    rocket::custom(figment).attach(AdHoc::try_on_ignite(what, |rocket| async move {
+        rocket::error!("{message}");
+        Err(rocket)
+    }))
+}
+
+/// Runs Folio with the configuration from `Rocket.toml` and the environment.
+pub async fn serve() -> Result<(), Box<rocket::Error>> {
+    rocket(figment())
+        .launch()
+        .await
+        .map(|_| ())
+        .map_err(Box::new)
+}

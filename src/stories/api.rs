@@ -1,0 +1,49 @@
+//! The JSON API for scripts and widgets: the same figures as the pages,
+//! under the same rules (the list is public, a story needs a login).
+
+use std::sync::Arc;
+
+use rocket::serde::json::Json;
+use rocket::{get, State};
+use serde::Serialize;
+
+use super::cache::StoryCache;
+use super::pages::find;
+use super::queries;
+use super::StoryFigures;
+use crate::auth::CurrentUser;
+use crate::db::Db;
+use crate::error::Result;
+use crate::live::Presence;
+
+#[derive(Serialize)]
+pub struct StoryList {
+    stories: Vec<StoryFigures>,
+}
+
+#[get("/stories")]
+pub async fn list(db: &Db, presence: &State<Arc<Presence>>) -> Result<Json<StoryList>> {
+    let stories = queries::published(db.pool())
+        .await?
+        .into_iter()
+        .map(|story| StoryFigures::of(story, presence))
+        .collect();
+    Ok(Json(StoryList { stories }))
+}
+
+#[get("/stories/<key>")]
+pub async fn show(
+    key: &str,
+    _reader: CurrentUser,
+    db: &Db,
+    stories: &State<StoryCache>,
+    presence: &State<Arc<Presence>>,
+) -> Result<Json<StoryFigures>> {
+    let story = find(db, stories, key).await?;
+    Ok(Json(StoryFigures {
+        id: story.id,
+        title: story.title.clone(),
+        read_count: story.read_count(),
+        current_viewers: presence.count(story.id),
+    }))
+}

@@ -1,0 +1,81 @@
+//! Published stories held in memory with their rendered HTML and their read
+//! counter, so a returning reader's page needs no database query.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use moka::sync::Cache;
+use sqlx::SqlitePool;
+
+use super::{markdown, queries};
+use crate::error::Result;
+
+/// A published story ready to show.
+pub struct CachedStory {
+    pub id: i64,
+    pub title: String,
+    pub html: String,
+    read_count: AtomicI64,
+}
+
+impl CachedStory {
+    /// The stored read counter, as of the last committed read.
+    pub fn read_count(&self) -> i64 {
+        self.read_count.load(Ordering::Acquire)
+    }
+}
+
+/// The story cache. Read counts only move up here (`fetch_max`), so reads
+/// committed in any order leave the highest, latest, figure.
+pub struct StoryCache {
+    stories: Cache<i64, Arc<CachedStory>>,
+}
+
+impl StoryCache {
+    pub fn new() -> StoryCache {
+        StoryCache {
+            stories: Cache::new(10_000),
+        }
+    }
+
+    /// The published story `id`, from memory or else from the database.
+    pub async fn get(&self, db: &SqlitePool, id: i64) -> Result<Option<Arc<CachedStory>>> {
+        if let Some(story) = self.stories.get(&id) {
+            return Ok(Some(story));
+        }
+        let Some(row) = queries::published_story(db, id).await? else {
+            return Ok(None);
+        };
+        let story = Arc::new(CachedStory {
+            id: row.id,
+            title: row.title,
+            html: markdown::render(&row.body),
+            read_count: AtomicI64::new(row.read_count),
+        });
+        self.stories.insert(id, Arc::clone(&story));
+        // A read committed between the load and the insert would have missed
+        // this entry; reading the counter again after the insert catches it.
+        if let Some(count) = queries::read_count(db, id).await? {
+            story.read_count.fetch_max(count, Ordering::AcqRel);
+        }
+        Ok(Some(story))
+    }
+
+    /// Records a story's new read counter after a read was committed.
+    pub fn note_read_count(&self, id: i64, count: i64) {
+        if let Some(story) = self.stories.get(&id) {
+            story.read_count.fetch_max(count, Ordering::AcqRel);
+        }
+    }
+
+    /// Forgets a story, after it was edited, unpublished or deleted.
+    pub fn invalidate(&self, id: i64) {
+        self.stories.invalidate(&id);
+    }
+}
+
+impl Default for StoryCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}

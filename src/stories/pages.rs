@@ -1,0 +1,65 @@
+//! The reader's pages: the story list and the story page.
+
+use std::sync::Arc;
+
+use rocket::{get, State};
+use rocket_dyn_templates::{context, Template};
+
+use super::cache::{CachedStory, StoryCache};
+use super::queries;
+use super::reads::Reads;
+use super::StoryFigures;
+use crate::auth::{CurrentUser, Layout};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::live::Presence;
+
+/// The story list: every published story with its figures. Open to visitors,
+/// so they can see what there is before signing up.
+#[get("/")]
+pub async fn index(db: &Db, layout: Layout, presence: &State<Arc<Presence>>) -> Result<Template> {
+    let stories: Vec<StoryFigures> = queries::published(db.pool())
+        .await?
+        .into_iter()
+        .map(|story| StoryFigures::of(story, presence))
+        .collect();
+    Ok(Template::render(
+        "stories/index.html",
+        context! { layout, stories },
+    ))
+}
+
+/// A story. Opening it records the reader's read (once, ever, and on disk
+/// before the page is sent) and counts them as a current viewer.
+#[allow(clippy::too_many_arguments)]
+#[get("/stories/<key>")]
+pub async fn show(
+    key: &str,
+    reader: CurrentUser,
+    layout: Layout,
+    db: &Db,
+    stories: &State<StoryCache>,
+    reads: &State<Reads>,
+    presence: &State<Arc<Presence>>,
+) -> Result<Template> {
+    let story = find(db, stories, key).await?;
+    let read_count = reads
+        .record(db.pool(), stories, &story, reader.user_id)
+        .await?;
+    let viewers = presence.join(story.id, reader.session_id);
+    Ok(Template::render(
+        "stories/show.html",
+        context! {
+            layout,
+            story: context! { id: story.id, title: &story.title, html: &story.html },
+            read_count,
+            viewers,
+        },
+    ))
+}
+
+/// The published story a URL names, or 404.
+pub async fn find(db: &Db, stories: &StoryCache, key: &str) -> Result<Arc<CachedStory>> {
+    let id: i64 = key.parse().map_err(|_| Error::NotFound)?;
+    stories.get(db.pool(), id).await?.ok_or(Error::NotFound)
+}

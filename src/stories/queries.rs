@@ -1,0 +1,83 @@
+//! The SQL the reader pages use. Only published stories are visible.
+
+use serde::Serialize;
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::db::unix_now;
+use crate::error::Result;
+
+/// A line of the story list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StorySummary {
+    pub id: i64,
+    pub title: String,
+    pub read_count: i64,
+}
+
+/// A published story, as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoryRow {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub read_count: i64,
+}
+
+/// Every published story, newest first.
+pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
+    Ok(sqlx::query_as(
+        "SELECT id, title, read_count FROM stories
+         WHERE published_at IS NOT NULL ORDER BY published_at DESC, id DESC",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// A published story by id.
+pub async fn published_story(db: &SqlitePool, id: i64) -> Result<Option<StoryRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, title, body, read_count FROM stories
+         WHERE id = ? AND published_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The stored read counter of a story.
+pub async fn read_count(db: &SqlitePool, id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// The story's read counter if `user` has read `story` before, else `None`.
+pub async fn read_count_if_read(db: &SqlitePool, story: i64, user: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT stories.read_count FROM reads JOIN stories ON stories.id = reads.story_id
+         WHERE reads.story_id = ? AND reads.user_id = ?",
+    )
+    .bind(story)
+    .bind(user)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Adds a published story; used for the sample stories.
+pub async fn insert_published(db: &mut SqliteConnection, title: &str, body: &str) -> Result<i64> {
+    let now = unix_now();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO stories (title, body, published_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(title)
+    .bind(body)
+    .bind(now)
+    .bind(now)
+    .bind(now)
+    .fetch_one(db)
+    .await?)
+}

@@ -1,0 +1,164 @@
+//! Unique reads: (story, reader) recorded once, ever, with the story's read
+//! counter raised in the same transaction.
+//!
+//! SQLite allows one writer at a time, and with `synchronous = FULL` every
+//! commit waits for the disk. So first reads go through one writer task that
+//! commits every read waiting in its queue in one short transaction: many
+//! reads share one sync, and writers never contend. A request waits for the
+//! commit, so a page never shows a read that is not on disk.
+
+use std::time::Duration;
+
+use moka::sync::Cache;
+use rocket::tokio::sync::{mpsc, oneshot};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::cache::{CachedStory, StoryCache};
+use super::queries;
+use crate::db::unix_now;
+use crate::error::{Error, Result};
+
+/// Most reads committed in one transaction.
+const BATCH: usize = 512;
+/// Reads waiting for the writer before new ones wait to be queued.
+const QUEUE: usize = 8_192;
+
+struct PendingRead {
+    story: i64,
+    user: i64,
+    done: oneshot::Sender<Result<i64, String>>,
+}
+
+/// Records reads. Cheap to share: the writer task runs on its own.
+pub struct Reads {
+    queue: mpsc::Sender<PendingRead>,
+    // Pairs known to be on disk: a returning reader costs no query at all.
+    seen: Cache<(i64, i64), ()>,
+}
+
+impl Reads {
+    /// Starts the writer task on `db`.
+    pub fn start(db: SqlitePool) -> Reads {
+        let (queue, pending) = mpsc::channel(QUEUE);
+        rocket::tokio::spawn(write_reads(db, pending));
+        Reads {
+            queue,
+            seen: Cache::builder()
+                .max_capacity(500_000)
+                .time_to_idle(Duration::from_secs(3600))
+                .build(),
+        }
+    }
+
+    /// Records that `user` opened `story` and returns the story's read
+    /// counter to show them: it includes their read, which is on disk.
+    pub async fn record(
+        &self,
+        db: &SqlitePool,
+        stories: &StoryCache,
+        story: &CachedStory,
+        user: i64,
+    ) -> Result<i64> {
+        let key = (story.id, user);
+        // `seen` is filled only after the story's counter was raised, so a
+        // reader found here is already in the counter.
+        if self.seen.contains_key(&key) {
+            return Ok(story.read_count());
+        }
+        let count = match queries::read_count_if_read(db, story.id, user).await? {
+            Some(count) => count,
+            None => self.write(story.id, user).await?,
+        };
+        stories.note_read_count(story.id, count);
+        self.seen.insert(key, ());
+        Ok(count.max(story.read_count()))
+    }
+
+    /// Hands a read to the writer and waits until it is committed.
+    async fn write(&self, story: i64, user: i64) -> Result<i64> {
+        let (done, committed) = oneshot::channel();
+        let read = PendingRead { story, user, done };
+        self.queue
+            .send(read)
+            .await
+            .map_err(|_| Error::Internal("the read writer has stopped".into()))?;
+        let count = committed
+            .await
+            .map_err(|_| Error::Internal("the read writer has stopped".into()))?
+            .map_err(Error::Internal)?;
+        Ok(count)
+    }
+}
+
+/// The writer: waits for a read, takes every other read already queued, and
+/// commits them together.
+async fn write_reads(db: SqlitePool, mut pending: mpsc::Receiver<PendingRead>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while pending.recv_many(&mut batch, BATCH).await > 0 {
+        let outcome = commit(&db, &batch).await;
+        match outcome {
+            Ok(counts) => {
+                for (read, count) in batch.drain(..).zip(counts) {
+                    let _ = read.done.send(Ok(count));
+                }
+            }
+            Err(e) => {
+                // One bad read (a story deleted meanwhile) must not fail the
+                // others: retry each alone.
+                rocket::warn!(
+                    "committing {} reads together failed ({e}); retrying one by one",
+                    batch.len()
+                );
+                for read in batch.drain(..) {
+                    let result = commit(&db, std::slice::from_ref(&read))
+                        .await
+                        .map(|counts| counts.first().copied().unwrap_or(0))
+                        .map_err(|e| format!("recording a read failed: {e}"));
+                    let _ = read.done.send(result);
+                }
+            }
+        }
+    }
+}
+
+async fn commit(db: &SqlitePool, reads: &[PendingRead]) -> Result<Vec<i64>, sqlx::Error> {
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let mut counts = Vec::with_capacity(reads.len());
+    let now = unix_now();
+    for read in reads {
+        counts.push(record_one(&mut tx, read.story, read.user, now).await?);
+    }
+    tx.commit().await?;
+    Ok(counts)
+}
+
+/// Inserts the read and, only if it is new, raises the counter. Returns the
+/// story's read counter.
+async fn record_one(
+    conn: &mut SqliteConnection,
+    story: i64,
+    user: i64,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let inserted = sqlx::query(
+        "INSERT INTO reads (story_id, user_id, read_at) VALUES (?, ?, ?)
+         ON CONFLICT (story_id, user_id) DO NOTHING",
+    )
+    .bind(story)
+    .bind(user)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    let sql = if inserted {
+        "UPDATE stories SET read_count = read_count + 1 WHERE id = ? RETURNING read_count"
+    } else {
+        "SELECT read_count FROM stories WHERE id = ?"
+    };
+    sqlx::query_scalar(sql)
+        .bind(story)
+        .fetch_one(&mut *conn)
+        .await
+}

@@ -1,0 +1,14 @@
+//! Folio's black-box tests: one binary, each test on its own database.
+
+mod helpers;
+
+mod api;
+mod assets;
+mod csrf;
+mod login;
+mod logout;
+mod presence;
+mod reads;
+mod signup;
+mod startup;
+mod stories;

@@ -1,0 +1,85 @@
+use std::time::{Duration, Instant};
+
+use crate::helpers::{spawn_app, spawn_app_with, Browser, TestApp, PASSWORD};
+
+fn shown_viewers(body: &str) -> i64 {
+    let marker = "<strong id=\"viewers\">";
+    let start = body.find(marker).expect("a viewer count") + marker.len();
+    let end = body[start..].find('<').unwrap() + start;
+    body[start..end].parse().unwrap()
+}
+
+async fn api_viewers(app: &TestApp, browser: &Browser, story: i64) -> i64 {
+    let page = browser.get(app, &format!("/api/stories/{story}")).await;
+    page.json()["current_viewers"]
+        .as_i64()
+        .expect("current_viewers")
+}
+
+#[rocket::async_test]
+async fn two_sessions_viewing_a_story_are_two_viewers() {
+    let app = spawn_app().await;
+    let story = app.add_story("A story", "Text").await;
+    let alice = app.reader("alice").await;
+    let bob = app.reader("bob").await;
+
+    let first = alice.get(&app, &format!("/stories/{story}")).await;
+    let second = bob.get(&app, &format!("/stories/{story}")).await;
+
+    assert_eq!(shown_viewers(&first.body), 1);
+    assert_eq!(shown_viewers(&second.body), 2);
+    let list = Browser::new().get(&app, "/").await;
+    assert!(list
+        .body
+        .contains("<span class=\"viewers\">2</span> reading now"));
+}
+
+#[rocket::async_test]
+async fn one_session_opening_a_story_twice_is_one_viewer() {
+    let app = spawn_app().await;
+    let story = app.add_story("A story", "Text").await;
+    let alice = app.reader("alice").await;
+
+    alice.get(&app, &format!("/stories/{story}")).await;
+    let again = alice.get(&app, &format!("/stories/{story}")).await;
+
+    assert_eq!(shown_viewers(&again.body), 1);
+}
+
+#[rocket::async_test]
+async fn viewers_of_one_story_do_not_count_on_another() {
+    let app = spawn_app().await;
+    let one = app.add_story("One", "Text").await;
+    let two = app.add_story("Two", "Text").await;
+    let alice = app.reader("alice").await;
+    let bob = app.reader("bob").await;
+
+    alice.get(&app, &format!("/stories/{one}")).await;
+    let page = bob.get(&app, &format!("/stories/{two}")).await;
+
+    assert_eq!(shown_viewers(&page.body), 1);
+    assert_eq!(api_viewers(&app, &bob, one).await, 1);
+}
+
+#[rocket::async_test]
+async fn a_viewer_who_shows_no_sign_of_life_stops_counting_after_the_ttl() {
+    let app = spawn_app_with(|f| f.merge(("presence_ttl", 1))).await;
+    let story = app.add_story("A story", "Text").await;
+    let alice = app.reader("alice").await;
+    let page = alice.get(&app, &format!("/stories/{story}")).await;
+    assert_eq!(shown_viewers(&page.body), 1);
+
+    // Expiry is delivered by Folio's own timer, without any request touching
+    // the cache; wait for it with a deadline.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let observer = Browser::new();
+    observer.login(&app, "alice", PASSWORD).await;
+    loop {
+        let list = observer.get(&app, "/api/stories").await.json();
+        if list["stories"][0]["current_viewers"] == 0 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the viewer never expired");
+        rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

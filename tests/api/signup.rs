@@ -1,0 +1,157 @@
+use rocket::http::Status;
+
+use crate::helpers::{spawn_app, Browser, PASSWORD};
+
+#[rocket::async_test]
+async fn signing_up_logs_the_new_reader_in() {
+    let app = spawn_app().await;
+    let story = app.add_story("A story", "Once upon a time.").await;
+    let browser = Browser::new();
+
+    let page = browser.signup(&app, "alice", PASSWORD).await;
+
+    assert_eq!(page.status, Status::SeeOther);
+    assert_eq!(page.location(), Some("/"));
+    let home = browser.get(&app, "/").await;
+    assert!(
+        home.body.contains("alice"),
+        "the navigation shows the reader"
+    );
+    assert_eq!(
+        browser.get(&app, &format!("/stories/{story}")).await.status,
+        Status::Ok
+    );
+}
+
+#[rocket::async_test]
+async fn passwords_are_stored_as_argon2id_hashes() {
+    let app = spawn_app().await;
+    app.reader("alice").await;
+
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE username = 'alice'")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+
+    assert!(hash.starts_with("$argon2id$"), "stored: {hash}");
+    assert!(!hash.contains(PASSWORD));
+}
+
+#[rocket::async_test]
+async fn usernames_are_unique_regardless_of_case() {
+    let app = spawn_app().await;
+    app.reader("alice").await;
+
+    let page = Browser::new().signup(&app, "ALICE", PASSWORD).await;
+
+    assert_eq!(page.status, Status::Conflict);
+    assert!(page.body.contains("That username is taken"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+}
+
+#[rocket::async_test]
+async fn a_rejected_signup_keeps_the_username_but_never_the_password() {
+    let app = spawn_app().await;
+
+    let page = Browser::new().signup(&app, "bob", "short").await;
+
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    assert!(page.body.contains("at least 8 characters"));
+    assert!(page.body.contains("value=\"bob\""), "the username is kept");
+    assert!(
+        !page.body.contains("short\""),
+        "the password is not sent back"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+}
+
+#[rocket::async_test]
+async fn usernames_must_be_3_to_32_letters_digits_underscores_or_hyphens() {
+    let app = spawn_app().await;
+    let long = "a".repeat(33);
+    let cases = [
+        ("ab", "3 to 32 characters"),
+        (long.as_str(), "3 to 32 characters"),
+        ("bad name", "letters, digits"),
+        ("émile", "letters, digits"),
+        ("x<script>", "letters, digits"),
+        ("", "3 to 32 characters"),
+    ];
+
+    for (username, message) in cases {
+        let page = Browser::new().signup(&app, username, PASSWORD).await;
+        assert_eq!(
+            page.status,
+            Status::UnprocessableEntity,
+            "{username:?} was accepted"
+        );
+        assert!(page.body.contains(message), "{username:?}: {}", page.body);
+    }
+
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+    for username in ["abc", "a_b-C9", &"z".repeat(32)] {
+        let page = Browser::new().signup(&app, username, PASSWORD).await;
+        assert_eq!(page.status, Status::SeeOther, "{username:?} was refused");
+    }
+}
+
+#[rocket::async_test]
+async fn passwords_need_8_characters_and_at_most_1024_bytes() {
+    let app = spawn_app().await;
+    let too_long = "p".repeat(1025);
+    let longest = "p".repeat(1024);
+
+    let page = Browser::new().signup(&app, "short", "1234567").await;
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    let page = Browser::new().signup(&app, "long", &too_long).await;
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    assert!(page.body.contains("at most 1024 bytes"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+
+    assert_eq!(
+        Browser::new()
+            .signup(&app, "eight", "12345678")
+            .await
+            .status,
+        Status::SeeOther
+    );
+    assert_eq!(
+        Browser::new()
+            .signup(&app, "longest", &longest)
+            .await
+            .status,
+        Status::SeeOther
+    );
+    let browser = Browser::new();
+    assert_eq!(
+        browser.login(&app, "longest", &longest).await.status,
+        Status::SeeOther
+    );
+}
+
+#[rocket::async_test]
+async fn a_signup_form_with_missing_fields_is_answered_with_a_message() {
+    let app = spawn_app().await;
+    let browser = Browser::new();
+
+    let page = browser.post_form(&app, "/signup", &[]).await;
+
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    assert!(page.body.contains("3 to 32 characters"));
+}
+
+#[rocket::async_test]
+async fn a_password_is_the_text_typed_not_its_form_encoding() {
+    let app = spawn_app().await;
+    let browser = Browser::new();
+    let token = browser.csrf_token(&app).await;
+
+    // Browsers send spaces as '+' and other characters percent-encoded.
+    let body = format!("csrf_token={token}&username=carol&password=tea+for+two%21%26%3D");
+    let page = browser.post_raw(&app, "/signup", body).await;
+    assert_eq!(page.status, Status::SeeOther);
+
+    let page = Browser::new().login(&app, "carol", "tea for two!&=").await;
+    assert_eq!(page.status, Status::SeeOther);
+}

@@ -72,6 +72,9 @@ pub fn figment() -> Figment {
         .merge(Serialized::defaults(Settings::default()))
         .merge(Serialized::default("limits.form", "64 KiB"))
         .merge(Serialized::default("limits.json", "1 MiB"))
+        // Trust no client-sent address header unless configured: otherwise
+        // anyone could dodge the per-address login throttle.
+        .merge(Serialized::default("ip_header", false))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
         .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
         .merge(

@@ -116,12 +116,15 @@ pub async fn create_data_dir(rocket: Rocket<Build>) -> fairing::Result {
     }
 }
 
+/// The schema migrations, embedded in the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 /// Ignite fairing: applies the embedded migrations.
 pub async fn run_migrations(rocket: Rocket<Build>) -> fairing::Result {
     let Some(db) = Db::fetch(&rocket) else {
         return Err(rocket);
     };
-    match sqlx::migrate!("./migrations").run(db.pool()).await {
+    match MIGRATOR.run(db.pool()).await {
         Ok(()) => Ok(rocket),
         Err(sqlx::migrate::MigrateError::VersionMissing(version)) => {
             rocket::error!(

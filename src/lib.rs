@@ -10,6 +10,7 @@ pub mod db;
 pub mod error;
 pub mod forms;
 pub mod live;
+mod ops;
 mod security;
 pub mod stories;
 
@@ -25,16 +26,21 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
     let figment = config::with_database_default(figment);
     // Ignite fairings all run even after one fails, so refusals that must
     // come before the database is touched are decided here.
-    if let Err(message) = security::require_secret_key(&figment) {
-        return refuse_to_start("Secret key", message, figment);
-    }
+    let key_use = match security::check_secret_key(&figment) {
+        Ok(key_use) => key_use,
+        Err(message) => return refuse_to_start("Secret key", message, figment),
+    };
     let settings = match Settings::from_figment(&figment) {
         Ok(settings) => settings,
         Err(message) => return refuse_to_start("Settings", message, figment),
     };
     let figment = figment.merge(("template_dir", assets::template_dir(&settings.data_dir)));
 
-    rocket::custom(figment)
+    let mut rocket = rocket::custom(figment);
+    if let security::SecretKeyUse::Development = key_use {
+        rocket = rocket.attach(security::development_key_warning());
+    }
+    rocket
         // Ignite fairings run in this order.
         .attach(AdHoc::try_on_ignite("Data directory", db::create_data_dir))
         .attach(db::Db::init())
@@ -49,6 +55,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", auth::routes())
         .mount("/", stories::routes())
         .mount("/", assets::routes())
+        .mount("/", ops::routes())
         .mount("/api", stories::api_routes())
         .register("/", error::catchers())
 }

@@ -1,7 +1,9 @@
 //! Security headers on every response: Rocket's Shield plus a
 //! Content-Security-Policy that allows only Folio's own scripts and styles.
 
-use rocket::fairing::{Fairing, Info, Kind};
+use rocket::config::SecretKey;
+use rocket::fairing::{AdHoc, Fairing, Info, Kind};
+use rocket::figment::Figment;
 use rocket::http::Header;
 use rocket::shield::{Frame, Referrer, Shield};
 use rocket::{Request, Response};
@@ -34,22 +36,62 @@ impl Fairing for ContentSecurityPolicy {
     }
 }
 
-/// The secret key check: release builds refuse to start without a stable
-/// key, and say how to set one before anything touches the database.
-pub fn require_secret_key(figment: &rocket::figment::Figment) -> Result<(), String> {
+/// The public key in the repository's `Rocket.toml`, there so that
+/// `cargo run --release` works on a fresh checkout. Anyone can read it, so
+/// Folio accepts it only while listening on a loopback address.
+const DEVELOPMENT_KEY: &str = "SDwEzIVtXvfOPqZ99HfRuqlAqpcTUKeTisG1ri1mpzk=";
+
+/// What the configured secret key allows.
+pub enum SecretKeyUse {
+    /// A key of the installation's own, or a debug build.
+    Fine,
+    /// The public development key, on a loopback address: allowed, with a warning.
+    Development,
+}
+
+/// The secret key check: release builds refuse to start without a key of
+/// their own, and say how to set one, before anything touches the database.
+pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse, String> {
     if figment.profile() != rocket::Config::RELEASE_PROFILE {
-        return Ok(());
+        return Ok(SecretKeyUse::Fine);
     }
     let config: rocket::Config = figment.extract().map_err(|e| format!("bad setting: {e}"))?;
     if config.secret_key.is_zero() {
-        return Err(
-            "Folio needs a secret key to encrypt its login cookies, and none is set.\n  \
-             Generate one and pass it in the environment, for example:\n    \
-             export ROCKET_SECRET_KEY=\"$(openssl rand -base64 32)\"\n  \
-             or put `secret_key = \"...\"` under [release] in Rocket.toml. \
-             Keep it stable: changing it logs everybody out."
-                .into(),
-        );
+        return Err(format!(
+            "Folio needs a secret key to encrypt its login cookies, and none is set.\n{HOW_TO_SET}"
+        ));
     }
-    Ok(())
+    let development: Option<SecretKey> = Figment::from(("secret_key", DEVELOPMENT_KEY))
+        .extract_inner("secret_key")
+        .ok();
+    if development.as_ref() != Some(&config.secret_key) {
+        return Ok(SecretKeyUse::Fine);
+    }
+    if config.address.is_loopback() {
+        Ok(SecretKeyUse::Development)
+    } else {
+        Err(format!(
+            "The secret key in the repository's Rocket.toml is public, so Folio uses it only on a \
+             loopback address, not on {}.\n{HOW_TO_SET}",
+            config.address
+        ))
+    }
+}
+
+const HOW_TO_SET: &str =
+    "  Generate a key of your own and pass it in the environment, for example:\n    \
+    export ROCKET_SECRET_KEY=\"$(openssl rand -base64 32)\"\n  \
+    or set `secret_key` under [release] in Rocket.toml. \
+    Keep it stable: changing it logs everybody out.";
+
+/// Warns, at every start, that the public development key is in use.
+pub fn development_key_warning() -> AdHoc {
+    AdHoc::on_ignite("Development key warning", |rocket| async {
+        rocket::warn!(
+            "Folio is using the PUBLIC development secret key from Rocket.toml: anyone can forge \
+             logins. It is accepted only on a loopback address. Set ROCKET_SECRET_KEY before \
+             serving anyone else."
+        );
+        rocket
+    })
 }

@@ -54,6 +54,12 @@ impl Sessions {
         rand::thread_rng().fill_bytes(&mut token);
         let token = hex(&token);
         let now = unix_now();
+        // Expired sessions are useless; drop this user's on each login.
+        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?")
+            .bind(user_id)
+            .bind(now)
+            .execute(db)
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
         )

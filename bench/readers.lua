@@ -1,0 +1,43 @@
+-- Requests from the readers in $COOKIES (one Cookie header per line); each
+-- wrk thread takes every n-th reader. Arguments after `--`:
+--   returning <path> <threads>       each request from the next reader, to <path>
+--   first <first> <last> <threads>   reader r opens story s for every pair
+--                                    (r, s), s in first..last: each request
+--                                    is a first read
+local counter = 0
+
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+
+function init(args)
+  mode = args[1]
+  local nthreads = tonumber(args[#args])
+  cookies = {}
+  local n = 0
+  for line in io.lines(os.getenv("COOKIES")) do
+    if n % nthreads == tid then table.insert(cookies, line) end
+    n = n + 1
+  end
+  if mode == "first" then
+    first, last = tonumber(args[2]), tonumber(args[3])
+    story = first - 1
+  else
+    path = args[2]
+  end
+  reader = 1
+end
+
+function request()
+  if mode == "first" then
+    story = story + 1
+    if story > last then
+      story = first
+      reader = reader % #cookies + 1
+    end
+    return wrk.format("GET", "/stories/" .. story, { Cookie = cookies[reader] })
+  end
+  reader = reader % #cookies + 1
+  return wrk.format("GET", path, { Cookie = cookies[reader] })
+end

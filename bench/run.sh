@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# The core benchmark (docs/BENCHMARKS.md): one release Folio, wrk at 64
+# connections, four workloads measured in one run so they can be compared:
+#   trivial   GET /health                        the ceiling
+#   list      GET /                              the story list, logged in
+#   returning GET /stories/1, readers who read it before
+#   first     GET /stories/N, a first read every time (durable before 200)
+# Settings: DURATION (10s), CONNECTIONS (64), THREADS (2), READERS (20000), STORIES (50).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-64}
+THREADS=${THREADS:-2}
+READERS=${READERS:-20000}
+STORIES=${STORIES:-50}
+
+command -v wrk >/dev/null || { apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; }
+cargo build --release --quiet
+cargo build --release --quiet --example bench_data
+
+work=$(mktemp -d)
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+key=$(openssl rand -base64 32)
+"$root/target/release/examples/bench_data" --db "$work/data/folio.db" --secret-key "$key" \
+  --readers "$READERS" --stories "$STORIES" --cookies "$work/cookies.txt"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+(cd "$work" && ROCKET_SECRET_KEY="$key" ROCKET_PORT="$port" ROCKET_LOG_LEVEL=off \
+  ROCKET_SAMPLE_STORIES=false exec "$root/target/release/folio") &
+pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+
+export COOKIES="$work/cookies.txt"
+load() { # name, path, [script, script args...]
+  local name=$1 path=$2; shift 2
+  local script=()
+  if [ $# -gt 0 ]; then script=(-s "$root/bench/$1"); shift; fi
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$base$path" -- "$@" >"$work/$name.txt"
+}
+rps() { awk '/^Requests\/sec/ {print $2}' "$work/$1.txt"; }
+p99() { awk '$1 == "99%" {print $2}' "$work/$1.txt"; }
+errors() { awk '/Non-2xx|Socket errors/ {print}' "$work/$1.txt"; }
+
+load trivial /health
+load list / readers.lua returning / "$THREADS"
+load warmup /stories/1 readers.lua returning /stories/1 "$THREADS"   # every reader reads story 1 once
+load returning /stories/1 readers.lua returning /stories/1 "$THREADS"
+load first / readers.lua first 2 "$STORIES" "$THREADS"
+
+completed=$(awk '/requests in/ {print $1}' "$work/first.txt")
+# One statement, one snapshot: reads still in flight when wrk stopped land meanwhile.
+IFS='|' read -r stored counters < <(sqlite3 "$work/data/folio.db" \
+  "SELECT (SELECT COUNT(*) FROM reads WHERE story_id > 1), (SELECT SUM(read_count) FROM stories WHERE id > 1)")
+rss=$(ps -o rss= -p "$pid")
+
+printf '\n%-10s %12s %10s %9s\n' workload "requests/s" "p99" "vs trivial"
+for name in trivial list returning first; do
+  printf '%-10s %12s %10s %8.0f%%\n' "$name" "$(rps $name)" "$(p99 $name)" \
+    "$(echo "$(rps $name) $(rps trivial)" | awk '{print 100 * $1 / $2}')"
+  errors "$name"
+done
+echo
+echo "first opens answered: $completed; reads stored for them: $stored; read counters: $counters"
+[ "$stored" -ge "$completed" ] || echo "LOST READS: fewer stored than answered"
+[ "$stored" = "$counters" ] || echo "COUNTER MISMATCH"
+echo "resident memory after the run: $((rss / 1024)) MiB"

@@ -1,0 +1,111 @@
+//! Fills a Folio database for benchmarks: stories, readers and logged-in
+//! sessions, and writes each reader's cookies (encrypted with the same
+//! secret key the server will use) to a file for the load generator.
+//!
+//! cargo run --release --example bench_data -- \
+//!     --db bench-data/folio.db --secret-key "$KEY" --readers 20000 --stories 50 --cookies cookies.txt
+
+use std::io::Write;
+
+use base64::Engine;
+use clap::Parser;
+use cookie::{Cookie, CookieJar, Key};
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::SqlitePoolOptions;
+
+#[derive(Parser)]
+struct Args {
+    /// The SQLite file to fill (created, with Folio's schema, if missing).
+    #[arg(long)]
+    db: String,
+    /// The server's ROCKET_SECRET_KEY: 32 bytes, base64.
+    #[arg(long)]
+    secret_key: String,
+    #[arg(long, default_value_t = 20_000)]
+    readers: usize,
+    #[arg(long, default_value_t = 50)]
+    stories: usize,
+    /// Where to write one `Cookie:` header value per reader.
+    #[arg(long)]
+    cookies: String,
+}
+
+const BODY: &str = include_str!("../src/stories/samples/lighthouse.md");
+
+#[rocket::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let material = base64::engine::general_purpose::STANDARD.decode(args.secret_key.trim())?;
+    if material.len() != 32 {
+        return Err("the secret key must be 32 bytes of base64 (openssl rand -base64 32)".into());
+    }
+    let key = Key::derive_from(&material);
+
+    folio::db::ensure_data_dir(&args.db)?;
+    let options = folio::db::connect_options(&format!("sqlite://{}", args.db))?
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Off);
+    let db = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await?;
+    folio::db::MIGRATOR.run(&db).await?;
+
+    let password_hash = folio::auth::password::hash("benchmark password".into()).await?;
+    let mut tx = db.begin().await?;
+    for n in 0..args.stories {
+        sqlx::query(
+            "INSERT INTO stories (title, body, published_at, created_at, updated_at)
+             VALUES (?, ?, 1, 1, 1)",
+        )
+        .bind(format!("Benchmark story {}", n + 1))
+        .bind(BODY)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&args.cookies)?);
+    for n in 0..args.readers {
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, 1) RETURNING id",
+        )
+        .bind(format!("bench{n}"))
+        .bind(&password_hash)
+        .fetch_one(&mut *tx)
+        .await?;
+        let token = random_token();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, 1, 4102444800)",
+        )
+        .bind(&Sha256::digest(token.as_bytes())[..])
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        let csrf = random_token();
+        writeln!(
+            out,
+            "session={}; csrf={}",
+            encrypt(&key, "session", &token),
+            encrypt(&key, "csrf", &csrf)
+        )?;
+    }
+    tx.commit().await?;
+    out.flush()?;
+    println!(
+        "{} stories, {} readers with sessions; cookies in {}",
+        args.stories, args.readers, args.cookies
+    );
+    Ok(())
+}
+
+/// A cookie value as Rocket's private cookie jar would send it.
+fn encrypt(key: &Key, name: &str, value: &str) -> String {
+    let mut jar = CookieJar::new();
+    jar.private_mut(key)
+        .add(Cookie::new(name.to_string(), value.to_string()));
+    jar.get(name)
+        .map(|c| c.value().to_string())
+        .unwrap_or_default()
+}
+
+fn random_token() -> String {
+    folio::assets::hex(&rand::random::<[u8; 32]>())
+}

@@ -50,7 +50,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
     folio::db::MIGRATOR.run(&db).await?;
 
-    let password_hash = folio::auth::password::hash("benchmark password".into()).await?;
+    let passwords = folio::auth::password::Passwords::new().await?;
+    let password_hash = passwords.hash("benchmark password".into()).await?;
     let mut tx = db.begin().await?;
     for n in 0..args.stories {
         sqlx::query(

@@ -20,12 +20,17 @@ pub struct Settings {
     pub presence_ttl: u64,
     /// Days a login lasts.
     pub session_days: u64,
-    /// Failed logins allowed per username within `login_window` seconds.
+    /// Failed logins allowed per username within `throttle_window` seconds.
     pub login_failures_per_username: u32,
-    /// Failed logins allowed per client address within `login_window` seconds.
+    /// Failed logins allowed per client address within `throttle_window` seconds.
     pub login_failures_per_address: u32,
-    /// Length of the failed-login window, in seconds.
-    pub login_window: u64,
+    /// Signups allowed per client address within `throttle_window` seconds.
+    pub signups_per_address: u32,
+    /// Length of the throttling window, in seconds.
+    pub throttle_window: u64,
+    /// Mark cookies `Secure` (sent over HTTPS only): turn on when Folio is
+    /// served over HTTPS through a proxy.
+    pub secure_cookies: bool,
 }
 
 impl Default for Settings {
@@ -37,7 +42,9 @@ impl Default for Settings {
             session_days: 30,
             login_failures_per_username: 5,
             login_failures_per_address: 20,
-            login_window: 300,
+            signups_per_address: 10,
+            throttle_window: 300,
+            secure_cookies: false,
         }
     }
 }
@@ -46,14 +53,23 @@ impl Settings {
     /// Reads the settings, naming the key and the problem when one is wrong.
     pub fn from_figment(figment: &Figment) -> Result<Settings, String> {
         let settings: Settings = figment.extract().map_err(|e| format!("bad setting: {e}"))?;
-        if settings.presence_ttl == 0 {
-            return Err("bad setting: presence_ttl must be at least 1 second".into());
-        }
-        if settings.session_days == 0 {
-            return Err("bad setting: session_days must be at least 1".into());
-        }
-        if settings.login_window == 0 {
-            return Err("bad setting: login_window must be at least 1 second".into());
+        let ranges = [
+            ("presence_ttl", settings.presence_ttl, 1, 86_400, "seconds"),
+            ("session_days", settings.session_days, 1, 3_650, "days"),
+            (
+                "throttle_window",
+                settings.throttle_window,
+                1,
+                86_400,
+                "seconds",
+            ),
+        ];
+        for (key, value, min, max, unit) in ranges {
+            if !(min..=max).contains(&value) {
+                return Err(format!(
+                    "bad setting: {key} is {value}; it must be between {min} and {max} {unit}"
+                ));
+            }
         }
         Ok(settings)
     }

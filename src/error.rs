@@ -81,10 +81,13 @@ impl Error {
     }
 }
 
-/// Whether a request is for the JSON API rather than a page.
+/// Whether a request is for the JSON API or a live stream rather than a
+/// page: those get JSON errors, never a redirect to the login form.
 pub fn is_api(req: &Request<'_>) -> bool {
     let path = req.uri().path();
-    path == "/api" || path.starts_with("/api/")
+    ["/api", "/live"]
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")[..]))
 }
 
 /// The login page, with a way back to where the user was going.
@@ -150,7 +153,9 @@ pub fn stash(req: &Request<'_>, error: Error) -> Status {
 }
 
 #[rocket::catch(default)]
-fn any_status(status: Status, req: &Request<'_>) -> Error {
+async fn any_status(status: Status, req: &Request<'_>) -> Error {
+    // So the error page's navigation shows who is logged in.
+    let _ = req.guard::<Layout>().await;
     let stashed = req
         .local_cache(|| Stashed(std::sync::Mutex::new(None)))
         .0

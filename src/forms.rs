@@ -1,6 +1,7 @@
 //! What a form submission answers: a redirect when it worked, or the form
 //! again, with the user's input and a message, when it did not.
 
+use rocket::http::uri::Origin;
 use rocket::http::Status;
 use rocket::request::Request;
 use rocket::response::{self, Redirect, Responder};
@@ -48,10 +49,14 @@ impl<'r> Responder<'r, 'static> for FormReply {
     }
 }
 
-/// `next` if it is a path on this site, else the home page: a login link
-/// must not become a way to send users to another site.
+/// `next` if it is a valid path on this site, else the home page: a login
+/// link must not become a way to send users to another site, nor a
+/// redirect that cannot be sent.
 pub fn local_path(next: &str) -> &str {
-    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && Origin::parse(next).is_ok();
     if local {
         next
     } else {

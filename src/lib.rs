@@ -56,6 +56,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", stories::routes())
         .mount("/", assets::routes())
         .mount("/", ops::routes())
+        .mount("/", live::routes())
         .mount("/api", stories::api_routes())
         .register("/", error::catchers())
 }

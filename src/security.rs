@@ -33,6 +33,11 @@ impl Fairing for ContentSecurityPolicy {
 
     async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
         res.set_header(Header::new("Content-Security-Policy", POLICY));
+        // Pages show who is logged in: after logout, Back must not show them.
+        let is_page = res.content_type().is_some_and(|t| t.is_html());
+        if is_page && !res.headers().contains("Cache-Control") {
+            res.set_header(Header::new("Cache-Control", "no-store"));
+        }
     }
 }
 
@@ -88,9 +93,9 @@ const HOW_TO_SET: &str =
 pub fn development_key_warning() -> AdHoc {
     AdHoc::on_ignite("Development key warning", |rocket| async {
         rocket::warn!(
-            "Folio is using the PUBLIC development secret key from Rocket.toml: anyone can forge \
-             logins. It is accepted only on a loopback address. Set ROCKET_SECRET_KEY before \
-             serving anyone else."
+            "Folio is using the PUBLIC development secret key from Rocket.toml: anyone can \
+             read and make its cookies. It is accepted only on a loopback address. Set \
+             ROCKET_SECRET_KEY before serving anyone else."
         );
         rocket
     })

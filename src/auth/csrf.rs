@@ -10,9 +10,12 @@ use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 
 use crate::assets::hex;
+use crate::config::Settings;
 use crate::error::{stash, Error};
 
 const COOKIE: &str = "csrf";
+const EXPIRED: &str = "This form has expired or did not come from this site. \
+    Go back, reload the page and try again.";
 
 /// The CSRF token of this browser, created on first use. Pages put it in
 /// their forms' hidden `csrf_token` field.
@@ -27,11 +30,21 @@ impl CsrfToken {
 
     /// This request's token: the browser's, or a new one sent with the response.
     pub fn of(req: &Request<'_>) -> CsrfToken {
-        req.local_cache(|| CsrfToken::get_or_create(req.cookies()))
+        let secure = req
+            .rocket()
+            .state::<Settings>()
+            .is_some_and(|s| s.secure_cookies);
+        req.local_cache(|| CsrfToken::get_or_create(req.cookies(), secure))
             .clone()
     }
 
-    fn get_or_create(jar: &CookieJar<'_>) -> CsrfToken {
+    /// Drops the browser's token, so the next page gets a new one: on login
+    /// and logout, so a token planted before cannot outlive them.
+    pub fn rotate(jar: &CookieJar<'_>) {
+        jar.remove_private(Cookie::build(COOKIE).path("/"));
+    }
+
+    fn get_or_create(jar: &CookieJar<'_>, secure: bool) -> CsrfToken {
         if let Some(token) = Self::peek(jar) {
             return CsrfToken(token);
         }
@@ -43,6 +56,7 @@ impl CsrfToken {
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Lax)
+                .secure(secure)
                 .expires(None),
         );
         CsrfToken(token)
@@ -103,13 +117,7 @@ async fn parse<T: for<'a> FromForm<'a> + 'static>(
         .map(|f| f.csrf_token);
     match (expected, sent) {
         (Some(expected), Some(sent)) if constant_time_eq(expected.as_bytes(), sent.as_bytes()) => {}
-        _ => {
-            return Err(Error::Forbidden(
-                "This form has expired or did not come from this site. \
-                 Go back, reload the page and try again."
-                    .into(),
-            ))
-        }
+        _ => return Err(Error::Forbidden(EXPIRED.into())),
     }
     Form::<T>::parse_encoded(body)
         .map_err(|errors| Error::BadRequest(format!("The form could not be read: {errors}")))
@@ -134,5 +142,27 @@ impl<'r> FromForm<'r> for NoFields {
 
     fn finalize(_: ()) -> rocket::form::Result<'r, Self> {
         Ok(NoFields)
+    }
+}
+
+/// A script's request whose `X-CSRF-Token` header matches this browser's
+/// token: how pages' own scripts prove a POST came from Folio.
+pub struct CsrfHeader;
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CsrfHeader {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let expected = CsrfToken::peek(req.cookies());
+        let sent = req.headers().get_one("X-CSRF-Token");
+        match (expected, sent) {
+            (Some(expected), Some(sent))
+                if constant_time_eq(expected.as_bytes(), sent.as_bytes()) =>
+            {
+                Outcome::Success(CsrfHeader)
+            }
+            _ => Outcome::Error((stash(req, Error::Forbidden(EXPIRED.into())), ())),
+        }
     }
 }

@@ -7,12 +7,13 @@ use rocket::Either;
 use rocket::{get, post, State};
 use rocket_dyn_templates::{context, Template};
 
-use super::csrf::{CsrfForm, NoFields};
+use super::csrf::{CsrfForm, CsrfToken, NoFields};
 use super::guards::{CurrentUser, Layout};
 use super::password::Passwords;
 use super::sessions::Sessions;
-use super::throttle::{ClientIp, LoginThrottle};
+use super::throttle::{ClientIp, Limit, Throttle};
 use super::users;
+use crate::config::Settings;
 use crate::db::Db;
 use crate::error::Result;
 use crate::forms::{local_path, FormReply};
@@ -55,9 +56,10 @@ pub async fn login(
     jar: &CookieJar<'_>,
     layout: Layout,
     client: ClientIp,
+    settings: &State<Settings>,
     passwords: &State<Passwords>,
     sessions: &State<Sessions>,
-    throttle: &State<LoginThrottle>,
+    throttle: &State<Throttle>,
 ) -> Result<FormReply> {
     let LoginForm {
         username,
@@ -68,45 +70,53 @@ pub async fn login(
     let rejected = |status, error: &str| {
         FormReply::rejected(status, login_page(&layout, username, &next, Some(error)))
     };
-
-    if let Err(retry_after) = throttle.check(username, client.0) {
-        let message = format!("Too many failed logins. Try again in {retry_after} seconds.");
-        return Ok(FormReply::Rejected {
-            status: Status::TooManyRequests,
-            page: login_page(&layout, username, &next, Some(&message)),
-            retry_after: Some(retry_after),
-        });
-    }
     if username.is_empty() || password.is_empty() {
         return Ok(rejected(
             Status::UnprocessableEntity,
             "Enter your username and password.",
         ));
     }
-    if password.len() > users::PASSWORD_MAX_BYTES {
-        throttle.record_failure(username, client.0);
-        return Ok(rejected(
-            Status::Unauthorized,
-            "Wrong username or password.",
-        ));
-    }
 
-    // An unknown username costs the same hash check as a wrong password.
+    let limits = Limit::username(username, settings.login_failures_per_username)
+        .into_iter()
+        .chain(
+            client
+                .0
+                .map(|ip| Limit::address("login", ip, settings.login_failures_per_address)),
+        );
+    let attempt = match throttle.begin(limits) {
+        Ok(attempt) => attempt,
+        Err(retry_after) => {
+            let message = format!("Too many failed logins. Try again in {retry_after} seconds.");
+            return Ok(FormReply::Rejected {
+                status: Status::TooManyRequests,
+                page: login_page(&layout, username, &next, Some(&message)),
+                retry_after: Some(retry_after),
+            });
+        }
+    };
+
+    // An unknown username costs the same hash check as a wrong password; an
+    // impossible password is wrong without one.
     let (user_id, hash) = users::credentials(db.pool(), username).await?.unzip();
-    let verified = passwords.verify(password, hash).await?;
+    let verified =
+        password.len() <= users::PASSWORD_MAX_BYTES && passwords.verify(password, hash).await?;
     let Some(user_id) = user_id.filter(|_| verified) else {
-        throttle.record_failure(username, client.0);
+        attempt.count();
         return Ok(rejected(
             Status::Unauthorized,
             "Wrong username or password.",
         ));
     };
 
-    throttle.clear(username);
-    // A new login replaces whatever session this browser had.
+    attempt.succeed();
+    let target = Redirect::to(local_path(&next).to_string());
+    // A new login replaces whatever session this browser had, and gets a
+    // new CSRF token.
     sessions.end(db.pool(), jar).await?;
     sessions.start(db.pool(), jar, user_id).await?;
-    Ok(FormReply::Done(Redirect::to(local_path(&next).to_string())))
+    CsrfToken::rotate(jar);
+    Ok(FormReply::Done(target))
 }
 
 #[post("/logout", data = "<_form>")]
@@ -117,5 +127,6 @@ pub async fn logout(
     sessions: &State<Sessions>,
 ) -> Result<Redirect> {
     sessions.end(db.pool(), jar).await?;
+    CsrfToken::rotate(jar);
     Ok(Redirect::to("/"))
 }

@@ -15,10 +15,10 @@ use std::time::Duration;
 use rocket::fairing::AdHoc;
 use rocket::Route;
 
-pub use csrf::{CsrfForm, CsrfToken};
+pub use csrf::{CsrfForm, CsrfHeader, CsrfToken};
 pub use guards::{CurrentUser, Layout};
 pub use sessions::{SessionUser, Sessions};
-pub use throttle::{ClientIp, LoginThrottle};
+pub use throttle::{ClientIp, Throttle};
 
 use crate::config::Settings;
 
@@ -35,12 +35,8 @@ pub fn routes() -> Vec<Route> {
 /// Puts the session store, the password checker and the login throttle in
 /// Rocket's managed state.
 pub fn stage(settings: &Settings) -> AdHoc {
-    let sessions = Sessions::new(settings.session_days);
-    let throttle = LoginThrottle::new(
-        settings.login_failures_per_username,
-        settings.login_failures_per_address,
-        Duration::from_secs(settings.login_window),
-    );
+    let sessions = Sessions::new(settings.session_days, settings.secure_cookies);
+    let throttle = Throttle::new(Duration::from_secs(settings.throttle_window));
     AdHoc::try_on_ignite("Accounts", |rocket| async move {
         match password::Passwords::new().await {
             Ok(passwords) => Ok(rocket.manage(sessions).manage(throttle).manage(passwords)),

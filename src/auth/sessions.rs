@@ -25,6 +25,8 @@ pub struct SessionUser {
     pub user_id: i64,
     pub username: String,
     pub is_admin: bool,
+    /// When the session ends (Unix seconds).
+    pub expires_at: i64,
 }
 
 type TokenHash = [u8; 32];
@@ -35,16 +37,18 @@ type TokenHash = [u8; 32];
 pub struct Sessions {
     cache: Cache<TokenHash, SessionUser>,
     lifetime_days: u64,
+    secure: bool,
 }
 
 impl Sessions {
-    pub fn new(lifetime_days: u64) -> Sessions {
+    pub fn new(lifetime_days: u64, secure: bool) -> Sessions {
         Sessions {
             cache: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(60))
                 .build(),
             lifetime_days,
+            secure,
         }
     }
 
@@ -74,6 +78,7 @@ impl Sessions {
                 .path("/")
                 .http_only(true)
                 .same_site(SameSite::Lax)
+                .secure(self.secure)
                 .max_age(time::Duration::days(self.lifetime_days as i64)),
         );
         Ok(())
@@ -89,24 +94,28 @@ impl Sessions {
             return Ok(None);
         };
         let hash = token_hash(cookie.value());
+        let now = unix_now();
         if let Some(user) = self.cache.get(&hash) {
-            return Ok(Some(user));
+            return Ok((user.expires_at > now).then_some(user));
         }
-        let row: Option<(i64, i64, String, bool)> = sqlx::query_as(
-            "SELECT sessions.id, users.id, users.username, users.is_admin
+        let row: Option<(i64, i64, String, bool, i64)> = sqlx::query_as(
+            "SELECT sessions.id, users.id, users.username, users.is_admin, sessions.expires_at
              FROM sessions JOIN users ON users.id = sessions.user_id
              WHERE sessions.token_hash = ? AND sessions.expires_at > ?",
         )
         .bind(&hash[..])
-        .bind(unix_now())
+        .bind(now)
         .fetch_optional(db)
         .await?;
-        let user = row.map(|(session_id, user_id, username, is_admin)| SessionUser {
-            session_id,
-            user_id,
-            username,
-            is_admin,
-        });
+        let user = row.map(
+            |(session_id, user_id, username, is_admin, expires_at)| SessionUser {
+                session_id,
+                user_id,
+                username,
+                is_admin,
+                expires_at,
+            },
+        );
         if let Some(user) = &user {
             self.cache.insert(hash, user.clone());
         }

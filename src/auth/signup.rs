@@ -7,11 +7,13 @@ use rocket::Either;
 use rocket::{get, post, State};
 use rocket_dyn_templates::{context, Template};
 
-use super::csrf::CsrfForm;
+use super::csrf::{CsrfForm, CsrfToken};
 use super::guards::{CurrentUser, Layout};
-use super::password;
+use super::password::Passwords;
 use super::sessions::Sessions;
+use super::throttle::{ClientIp, Limit, Throttle};
 use super::users;
+use crate::config::Settings;
 use crate::db::Db;
 use crate::error::Result;
 use crate::forms::{local_path, FormReply};
@@ -50,13 +52,18 @@ pub fn signup_form(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 #[post("/signup", data = "<form>")]
 pub async fn signup(
     form: CsrfForm<SignupForm>,
     db: &Db,
     jar: &CookieJar<'_>,
     layout: Layout,
+    client: ClientIp,
+    settings: &State<Settings>,
+    passwords: &State<Passwords>,
     sessions: &State<Sessions>,
+    throttle: &State<Throttle>,
 ) -> Result<FormReply> {
     let SignupForm {
         username,
@@ -72,7 +79,25 @@ pub async fn signup(
     if let Some(problem) = problem {
         return Ok(rejected(Status::UnprocessableEntity, &problem));
     }
-    let hash = password::hash(password).await?;
+    // Each signup costs a password hash: a few per address and window.
+    let limits = client
+        .0
+        .map(|ip| Limit::address("signup", ip, settings.signups_per_address));
+    let attempt = match throttle.begin(limits) {
+        Ok(attempt) => attempt,
+        Err(retry_after) => {
+            let message = format!(
+                "Too many new accounts from your network. Try again in {retry_after} seconds."
+            );
+            return Ok(FormReply::Rejected {
+                status: Status::TooManyRequests,
+                page: signup_page(&layout, username, &next, Some(&message)),
+                retry_after: Some(retry_after),
+            });
+        }
+    };
+    attempt.count();
+    let hash = passwords.hash(password).await?;
     let Some(user_id) = users::create(db.pool(), username, &hash).await? else {
         return Ok(rejected(
             Status::Conflict,
@@ -80,7 +105,9 @@ pub async fn signup(
         ));
     };
 
+    let target = Redirect::to(local_path(&next).to_string());
     sessions.end(db.pool(), jar).await?;
     sessions.start(db.pool(), jar, user_id).await?;
-    Ok(FormReply::Done(Redirect::to(local_path(&next).to_string())))
+    CsrfToken::rotate(jar);
+    Ok(FormReply::Done(target))
 }

@@ -1,6 +1,7 @@
-//! Failed-login throttling, per username and per client address, so that
-//! guessing passwords is slow whether an attacker tries many passwords for
-//! one name or one password for many names.
+//! Throttling of costly attempts: failed logins per username and per client
+//! address, and signups per address. An attempt reserves its place before
+//! the password hash runs, so requests sent in parallel cannot slip past the
+//! limit while earlier ones are still being checked.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -8,88 +9,158 @@ use std::time::{Duration, Instant};
 
 use moka::sync::Cache;
 
-/// Counts failed logins in fixed windows and refuses further attempts once a
-/// key has used up its allowance.
-pub struct LoginThrottle {
-    failures: Cache<String, Arc<Mutex<Window>>>,
-    per_username: u32,
-    per_address: u32,
+/// Attempts per key within fixed windows.
+pub struct Throttle {
+    windows: Cache<String, Arc<Mutex<Window>>>,
     window: Duration,
 }
 
 struct Window {
     started: Instant,
-    failures: u32,
+    counted: u32,
+    in_flight: u32,
 }
 
-impl LoginThrottle {
-    pub fn new(per_username: u32, per_address: u32, window: Duration) -> LoginThrottle {
-        LoginThrottle {
-            failures: Cache::builder()
+/// A key and how many attempts it may make per window.
+pub struct Limit {
+    key: String,
+    allowed: u32,
+}
+
+impl Limit {
+    /// Attempts for one username. Names that cannot exist are not keys: they
+    /// would only fill the table (the address limit still applies).
+    pub fn username(username: &str, allowed: u32) -> Option<Limit> {
+        super::users::username_problem(username)
+            .is_none()
+            .then(|| Limit {
+                key: format!("username:{}", username.to_ascii_lowercase()),
+                allowed,
+            })
+    }
+
+    /// Attempts of one kind from one client address; IPv6 clients by their
+    /// /64, since one holder has the whole block.
+    pub fn address(kind: &str, address: IpAddr, allowed: u32) -> Limit {
+        let address = match address {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        };
+        Limit {
+            key: format!("{kind}:{address}"),
+            allowed,
+        }
+    }
+}
+
+impl Throttle {
+    pub fn new(window: Duration) -> Throttle {
+        Throttle {
+            windows: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(window)
                 .build(),
-            per_username,
-            per_address,
             window,
         }
     }
 
-    /// `Err(seconds)` when this username or address must wait before trying again.
-    pub fn check(&self, username: &str, address: Option<IpAddr>) -> Result<(), u64> {
-        let waits = self
-            .keys(username, address)
-            .filter_map(|(key, limit)| self.wait(&key, limit));
-        match waits.max() {
-            Some(wait) => Err(wait.as_millis().div_ceil(1000).max(1) as u64),
-            None => Ok(()),
-        }
-    }
-
-    /// Counts one failed login for this username and address.
-    pub fn record_failure(&self, username: &str, address: Option<IpAddr>) {
+    /// Reserves an attempt under every limit, or says how many seconds to
+    /// wait when one of them is used up.
+    pub fn begin(&self, limits: impl IntoIterator<Item = Limit>) -> Result<Attempt<'_>, u64> {
         let now = Instant::now();
-        for (key, _) in self.keys(username, address) {
-            let entry = self.failures.get_with(key, || {
+        let mut reserved = Vec::new();
+        for limit in limits {
+            let window = self.windows.get_with(limit.key.clone(), || {
                 Arc::new(Mutex::new(Window {
                     started: now,
-                    failures: 0,
+                    counted: 0,
+                    in_flight: 0,
                 }))
             });
-            let locked = entry.lock();
-            if let Ok(mut window) = locked {
-                if now.duration_since(window.started) >= self.window {
-                    *window = Window {
+            let wait = {
+                let Ok(mut w) = window.lock() else { continue };
+                if now.duration_since(w.started) >= self.window {
+                    *w = Window {
                         started: now,
-                        failures: 0,
+                        counted: 0,
+                        in_flight: w.in_flight,
                     };
                 }
-                window.failures += 1;
+                if w.counted >= limit.allowed {
+                    Some(self.window.saturating_sub(now.duration_since(w.started)))
+                } else if w.counted + w.in_flight >= limit.allowed {
+                    // Full of attempts still being checked: try again shortly.
+                    Some(Duration::from_secs(1))
+                } else {
+                    w.in_flight += 1;
+                    None
+                }
+            };
+            match wait {
+                Some(wait) => {
+                    drop(Attempt {
+                        throttle: self,
+                        reserved,
+                        settled: false,
+                    });
+                    return Err(wait.as_millis().div_ceil(1000).max(1) as u64);
+                }
+                None => reserved.push((limit.key, window)),
+            }
+        }
+        Ok(Attempt {
+            throttle: self,
+            reserved,
+            settled: false,
+        })
+    }
+}
+
+/// A reserved attempt. It counts against its limits once `count`ed; an
+/// attempt dropped without that (it succeeded, or failed on our side) is
+/// released without counting.
+pub struct Attempt<'t> {
+    throttle: &'t Throttle,
+    reserved: Vec<(String, Arc<Mutex<Window>>)>,
+    settled: bool,
+}
+
+impl Attempt<'_> {
+    /// The attempt failed (or, for signups, happened): it counts.
+    pub fn count(mut self) {
+        self.settle(1);
+    }
+
+    /// The login succeeded: release it, and forget the username's failures.
+    pub fn succeed(mut self) {
+        self.settle(0);
+        for (key, _) in &self.reserved {
+            if key.starts_with("username:") {
+                self.throttle.windows.invalidate(key);
             }
         }
     }
 
-    /// Forgets the failures of a username after its owner logs in.
-    pub fn clear(&self, username: &str) {
-        self.failures.invalidate(&username_key(username));
-    }
-
-    fn wait(&self, key: &str, limit: u32) -> Option<Duration> {
-        let window = self.failures.get(key)?;
-        let window = window.lock().ok()?;
-        let elapsed = window.started.elapsed();
-        (window.failures >= limit && elapsed < self.window).then(|| self.window - elapsed)
-    }
-
-    fn keys(&self, username: &str, address: Option<IpAddr>) -> impl Iterator<Item = (String, u32)> {
-        let user = (username_key(username), self.per_username);
-        let addr = address.map(|ip| (format!("address:{ip}"), self.per_address));
-        std::iter::once(user).chain(addr)
+    fn settle(&mut self, counted: u32) {
+        if std::mem::replace(&mut self.settled, true) {
+            return;
+        }
+        for (_, window) in &self.reserved {
+            if let Ok(mut w) = window.lock() {
+                w.in_flight = w.in_flight.saturating_sub(1);
+                w.counted += counted;
+            }
+        }
     }
 }
 
-fn username_key(username: &str) -> String {
-    format!("username:{}", username.to_ascii_lowercase())
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        self.settle(0);
+    }
 }
 
 /// The client's address as Rocket sees it (the socket peer, or the

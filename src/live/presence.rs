@@ -1,51 +1,74 @@
 //! Who is viewing which story right now. A viewer is a (story, session)
-//! pair in a moka cache with a time-to-idle; per-story counts are kept as
-//! viewers arrive and leave, so counting never scans the cache.
+//! pair in a moka cache with a time-to-idle; its value is how many of the
+//! session's live streams show the story, so several tabs are one viewer.
+//! Per-story counts are kept as viewers arrive and leave: counting never
+//! scans the cache.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use moka::notification::RemovalCause;
+use moka::ops::compute::Op;
 use moka::sync::Cache;
 
-pub type StoryId = i64;
-pub type SessionId = i64;
+use super::changes::Changes;
+use super::{SessionId, StoryId};
+
+type Counts = Arc<Mutex<HashMap<StoryId, usize>>>;
 
 /// The current viewers of every story.
 pub struct Presence {
-    viewers: Cache<(StoryId, SessionId), ()>,
-    counts: Arc<Mutex<HashMap<StoryId, usize>>>,
+    /// (story, session) → number of open streams of that session on that story.
+    viewers: Cache<(StoryId, SessionId), u32>,
+    counts: Counts,
+    changes: Arc<Changes>,
 }
 
 impl Presence {
-    /// Viewers who show no sign of life for `ttl` stop counting.
-    pub fn new(ttl: Duration) -> Presence {
-        let counts: Arc<Mutex<HashMap<StoryId, usize>>> = Arc::default();
-        let on_leave = Arc::clone(&counts);
+    /// Viewers that show no sign of life for `ttl` stop counting.
+    pub fn new(ttl: Duration, changes: Arc<Changes>) -> Presence {
+        let counts: Counts = Arc::default();
+        let (on_leave, changed) = (Arc::clone(&counts), Arc::clone(&changes));
         let viewers = Cache::builder()
             .time_to_idle(ttl)
             .eviction_listener(move |key: Arc<(StoryId, SessionId)>, _, cause| {
-                // Replaced means the viewer is still there with a fresh entry.
+                // Replaced: the viewer is still there, with a new stream count.
                 if cause != RemovalCause::Replaced {
                     decrement(&on_leave, key.0);
+                    changed.viewers(key.0);
                 }
             })
             .build();
-        Presence { viewers, counts }
+        Presence {
+            viewers,
+            counts,
+            changes,
+        }
     }
 
-    /// Counts `session` as a viewer of `story` (once, however often it
-    /// comes back) and returns the story's viewer count.
-    pub fn join(&self, story: StoryId, session: SessionId) -> usize {
-        // The count rises inside the insert, under the entry's lock, so an
-        // expiry can never be counted before the arrival it undoes.
-        self.viewers.entry((story, session)).or_insert_with(|| {
-            if let Ok(mut counts) = self.counts.lock() {
-                *counts.entry(story).or_insert(0) += 1;
-            }
-        });
+    /// A sign of life from `session` on `story` (a page load, or a ping from
+    /// an open page): counts it as a viewer if it was not, and restarts its
+    /// time-to-idle. Returns the story's viewer count.
+    pub fn here(&self, story: StoryId, session: SessionId) -> usize {
+        if self.viewers.get(&(story, session)).is_none() {
+            self.update(story, session, |streams| Some(streams.unwrap_or(0)));
+        }
         self.count(story)
+    }
+
+    /// A live stream of `session` opened on `story`.
+    pub fn enter(&self, story: StoryId, session: SessionId) {
+        self.update(story, session, |streams| Some(streams.unwrap_or(0) + 1));
+    }
+
+    /// A live stream of `session` on `story` closed; the viewer leaves with
+    /// its last stream.
+    pub fn leave(&self, story: StoryId, session: SessionId) {
+        self.update(story, session, |streams| match streams {
+            Some(n) if n > 1 => Some(n - 1),
+            _ => None,
+        });
     }
 
     /// The number of sessions viewing `story`.
@@ -64,10 +87,44 @@ impl Presence {
             .unwrap_or(0)
     }
 
-    /// Delivers pending expirations. moka only evicts when the cache is
+    /// Delivers pending expirations. moka evicts only when the cache is
     /// touched, so this runs on a timer.
     pub fn run_pending_tasks(&self) {
         self.viewers.run_pending_tasks();
+    }
+
+    /// Sets the stream count of (story, session) to `next(current)`; `None`
+    /// removes the viewer. Runs under the entry's lock, and a new viewer is
+    /// counted inside it, so no removal can be counted before the arrival it
+    /// undoes.
+    fn update(
+        &self,
+        story: StoryId,
+        session: SessionId,
+        next: impl FnOnce(Option<u32>) -> Option<u32>,
+    ) {
+        self.viewers
+            .entry((story, session))
+            .and_compute_with(|entry| {
+                let current = entry.map(|e| e.into_value());
+                match (current, next(current)) {
+                    (None, Some(streams)) => {
+                        increment(&self.counts, story);
+                        self.changes.viewers(story);
+                        Op::Put(streams)
+                    }
+                    (Some(old), Some(streams)) if old == streams => Op::Nop,
+                    (Some(_), Some(streams)) => Op::Put(streams),
+                    (Some(_), None) => Op::Remove,
+                    (None, None) => Op::Nop,
+                }
+            });
+    }
+}
+
+fn increment(counts: &Mutex<HashMap<StoryId, usize>>, story: StoryId) {
+    if let Ok(mut counts) = counts.lock() {
+        *counts.entry(story).or_insert(0) += 1;
     }
 }
 

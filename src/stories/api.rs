@@ -14,7 +14,7 @@ use super::StoryFigures;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::Result;
-use crate::live::Presence;
+use crate::live::Live;
 
 #[derive(Serialize)]
 pub struct StoryList {
@@ -22,11 +22,11 @@ pub struct StoryList {
 }
 
 #[get("/stories")]
-pub async fn list(db: &Db, presence: &State<Arc<Presence>>) -> Result<Json<StoryList>> {
+pub async fn list(db: &Db, live: &State<Arc<Live>>) -> Result<Json<StoryList>> {
     let stories = queries::published(db.pool())
         .await?
         .into_iter()
-        .map(|story| StoryFigures::of(story, presence))
+        .map(|story| StoryFigures::of(story, live))
         .collect();
     Ok(Json(StoryList { stories }))
 }
@@ -37,13 +37,13 @@ pub async fn show(
     _reader: CurrentUser,
     db: &Db,
     stories: &State<StoryCache>,
-    presence: &State<Arc<Presence>>,
+    live: &State<Arc<Live>>,
 ) -> Result<Json<StoryFigures>> {
     let story = find(db, stories, key).await?;
     Ok(Json(StoryFigures {
         id: story.id,
         title: story.title.clone(),
         read_count: story.read_count(),
-        current_viewers: presence.count(story.id),
+        current_viewers: live.viewers(story.id),
     }))
 }

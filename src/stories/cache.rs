@@ -34,7 +34,12 @@ pub struct StoryCache {
 impl StoryCache {
     pub fn new() -> StoryCache {
         StoryCache {
-            stories: Cache::new(10_000),
+            // Edits through Folio invalidate at once; the time-to-live bounds
+            // how long a change made behind Folio's back stays unseen.
+            stories: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(std::time::Duration::from_secs(60))
+                .build(),
         }
     }
 

@@ -9,13 +9,15 @@ pub mod queries;
 pub mod reads;
 mod samples;
 
+use std::sync::Arc;
+
 use rocket::fairing::AdHoc;
 use rocket::Route;
 use rocket_db_pools::Database;
 use serde::Serialize;
 
 use crate::db::Db;
-use crate::live::Presence;
+use crate::live::Live;
 pub use cache::StoryCache;
 pub use reads::Reads;
 
@@ -29,9 +31,9 @@ pub struct StoryFigures {
 }
 
 impl StoryFigures {
-    fn of(story: queries::StorySummary, presence: &Presence) -> StoryFigures {
+    fn of(story: queries::StorySummary, live: &Live) -> StoryFigures {
         StoryFigures {
-            current_viewers: presence.count(story.id),
+            current_viewers: live.viewers(story.id),
             id: story.id,
             title: story.title,
             read_count: story.read_count,
@@ -55,12 +57,18 @@ pub fn stage(sample_stories: bool) -> AdHoc {
             return Err(rocket);
         };
         let pool = db.pool().clone();
+        let Some(live) = rocket.state::<Arc<Live>>().cloned() else {
+            rocket::error!("the live figures must be set up before the stories");
+            return Err(rocket);
+        };
         if sample_stories {
             if let Err(e) = samples::add_if_new(&pool).await {
                 rocket::error!("adding the sample stories failed: {e}");
                 return Err(rocket);
             }
         }
-        Ok(rocket.manage(StoryCache::new()).manage(Reads::start(pool)))
+        Ok(rocket
+            .manage(StoryCache::new())
+            .manage(Reads::start(pool, live)))
     })
 }

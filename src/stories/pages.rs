@@ -12,16 +12,16 @@ use super::StoryFigures;
 use crate::auth::{CurrentUser, Layout};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::live::Presence;
+use crate::live::Live;
 
 /// The story list: every published story with its figures. Open to visitors,
 /// so they can see what there is before signing up.
 #[get("/")]
-pub async fn index(db: &Db, layout: Layout, presence: &State<Arc<Presence>>) -> Result<Template> {
+pub async fn index(db: &Db, layout: Layout, live: &State<Arc<Live>>) -> Result<Template> {
     let stories: Vec<StoryFigures> = queries::published(db.pool())
         .await?
         .into_iter()
-        .map(|story| StoryFigures::of(story, presence))
+        .map(|story| StoryFigures::of(story, live))
         .collect();
     Ok(Template::render(
         "stories/index.html",
@@ -40,13 +40,13 @@ pub async fn show(
     db: &Db,
     stories: &State<StoryCache>,
     reads: &State<Reads>,
-    presence: &State<Arc<Presence>>,
+    live: &State<Arc<Live>>,
 ) -> Result<Template> {
     let story = find(db, stories, key).await?;
     let read_count = reads
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
-    let viewers = presence.join(story.id, reader.session_id);
+    let viewers = live.here(story.id, reader.session_id);
     Ok(Template::render(
         "stories/show.html",
         context! {
@@ -54,6 +54,7 @@ pub async fn show(
             story: context! { id: story.id, title: &story.title, html: &story.html },
             read_count,
             viewers,
+            presence_ttl: live.ttl().as_secs(),
         },
     ))
 }

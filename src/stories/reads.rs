@@ -7,6 +7,7 @@
 //! reads share one sync, and writers never contend. A request waits for the
 //! commit, so a page never shows a read that is not on disk.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
@@ -17,6 +18,7 @@ use super::cache::{CachedStory, StoryCache};
 use super::queries;
 use crate::db::unix_now;
 use crate::error::{Error, Result};
+use crate::live::Live;
 
 /// Most reads committed in one transaction.
 const BATCH: usize = 512;
@@ -26,23 +28,25 @@ const QUEUE: usize = 8_192;
 struct PendingRead {
     story: i64,
     user: i64,
-    done: oneshot::Sender<Result<i64, String>>,
+    done: oneshot::Sender<Result<i64, Error>>,
 }
 
 /// Records reads. Cheap to share: the writer task runs on its own.
 pub struct Reads {
     queue: mpsc::Sender<PendingRead>,
+    live: Arc<Live>,
     // Pairs known to be on disk: a returning reader costs no query at all.
     seen: Cache<(i64, i64), ()>,
 }
 
 impl Reads {
     /// Starts the writer task on `db`.
-    pub fn start(db: SqlitePool) -> Reads {
+    pub fn start(db: SqlitePool, live: Arc<Live>) -> Reads {
         let (queue, pending) = mpsc::channel(QUEUE);
         rocket::tokio::spawn(write_reads(db, pending));
         Reads {
             queue,
+            live,
             seen: Cache::builder()
                 .max_capacity(500_000)
                 .time_to_idle(Duration::from_secs(3600))
@@ -67,7 +71,11 @@ impl Reads {
         }
         let count = match queries::read_count_if_read(db, story.id, user).await? {
             Some(count) => count,
-            None => self.write(story.id, user).await?,
+            None => {
+                let count = self.write(story.id, user).await?;
+                self.live.reads_changed(story.id, count);
+                count
+            }
         };
         stories.note_read_count(story.id, count);
         self.seen.insert(key, ());
@@ -82,11 +90,9 @@ impl Reads {
             .send(read)
             .await
             .map_err(|_| Error::Internal("the read writer has stopped".into()))?;
-        let count = committed
+        committed
             .await
             .map_err(|_| Error::Internal("the read writer has stopped".into()))?
-            .map_err(Error::Internal)?;
-        Ok(count)
     }
 }
 
@@ -113,7 +119,7 @@ async fn write_reads(db: SqlitePool, mut pending: mpsc::Receiver<PendingRead>) {
                     let result = commit(&db, std::slice::from_ref(&read))
                         .await
                         .map(|counts| counts.first().copied().unwrap_or(0))
-                        .map_err(|e| format!("recording a read failed: {e}"));
+                        .map_err(story_gone_or);
                     let _ = read.done.send(result);
                 }
             }
@@ -133,15 +139,15 @@ async fn commit(db: &SqlitePool, reads: &[PendingRead]) -> Result<Vec<i64>, sqlx
     Ok(counts)
 }
 
-/// Inserts the read and, only if it is new, raises the counter. Returns the
-/// story's read counter.
+/// Inserts the read (the counter rises by trigger, only if it is new) and
+/// returns the story's read counter.
 async fn record_one(
     conn: &mut SqliteConnection,
     story: i64,
     user: i64,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let inserted = sqlx::query(
+    sqlx::query(
         "INSERT INTO reads (story_id, user_id, read_at) VALUES (?, ?, ?)
          ON CONFLICT (story_id, user_id) DO NOTHING",
     )
@@ -149,16 +155,23 @@ async fn record_one(
     .bind(user)
     .bind(now)
     .execute(&mut *conn)
-    .await?
-    .rows_affected()
-        == 1;
-    let sql = if inserted {
-        "UPDATE stories SET read_count = read_count + 1 WHERE id = ? RETURNING read_count"
-    } else {
-        "SELECT read_count FROM stories WHERE id = ?"
-    };
-    sqlx::query_scalar(sql)
+    .await?;
+    sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
         .bind(story)
         .fetch_one(&mut *conn)
         .await
+}
+
+/// A read of a story deleted meanwhile is a 404; anything else is logged.
+fn story_gone_or(error: sqlx::Error) -> Error {
+    let gone = match &error {
+        sqlx::Error::RowNotFound => true,
+        sqlx::Error::Database(e) => e.kind() == sqlx::error::ErrorKind::ForeignKeyViolation,
+        _ => false,
+    };
+    if gone {
+        Error::NotFound
+    } else {
+        Error::Database(error)
+    }
 }

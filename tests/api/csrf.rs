@@ -47,8 +47,12 @@ async fn a_logout_without_a_csrf_token_leaves_the_session() {
     let browser = app.reader("alice").await;
 
     let page = browser.post_raw(&app, "/logout", String::new()).await;
+    let wrong = browser
+        .post_raw(&app, "/logout", "csrf_token=wrong".into())
+        .await;
 
     assert_eq!(page.status, Status::Forbidden);
+    assert_eq!(wrong.status, Status::Forbidden);
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
     assert!(browser.get(&app, "/").await.body.contains("Log out"));
 }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use folio::db::Db;
@@ -98,8 +99,16 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// A browser at an address of its own.
     pub fn new() -> Browser {
-        Browser::at("192.0.2.1:40000")
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        Browser::at(&format!(
+            "10.{}.{}.{}:40000",
+            (n >> 16) & 255,
+            (n >> 8) & 255,
+            n & 255
+        ))
     }
 
     pub fn at(address: &str) -> Browser {
@@ -121,7 +130,7 @@ impl Browser {
             .insert(name.to_string(), value.to_string());
     }
 
-    fn dress<'c>(&self, request: LocalRequest<'c>) -> LocalRequest<'c> {
+    pub fn dress<'c>(&self, request: LocalRequest<'c>) -> LocalRequest<'c> {
         let cookies: Vec<Cookie<'static>> = self
             .cookies
             .lock()
@@ -165,6 +174,12 @@ impl Browser {
 
     pub async fn get_with(&self, app: &TestApp, uri: &str, header: Header<'static>) -> Page {
         let request = self.dress(app.client.get(uri.to_string())).header(header);
+        self.keep(request.dispatch().await).await
+    }
+
+    /// Posts an empty body with one extra header (a page script's request).
+    pub async fn post_with(&self, app: &TestApp, uri: &str, header: Header<'static>) -> Page {
+        let request = self.dress(app.client.post(uri.to_string())).header(header);
         self.keep(request.dispatch().await).await
     }
 

@@ -162,3 +162,62 @@ async fn the_login_and_signup_forms_redirect_a_logged_in_reader() {
     );
     assert_eq!(browser.get(&app, "/signup").await.location(), Some("/"));
 }
+
+#[rocket::async_test]
+async fn a_next_page_that_is_no_valid_path_sends_a_logged_in_reader_home() {
+    let app = spawn_app().await;
+    let browser = app.reader("alice").await;
+
+    for next in ["/a%20b", "/%C3%A9", "/%3Cscript%3E"] {
+        let page = browser.get(&app, &format!("/login?next={next}")).await;
+        assert_eq!(page.status, Status::SeeOther, "next={next}");
+        assert_eq!(page.location(), Some("/"), "next={next}");
+    }
+}
+
+#[rocket::async_test]
+async fn parallel_wrong_logins_cannot_slip_past_the_throttle() {
+    let app = spawn_app().await;
+    app.reader("alice").await;
+    let attackers: Vec<Browser> = (0..20).map(|_| Browser::new()).collect();
+    for attacker in &attackers {
+        attacker.csrf_token(&app).await;
+    }
+
+    let pages =
+        futures::future::join_all(attackers.iter().map(|a| a.login(&app, "alice", "guess"))).await;
+
+    let tried = pages
+        .iter()
+        .filter(|p| p.status == Status::Unauthorized)
+        .count();
+    let refused = pages
+        .iter()
+        .filter(|p| p.status == Status::TooManyRequests)
+        .count();
+    assert!(tried <= 5, "{tried} guesses were checked");
+    assert_eq!(tried + refused, 20);
+}
+
+#[rocket::async_test]
+async fn signups_are_throttled_per_address() {
+    let app = spawn_app_with(|f| f.merge(("signups_per_address", 2))).await;
+    let browser = Browser::at("198.51.100.20:1000");
+
+    assert_eq!(
+        browser.signup(&app, "first", PASSWORD).await.status,
+        Status::SeeOther
+    );
+    browser.logout(&app).await;
+    assert_eq!(
+        browser.signup(&app, "second", PASSWORD).await.status,
+        Status::SeeOther
+    );
+    browser.logout(&app).await;
+    let page = browser.signup(&app, "third", PASSWORD).await;
+
+    assert_eq!(page.status, Status::TooManyRequests);
+    assert!(page.header("Retry-After").is_some());
+    assert!(page.body.contains("value=\"third\""), "the form is kept");
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
+}

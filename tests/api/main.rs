@@ -1,10 +1,13 @@
 //! Folio's black-box tests: one binary, each test on its own database.
 
+mod events;
 mod helpers;
 
 mod api;
 mod assets;
 mod csrf;
+mod live;
+mod live_list;
 mod login;
 mod logout;
 mod presence;

@@ -95,3 +95,47 @@ pub fn shown_reads(body: &str) -> i64 {
     let end = body[start..].find('<').unwrap() + start;
     body[start..end].parse().unwrap()
 }
+
+#[rocket::async_test]
+async fn the_database_syncs_every_commit_in_wal_mode() {
+    let app = spawn_app().await;
+    let mut conn = app.db.acquire().await.unwrap();
+
+    let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+
+    assert_eq!(synchronous, 2, "synchronous = FULL");
+    assert_eq!(journal, "wal");
+    assert_eq!(foreign_keys, 1);
+}
+
+#[rocket::async_test]
+async fn reading_a_story_deleted_meanwhile_is_a_404() {
+    let app = spawn_app().await;
+    let story = app.add_story("Soon gone", "Text").await;
+    let alice = app.reader("alice").await;
+    alice.get(&app, &format!("/stories/{story}")).await;
+    sqlx::query("DELETE FROM stories WHERE id = ?")
+        .bind(story)
+        .execute(&app.db)
+        .await
+        .unwrap();
+
+    let page = app
+        .reader("bob")
+        .await
+        .get(&app, &format!("/stories/{story}"))
+        .await;
+
+    assert_eq!(page.status, Status::NotFound);
+}

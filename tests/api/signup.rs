@@ -155,3 +155,25 @@ async fn a_password_is_the_text_typed_not_its_form_encoding() {
     let page = Browser::new().login(&app, "carol", "tea for two!&=").await;
     assert_eq!(page.status, Status::SeeOther);
 }
+
+#[rocket::async_test]
+async fn password_limits_count_characters_and_bytes_of_any_script() {
+    let app = spawn_app().await;
+    // 'é' is one character and two bytes.
+    let cases = [
+        ("seven", 7, Status::UnprocessableEntity),
+        ("eight", 8, Status::SeeOther),
+        ("longest", 512, Status::SeeOther),
+        ("toolong", 513, Status::UnprocessableEntity),
+    ];
+
+    for (username, chars, expected) in cases {
+        let page = Browser::new()
+            .signup(&app, username, &"é".repeat(chars))
+            .await;
+        assert_eq!(page.status, expected, "{chars} × 'é'");
+    }
+
+    let page = Browser::new().login(&app, "eight", &"é".repeat(8)).await;
+    assert_eq!(page.status, Status::SeeOther);
+}

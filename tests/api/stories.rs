@@ -18,8 +18,12 @@ async fn the_story_list_shows_every_published_story_with_its_read_count() {
     assert!(page.body.contains("The First Story"));
     assert!(page.body.contains("The Second Story"));
     assert!(page.body.contains(&format!("href=\"/stories/{first}\"")));
-    assert!(page.body.contains("<span class=\"reads\">1</span> read<"));
-    assert!(page.body.contains("<span class=\"reads\">0</span> reads<"));
+    assert!(page
+        .body
+        .contains("<span class=\"reads\">1</span> <span class=\"reads-label\">read</span>"));
+    assert!(page
+        .body
+        .contains("<span class=\"reads\">0</span> <span class=\"reads-label\">reads</span>"));
 }
 
 #[rocket::async_test]
@@ -60,7 +64,7 @@ async fn a_story_page_shows_title_rendered_content_viewers_and_reads() {
         .contains("<strong id=\"viewers\">1</strong> reading now"));
     assert!(page
         .body
-        .contains("<strong id=\"reads\">1</strong> total read"));
+        .contains("<strong id=\"reads\">1</strong> total <span class=\"reads-label\">read</span>"));
 }
 
 #[rocket::async_test]
@@ -132,4 +136,20 @@ async fn pages_carry_security_headers() {
     assert!(csp.contains("script-src 'self'"));
     assert_eq!(page.header("X-Frame-Options"), Some("DENY"));
     assert_eq!(page.header("X-Content-Type-Options"), Some("nosniff"));
+}
+
+#[rocket::async_test]
+async fn error_pages_know_who_is_logged_in_and_pages_are_not_cached() {
+    let app = spawn_app().await;
+    let alice = app.reader("alice").await;
+
+    let missing = alice.get(&app, "/no/such/page").await;
+    let home = alice.get(&app, "/").await;
+
+    assert_eq!(missing.status, Status::NotFound);
+    assert!(
+        missing.body.contains("alice"),
+        "the navigation shows the reader"
+    );
+    assert_eq!(home.header("Cache-Control"), Some("no-store"));
 }

@@ -1,0 +1,116 @@
+//! Where open pages listen. Each story that someone is watching has a
+//! `watch` channel holding its latest figures: a slow page simply sees the
+//! newest value when it gets to it, and never holds anyone up. Story lists
+//! share one broadcast of changed figures; a list that falls behind is sent
+//! a fresh snapshot instead.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rocket::tokio::sync::{broadcast, watch};
+use serde::Serialize;
+
+use super::StoryId;
+
+/// What a story page shows live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    pub viewers: usize,
+    pub reads: i64,
+}
+
+/// A changed figure of one story, as story lists receive it; absent fields
+/// did not change.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListFigures {
+    pub id: StoryId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub viewers: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reads: Option<i64>,
+}
+
+/// A batch of changes for story lists.
+pub type ListBatch = Arc<[ListFigures]>;
+
+/// The channels of open pages.
+pub struct Hub {
+    stories: Mutex<HashMap<StoryId, watch::Sender<Figures>>>,
+    lists: broadcast::Sender<ListBatch>,
+}
+
+impl Hub {
+    pub fn new() -> Hub {
+        Hub {
+            stories: Mutex::new(HashMap::new()),
+            lists: broadcast::channel(64).0,
+        }
+    }
+
+    /// A receiver of `story`'s figures, starting from `now`.
+    pub fn watch_story(&self, story: StoryId, now: Figures) -> Option<watch::Receiver<Figures>> {
+        let mut stories = self.stories.lock().ok()?;
+        let sender = stories
+            .entry(story)
+            .or_insert_with(|| watch::channel(now).0);
+        sender.send_if_modified(|figures| {
+            let fresher = Figures {
+                viewers: now.viewers,
+                reads: figures.reads.max(now.reads),
+            };
+            std::mem::replace(figures, fresher) != fresher
+        });
+        Some(sender.subscribe())
+    }
+
+    /// Forgets `story`'s channel once no page listens to it any more.
+    pub fn release_story(&self, story: StoryId) {
+        if let Ok(mut stories) = self.stories.lock() {
+            if stories.get(&story).is_some_and(|s| s.receiver_count() == 0) {
+                stories.remove(&story);
+            }
+        }
+    }
+
+    /// A receiver of every change that story lists show.
+    pub fn watch_lists(&self) -> broadcast::Receiver<ListBatch> {
+        self.lists.subscribe()
+    }
+
+    /// Sends one story's changed figures to the pages showing that story.
+    pub fn publish_story(&self, story: StoryId, viewers: Option<usize>, reads: Option<i64>) {
+        let Ok(stories) = self.stories.lock() else {
+            return;
+        };
+        if let Some(sender) = stories.get(&story) {
+            sender.send_if_modified(|figures| {
+                let before = *figures;
+                if let Some(viewers) = viewers {
+                    figures.viewers = viewers;
+                }
+                if let Some(reads) = reads {
+                    figures.reads = figures.reads.max(reads);
+                }
+                before != *figures
+            });
+        }
+    }
+
+    /// Sends a batch of changes to every open story list.
+    pub fn publish_lists(&self, batch: Vec<ListFigures>) {
+        if !batch.is_empty() && self.lists.receiver_count() > 0 {
+            let _ = self.lists.send(batch.into());
+        }
+    }
+
+    /// How many stories have a channel: for tests of cleanup and for metrics.
+    pub fn open_story_channels(&self) -> usize {
+        self.stories.lock().map(|s| s.len()).unwrap_or(0)
+    }
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new()
+    }
+}

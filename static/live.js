@@ -53,7 +53,7 @@
     // time-to-live.
     const ttl = Number(story.dataset.presenceTtl) || 30;
     setInterval(() => {
-      fetch(`/live/stories/${id}/here`, {
+      fetch(`/api/stories/${id}/here`, {
         method: "POST",
         headers: { "X-CSRF-Token": csrfToken },
         credentials: "same-origin",

@@ -2,6 +2,7 @@
 //! changed figures to open pages within a fraction of a second.
 
 mod changes;
+pub mod feeds;
 mod hub;
 mod presence;
 mod streams;

@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::db::Db;
 use crate::live::Live;
-pub use cache::StoryCache;
+pub use cache::{CachedStory, StoryCache};
 pub use reads::Reads;
 
 /// A story's title and live figures, as the list and the API show them.

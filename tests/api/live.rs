@@ -119,7 +119,7 @@ async fn a_silent_viewer_stops_counting_after_the_ttl_and_a_pinging_one_does_not
             let page = pinging
                 .post_with(
                     &app,
-                    &format!("{uri}/here"),
+                    &format!("/api/stories/{story}/here"),
                     Header::new("X-CSRF-Token", token.clone()),
                 )
                 .await;
@@ -145,7 +145,7 @@ async fn a_ping_needs_the_csrf_header_and_a_login() {
     let app = spawn_app().await;
     let story = app.add_story("A story", "Text").await;
     let alice = app.reader("alice").await;
-    let uri = format!("/live/stories/{story}/here");
+    let uri = format!("/api/stories/{story}/here");
 
     let no_header = alice
         .post_with(&app, &uri, Header::new("X-Nothing", ""))

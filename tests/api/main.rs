@@ -5,6 +5,8 @@ mod helpers;
 
 mod api;
 mod assets;
+mod browser;
+mod browser_live;
 mod csrf;
 mod live;
 mod live_list;

@@ -1,0 +1,277 @@
+//! Holds many live viewers of one story and measures what issue the live
+//! figures promise: the server's memory with all of them connected, how
+//! fast a change in the count reaches every one of them, and the memory left
+//! after they go. Each viewer is a logged-in session with its own stream.
+//!
+//! cargo run --release --example bench_viewers -- --base http://127.0.0.1:8000 \
+//!     --cookies cookies.txt --viewers 10000 --server-pid 1234
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use rocket::tokio::net::TcpStream;
+use rocket::tokio::sync::{watch, Semaphore};
+use rocket::tokio::time::{sleep, timeout};
+
+#[derive(Parser)]
+struct Args {
+    /// Folio's address, as http://host:port.
+    #[arg(long)]
+    base: String,
+    #[arg(long, default_value_t = 1)]
+    story: i64,
+    /// One Cookie header per line; needs viewers + 1 lines.
+    #[arg(long)]
+    cookies: String,
+    #[arg(long, default_value_t = 10_000)]
+    viewers: usize,
+    /// Rounds of one viewer arriving (and leaving) while all watch.
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
+    /// The server's process id, to read its resident memory.
+    #[arg(long)]
+    server_pid: u32,
+}
+
+/// What each viewer has seen: the last viewer count, and when it first saw
+/// the count it is waiting for.
+struct Viewer {
+    seen: AtomicUsize,
+}
+
+#[rocket::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let host = args.base.trim_start_matches("http://").to_string();
+    let cookies: Vec<String> = std::fs::read_to_string(&args.cookies)?
+        .lines()
+        .map(String::from)
+        .collect();
+    if cookies.len() <= args.viewers {
+        return Err(format!(
+            "{} cookies for {} viewers and one more",
+            cookies.len(),
+            args.viewers
+        )
+        .into());
+    }
+    let path = format!("/live/stories/{}", args.story);
+    println!(
+        "server resident memory, idle: {} MiB",
+        rss_mib(args.server_pid)
+    );
+
+    // Connect every viewer, a few hundred at a time.
+    let (target_tx, target_rx) = watch::channel((usize::MAX, Instant::now()));
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let gate = Arc::new(Semaphore::new(256));
+    let started = Instant::now();
+    let mut viewers = Vec::with_capacity(args.viewers);
+    let mut tasks = Vec::with_capacity(args.viewers);
+    for cookie in cookies.iter().take(args.viewers) {
+        let viewer = Arc::new(Viewer {
+            seen: AtomicUsize::new(0),
+        });
+        viewers.push(Arc::clone(&viewer));
+        let permit = Arc::clone(&gate).acquire_owned().await?;
+        let stream = connect(&host, &path, cookie).await?;
+        drop(permit);
+        tasks.push(rocket::tokio::spawn(watch_stream(
+            stream,
+            viewer,
+            target_rx.clone(),
+            Arc::clone(&latencies),
+        )));
+    }
+    wait_until(&viewers, args.viewers, Duration::from_secs(120)).await?;
+    println!(
+        "{} viewers connected and shown {} in {:.1} s",
+        args.viewers,
+        args.viewers,
+        started.elapsed().as_secs_f64()
+    );
+    sleep(Duration::from_secs(2)).await;
+    let connected_rss = rss_mib(args.server_pid);
+    println!("server resident memory, all connected: {connected_rss} MiB");
+
+    // Rounds: one more viewer arrives; every viewer must see the new count.
+    let extra_cookie = &cookies[args.viewers];
+    for round in 1..=args.rounds {
+        latencies.lock().map_err(|_| "poisoned")?.clear();
+        let wanted = args.viewers + 1;
+        target_tx.send((wanted, Instant::now()))?;
+        let extra = connect(&host, &path, extra_cookie).await?;
+        wait_until(&viewers, wanted, Duration::from_secs(30)).await?;
+        let mut all = latencies.lock().map_err(|_| "poisoned")?.clone();
+        all.sort();
+        println!(
+            "round {round}: a new viewer reached {} pages: p50 {:?}, p99 {:?}, max {:?}",
+            all.len(),
+            percentile(&all, 50.0),
+            percentile(&all, 99.0),
+            all.last().copied().unwrap_or_default()
+        );
+        target_tx.send((usize::MAX, Instant::now()))?;
+        drop(extra);
+        wait_until(&viewers, args.viewers, Duration::from_secs(30)).await?;
+    }
+
+    // Everyone leaves.
+    for task in &tasks {
+        task.abort();
+    }
+    drop(tasks);
+    sleep(Duration::from_secs(10)).await;
+    let after_rss = rss_mib(args.server_pid);
+    println!("server resident memory, 10 s after all left: {after_rss} MiB");
+    Ok(())
+}
+
+async fn connect(host: &str, path: &str, cookie: &str) -> std::io::Result<TcpStream> {
+    let mut stream = TcpStream::connect(host).await?;
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await?;
+    Ok(stream)
+}
+
+/// Reads a stream's events, noting the viewer count of each; when the count
+/// reaches the target, records how long after the target was set it came.
+async fn watch_stream(
+    mut stream: TcpStream,
+    viewer: Arc<Viewer>,
+    target: watch::Receiver<(usize, Instant)>,
+    latencies: Arc<std::sync::Mutex<Vec<Duration>>>,
+) {
+    let mut body = ChunkedBody::default();
+    let mut chunk = [0u8; 2048];
+    while let Ok(read) = stream.read(&mut chunk).await {
+        if read == 0 {
+            return;
+        }
+        for line in body.push(&chunk[..read]) {
+            let Some(viewers) = viewers_in(&line) else {
+                continue;
+            };
+            viewer.seen.store(viewers, Ordering::Release);
+            let (wanted, since) = *target.borrow();
+            if viewers == wanted {
+                if let Ok(mut all) = latencies.lock() {
+                    all.push(since.elapsed());
+                }
+            }
+        }
+    }
+}
+
+/// An HTTP/1.1 response with a chunked body, turned back into the lines of
+/// the event stream it carries (a line may span chunks).
+#[derive(Default)]
+struct ChunkedBody {
+    raw: Vec<u8>,
+    headers_done: bool,
+    chunk_left: usize,
+    text: Vec<u8>,
+}
+
+impl ChunkedBody {
+    fn push(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
+        self.raw.extend_from_slice(bytes);
+        if !self.headers_done {
+            let Some(end) = find(&self.raw, b"\r\n\r\n") else {
+                return Vec::new();
+            };
+            self.raw.drain(..end + 4);
+            self.headers_done = true;
+        }
+        loop {
+            if self.chunk_left > 0 {
+                let take = self.chunk_left.min(self.raw.len());
+                self.text.extend(self.raw.drain(..take));
+                self.chunk_left -= take;
+                if self.chunk_left > 0 {
+                    break;
+                }
+                continue;
+            }
+            // A chunk's size line, preceded by the CRLF ending the previous chunk.
+            while self.raw.starts_with(b"\r\n") {
+                self.raw.drain(..2);
+            }
+            let Some(end) = find(&self.raw, b"\r\n") else {
+                break;
+            };
+            let size = std::str::from_utf8(&self.raw[..end])
+                .ok()
+                .and_then(|s| usize::from_str_radix(s.trim(), 16).ok());
+            self.raw.drain(..end + 2);
+            match size {
+                Some(0) | None => break,
+                Some(size) => self.chunk_left = size,
+            }
+        }
+        let mut lines = Vec::new();
+        while let Some(end) = find(&self.text, b"\n") {
+            lines.push(self.text.drain(..=end).collect());
+        }
+        lines
+    }
+}
+
+fn viewers_in(line: &[u8]) -> Option<usize> {
+    let line = std::str::from_utf8(line).ok()?;
+    let data = line.strip_prefix("data:")?;
+    let value: serde_json::Value = serde_json::from_str(data.trim()).ok()?;
+    value["viewers"].as_u64().map(|v| v as usize)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn wait_until(viewers: &[Arc<Viewer>], count: usize, within: Duration) -> Result<(), String> {
+    let all = async {
+        while viewers
+            .iter()
+            .any(|v| v.seen.load(Ordering::Acquire) != count)
+        {
+            sleep(Duration::from_millis(20)).await;
+        }
+    };
+    timeout(within, all).await.map_err(|_| {
+        let behind: Vec<usize> = viewers
+            .iter()
+            .map(|v| v.seen.load(Ordering::Acquire))
+            .filter(|&seen| seen != count)
+            .collect();
+        format!(
+            "{} viewers never showed {count}; they show {:?}",
+            behind.len(),
+            &behind[..behind.len().min(20)]
+        )
+    })
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn rss_mib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}

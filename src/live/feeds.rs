@@ -1,0 +1,145 @@
+//! What a live stream sends, independent of the server that carries it:
+//! Rocket's event streams and the dedicated live listener both take their
+//! events from these feeds.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rocket::tokio::sync::broadcast::{self, error::RecvError};
+use sqlx::SqlitePool;
+
+use super::{Figures, ListBatch, ListFigures, Live, StoryWatch, Viewing};
+use crate::error::Result;
+use crate::stories::{queries, CachedStory};
+
+/// How long a browser waits before reconnecting a dropped stream.
+pub const RETRY: Duration = Duration::from_secs(2);
+
+/// One server-sent event.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub name: &'static str,
+    pub data: String,
+    /// Sent with the first event: the reconnection delay.
+    pub retry: Option<Duration>,
+}
+
+impl Outgoing {
+    fn json(name: &'static str, value: &impl serde::Serialize) -> Outgoing {
+        let data = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+        Outgoing {
+            name,
+            data,
+            retry: None,
+        }
+    }
+
+    fn first(mut self) -> Outgoing {
+        self.retry = Some(RETRY);
+        self
+    }
+
+    /// The event in the wire format of `text/event-stream`.
+    pub fn to_wire(&self) -> String {
+        let retry = self
+            .retry
+            .map(|r| format!("retry:{}\n", r.as_millis()))
+            .unwrap_or_default();
+        format!("{retry}event:{}\ndata:{}\n\n", self.name, self.data)
+    }
+}
+
+/// A story page's feed: its figures now, then every change. The session
+/// counts as a viewer for as long as the feed lives.
+pub struct StoryFeed {
+    _viewing: Viewing,
+    watch: StoryWatch,
+    first: Option<Figures>,
+}
+
+impl StoryFeed {
+    pub fn open(live: &Arc<Live>, story: &CachedStory, session: i64) -> Option<StoryFeed> {
+        let viewing = live.enter(story.id, session);
+        let mut watch = live.watch_story(story.id, story.read_count())?;
+        let first = watch.current();
+        Some(StoryFeed {
+            _viewing: viewing,
+            watch,
+            first,
+        })
+    }
+
+    /// The next event; `None` when the feed has ended.
+    pub async fn next(&mut self) -> Option<Outgoing> {
+        if let Some(first) = self.first.take() {
+            return Some(Outgoing::json("figures", &first).first());
+        }
+        let figures = self.watch.changed().await?;
+        Some(Outgoing::json("figures", &figures))
+    }
+}
+
+/// The story list's feed: every published story's figures now, then the
+/// changed ones; a fresh snapshot after falling behind.
+pub struct ListFeed {
+    db: SqlitePool,
+    live: Arc<Live>,
+    changes: broadcast::Receiver<ListBatch>,
+    first: Option<Vec<ListFigures>>,
+}
+
+impl ListFeed {
+    pub async fn open(db: &SqlitePool, live: &Arc<Live>) -> Result<ListFeed> {
+        // Subscribe before the snapshot, so no change falls between the two.
+        let changes = live.watch_lists();
+        let first = snapshot(db, live).await?;
+        Ok(ListFeed {
+            db: db.clone(),
+            live: Arc::clone(live),
+            changes,
+            first: Some(first),
+        })
+    }
+
+    pub async fn next(&mut self) -> Option<Outgoing> {
+        if let Some(first) = self.first.take() {
+            return Some(Outgoing::json("stories", &first).first());
+        }
+        match self.changes.recv().await {
+            Ok(batch) => Some(Outgoing::json("stories", &batch.as_ref())),
+            Err(RecvError::Lagged(_)) => {
+                let all = snapshot(&self.db, &self.live).await.ok()?;
+                Some(Outgoing::json("stories", &all))
+            }
+            Err(RecvError::Closed) => None,
+        }
+    }
+}
+
+/// Either feed, for servers that carry both.
+pub enum Feed {
+    Story(StoryFeed),
+    List(ListFeed),
+}
+
+impl Feed {
+    pub async fn next(&mut self) -> Option<Outgoing> {
+        match self {
+            Feed::Story(feed) => feed.next().await,
+            Feed::List(feed) => feed.next().await,
+        }
+    }
+}
+
+/// The figures of every published story.
+async fn snapshot(db: &SqlitePool, live: &Live) -> Result<Vec<ListFigures>> {
+    Ok(queries::published(db)
+        .await?
+        .into_iter()
+        .map(|story| ListFigures {
+            id: story.id,
+            viewers: Some(live.viewers(story.id)),
+            reads: Some(story.read_count),
+        })
+        .collect())
+}

@@ -1,0 +1,272 @@
+//! The real-browser harness: Folio served on a real port, and headless
+//! Chromium (Debian's `chromium` and `chromium-driver`) driven over
+//! WebDriver. Each `Chrome` is a separate browser with its own profile, as
+//! separate people would have. Tests that use it are marked
+//! `#[ignore = "needs chromium"]`; `.ci/run` runs them with `--include-ignored`.
+
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use folio::db::Db;
+use rocket::fairing::AdHoc;
+use rocket::figment::Figment;
+use rocket::tokio::sync::oneshot;
+use rocket::tokio::time::{sleep, Instant};
+use rocket::Shutdown;
+use rocket_db_pools::Database;
+use serde_json::json;
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+
+use crate::helpers::{test_figment, PASSWORD};
+
+/// Folio listening on an ephemeral port of 127.0.0.1.
+pub struct Server {
+    pub base: String,
+    pub db: SqlitePool,
+    shutdown: Shutdown,
+    _dir: TempDir,
+}
+
+impl Server {
+    pub async fn start(configure: impl FnOnce(Figment) -> Figment) -> Server {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let figment = configure(test_figment(&dir).merge(("port", 0)));
+        let (port_tx, port_rx) = oneshot::channel();
+        let rocket = folio::rocket(figment)
+            .attach(AdHoc::on_liftoff("Port", |rocket| {
+                Box::pin(async move {
+                    let _ = port_tx.send(rocket.config().port);
+                })
+            }))
+            .ignite()
+            .await
+            .expect("Folio ignites");
+        let db = Db::fetch(&rocket).expect("a database").pool().clone();
+        let shutdown = rocket.shutdown();
+        rocket::tokio::spawn(rocket.launch());
+        let port = port_rx.await.expect("Folio lifts off");
+        Server {
+            base: format!("http://127.0.0.1:{port}"),
+            db,
+            shutdown,
+            _dir: dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn add_story(&self, title: &str, body: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO stories (title, body, published_at, created_at, updated_at)
+             VALUES (?, ?, 1, 1, 1) RETURNING id",
+        )
+        .bind(title)
+        .bind(body)
+        .fetch_one(&self.db)
+        .await
+        .expect("a story is inserted")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown.clone().notify();
+    }
+}
+
+/// A chromedriver process, stopped when dropped.
+struct Driver {
+    process: Child,
+    port: u16,
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let port = free_port();
+        let process = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver runs (install Debian's chromium-driver)");
+        Driver { process, port }
+    }
+
+    async fn ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// One person's browser.
+pub struct Chrome {
+    pub client: Client,
+    _driver: Driver,
+    _profile: TempDir,
+}
+
+/// How long waits for the page last before a test fails.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+impl Chrome {
+    pub async fn open() -> Chrome {
+        let driver = Driver::start();
+        driver.ready().await;
+        let profile = tempfile::tempdir().expect("a profile directory");
+        let args = [
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--window-size=1200,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        let capabilities = json!({
+            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{}", driver.port))
+            .await
+            .expect("a Chromium session");
+        Chrome {
+            client,
+            _driver: driver,
+            _profile: profile,
+        }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("the page loads");
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        let element = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"));
+        element.text().await.expect("its text")
+    }
+
+    pub async fn fill(&self, css: &str, value: &str) {
+        let element = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css);
+        element.send_keys(value).await.expect("typing");
+    }
+
+    pub async fn click(&self, css: &str) {
+        let element = self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css);
+        element.click().await.expect("a click");
+    }
+
+    /// Waits until the element's text is `expected`; returns how long it
+    /// took, or panics after `within`.
+    pub async fn wait_for_text(&self, css: &str, expected: &str, within: Duration) -> Duration {
+        let start = Instant::now();
+        loop {
+            let text = self.text(css).await;
+            if text == expected {
+                return start.elapsed();
+            }
+            assert!(
+                start.elapsed() < within,
+                "{css} shows {text:?}, not {expected:?}, after {within:?}"
+            );
+            sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Signs up through the form, starting from the page `next`, and waits
+    /// to be back on it.
+    pub async fn sign_up(&self, server: &Server, username: &str, next: &str) {
+        self.goto(&server.url(next)).await;
+        // Not logged in: the page sends us to log in; go on to sign up.
+        self.click("main a[href^='/signup']").await;
+        self.fill("#username", username).await;
+        self.fill("#password", PASSWORD).await;
+        self.click("form.stacked button[type=submit]").await;
+        let wanted = server.url(next);
+        let deadline = Instant::now() + PATIENCE;
+        while self
+            .client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .ok()
+            .as_deref()
+            != Some(&wanted)
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{username} did not land on {next}"
+            );
+            sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Marks the page, so a test can tell later that it was not reloaded.
+    pub async fn mark_page(&self) {
+        self.client
+            .execute("window.folioMark = 42;", vec![])
+            .await
+            .expect("a script runs");
+    }
+
+    pub async fn page_is_marked(&self) -> bool {
+        let mark = self
+            .client
+            .execute("return window.folioMark;", vec![])
+            .await
+            .expect("a script runs");
+        mark == json!(42)
+    }
+
+    /// Closes the browser, as a reader closing their window.
+    pub async fn close(self) {
+        self.client.close().await.expect("the browser closes");
+    }
+}

@@ -151,6 +151,12 @@ async fn watch_stream(
     let mut chunk = [0u8; 2048];
     while let Ok(read) = stream.read(&mut chunk).await {
         if read == 0 {
+            if viewer.seen.load(Ordering::Acquire) == 0 {
+                eprintln!(
+                    "a stream ended before any figures: {:?}",
+                    String::from_utf8_lossy(&body.text)
+                );
+            }
             return;
         }
         for line in body.push(&chunk[..read]) {
@@ -168,12 +174,14 @@ async fn watch_stream(
     }
 }
 
-/// An HTTP/1.1 response with a chunked body, turned back into the lines of
-/// the event stream it carries (a line may span chunks).
+/// An HTTP/1.1 response body, chunked or delimited by the connection's
+/// end, turned back into the lines of the event stream it carries (a line
+/// may span chunks).
 #[derive(Default)]
 struct ChunkedBody {
     raw: Vec<u8>,
     headers_done: bool,
+    chunked: bool,
     chunk_left: usize,
     text: Vec<u8>,
 }
@@ -185,10 +193,15 @@ impl ChunkedBody {
             let Some(end) = find(&self.raw, b"\r\n\r\n") else {
                 return Vec::new();
             };
+            let head = String::from_utf8_lossy(&self.raw[..end]).to_ascii_lowercase();
+            self.chunked = head.contains("transfer-encoding: chunked");
             self.raw.drain(..end + 4);
             self.headers_done = true;
         }
-        loop {
+        if !self.chunked {
+            self.text.append(&mut self.raw);
+        }
+        while self.chunked {
             if self.chunk_left > 0 {
                 let take = self.chunk_left.min(self.raw.len());
                 self.text.extend(self.raw.drain(..take));

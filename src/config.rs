@@ -28,6 +28,9 @@ pub struct Settings {
     pub signups_per_address: u32,
     /// Length of the throttling window, in seconds.
     pub throttle_window: u64,
+    /// A second port serving only the live streams, for large audiences
+    /// (see the README); none by default.
+    pub live_port: Option<u16>,
     /// Mark cookies `Secure` (sent over HTTPS only): turn on when Folio is
     /// served over HTTPS through a proxy.
     pub secure_cookies: bool,
@@ -45,6 +48,7 @@ impl Default for Settings {
             signups_per_address: 10,
             throttle_window: 300,
             secure_cookies: false,
+            live_port: None,
         }
     }
 }

@@ -35,9 +35,13 @@ pub enum Error {
     /// Too many attempts; try again after `retry_after` seconds.
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// Folio is too busy to answer now (its database connections are all
+    /// taken); try again shortly.
+    #[error("Folio is busy. Please try again in a moment.")]
+    Unavailable,
     /// A database failure: logged in full, shown as an opaque 500.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     /// Any other failure on Folio's side: logged in full, shown as an opaque 500.
     #[error("internal error: {0}")]
     Internal(String),
@@ -52,6 +56,7 @@ impl Error {
             Error::BadRequest(_) => Status::BadRequest,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
             Error::TooManyRequests { .. } => Status::TooManyRequests,
+            Error::Unavailable => Status::ServiceUnavailable,
             Error::Database(_) | Error::Internal(_) => Status::InternalServerError,
         }
     }
@@ -75,8 +80,19 @@ impl Error {
             404 => Error::NotFound,
             413 => Error::PayloadTooLarge,
             429 => Error::TooManyRequests { retry_after: 60 },
+            503 => Error::Unavailable,
             400..=499 => Error::BadRequest("The request could not be understood.".into()),
             _ => Error::Internal(format!("unhandled status {status}")),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(error: sqlx::Error) -> Error {
+        match error {
+            // Every connection busy for the whole wait: overload, not a fault.
+            sqlx::Error::PoolTimedOut => Error::Unavailable,
+            other => Error::Database(other),
         }
     }
 }
@@ -131,8 +147,14 @@ impl<'r> Responder<'r, 'static> for Error {
             .respond_to(req)?
         };
         response.set_status(status);
-        if let Error::TooManyRequests { retry_after } = self {
-            response.set_raw_header("Retry-After", retry_after.to_string());
+        match self {
+            Error::TooManyRequests { retry_after } => {
+                response.set_raw_header("Retry-After", retry_after.to_string());
+            }
+            Error::Unavailable => {
+                response.set_raw_header("Retry-After", "2");
+            }
+            _ => {}
         }
         Ok(response)
     }

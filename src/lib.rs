@@ -48,6 +48,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(auth::stage(&settings))
         .attach(live::stage(&settings))
         .attach(stories::stage(settings.sample_stories))
+        .attach(live::listener(&settings))
         .attach(assets::templates())
         .attach(security::shield())
         .attach(security::ContentSecurityPolicy)

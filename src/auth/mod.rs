@@ -1,6 +1,7 @@
 //! Accounts and logins: sign up, log in, log out, sessions, CSRF and
 //! login throttling.
 
+mod cookie_key;
 mod csrf;
 mod guards;
 mod login;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use rocket::fairing::AdHoc;
 use rocket::Route;
 
+pub use cookie_key::CookieKey;
 pub use csrf::{CsrfForm, CsrfHeader, CsrfToken};
 pub use guards::{CurrentUser, Layout};
 pub use sessions::{SessionUser, Sessions};

@@ -34,6 +34,7 @@ type TokenHash = [u8; 32];
 /// Session lookups, cached for a short while so that a page view does not
 /// query the database for its session. Revoking through this type removes
 /// the cached entry too.
+#[derive(Clone)]
 pub struct Sessions {
     cache: Cache<TokenHash, SessionUser>,
     lifetime_days: u64,
@@ -90,10 +91,15 @@ impl Sessions {
         db: &SqlitePool,
         jar: &CookieJar<'_>,
     ) -> Result<Option<SessionUser>> {
-        let Some(cookie) = jar.get_private(COOKIE) else {
-            return Ok(None);
-        };
-        let hash = token_hash(cookie.value());
+        match jar.get_private(COOKIE) {
+            Some(cookie) => self.by_token(db, cookie.value()).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The user whose session `token` is, if it is still valid.
+    pub async fn by_token(&self, db: &SqlitePool, token: &str) -> Result<Option<SessionUser>> {
+        let hash = token_hash(token);
         let now = unix_now();
         if let Some(user) = self.cache.get(&hash) {
             return Ok((user.expires_at > now).then_some(user));

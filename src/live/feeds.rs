@@ -8,7 +8,7 @@ use std::time::Duration;
 use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use sqlx::SqlitePool;
 
-use super::{Figures, ListBatch, ListFigures, Live, StoryWatch, Viewing};
+use super::{Figures, ListBatch, ListFigures, Live, OpenStream, StoryWatch, Viewing};
 use crate::error::Result;
 use crate::stories::{queries, CachedStory};
 
@@ -52,6 +52,7 @@ impl Outgoing {
 /// A story page's feed: its figures now, then every change. The session
 /// counts as a viewer for as long as the feed lives.
 pub struct StoryFeed {
+    _open: OpenStream,
     _viewing: Viewing,
     watch: StoryWatch,
     first: Option<Figures>,
@@ -60,9 +61,10 @@ pub struct StoryFeed {
 impl StoryFeed {
     pub fn open(live: &Arc<Live>, story: &CachedStory, session: i64) -> Option<StoryFeed> {
         let viewing = live.enter(story.id, session);
-        let mut watch = live.watch_story(story.id, story.read_count())?;
-        let first = watch.current();
+        let (now, watch) = live.watch_story(story.id, story.read_count())?;
+        let first = Some(now);
         Some(StoryFeed {
+            _open: live.stream_opened(),
             _viewing: viewing,
             watch,
             first,
@@ -82,6 +84,7 @@ impl StoryFeed {
 /// The story list's feed: every published story's figures now, then the
 /// changed ones; a fresh snapshot after falling behind.
 pub struct ListFeed {
+    _open: OpenStream,
     db: SqlitePool,
     live: Arc<Live>,
     changes: broadcast::Receiver<ListBatch>,
@@ -94,6 +97,7 @@ impl ListFeed {
         let changes = live.watch_lists();
         let first = snapshot(db, live).await?;
         Ok(ListFeed {
+            _open: live.stream_opened(),
             db: db.clone(),
             live: Arc::clone(live),
             changes,
@@ -108,6 +112,9 @@ impl ListFeed {
         match self.changes.recv().await {
             Ok(batch) => Some(Outgoing::json("stories", &batch.as_ref())),
             Err(RecvError::Lagged(_)) => {
+                // Skip the backlog (older than what the snapshot will show),
+                // then start afresh from the current figures.
+                self.changes = self.changes.resubscribe();
                 let all = snapshot(&self.db, &self.live).await.ok()?;
                 Some(Outgoing::json("stories", &all))
             }

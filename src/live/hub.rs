@@ -47,19 +47,15 @@ impl Hub {
         }
     }
 
-    /// A receiver of `story`'s figures, starting from `now`.
+    /// A receiver of `story`'s figures; a new channel starts from `now`.
+    /// Joining an existing channel leaves its value alone: waking every
+    /// page for each arrival would cost a crowd quadratic work, and the
+    /// publisher's next tick brings them the new count anyway.
     pub fn watch_story(&self, story: StoryId, now: Figures) -> Option<watch::Receiver<Figures>> {
         let mut stories = self.stories.lock().ok()?;
         let sender = stories
             .entry(story)
             .or_insert_with(|| watch::channel(now).0);
-        sender.send_if_modified(|figures| {
-            let fresher = Figures {
-                viewers: now.viewers,
-                reads: figures.reads.max(now.reads),
-            };
-            std::mem::replace(figures, fresher) != fresher
-        });
         Some(sender.subscribe())
     }
 

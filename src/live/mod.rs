@@ -3,7 +3,10 @@
 
 mod changes;
 pub mod feeds;
+mod http;
 mod hub;
+mod listener;
+mod memory;
 mod presence;
 mod streams;
 
@@ -17,6 +20,7 @@ use rocket::Route;
 use changes::Changes;
 use hub::Hub;
 pub use hub::{Figures, ListBatch, ListFigures};
+pub use listener::LiveListener;
 pub use presence::Presence;
 
 use crate::config::Settings;
@@ -34,6 +38,7 @@ pub struct Live {
     changes: Arc<Changes>,
     hub: Hub,
     ttl: Duration,
+    streams: memory::StreamCount,
 }
 
 impl Live {
@@ -44,6 +49,7 @@ impl Live {
             changes,
             hub: Hub::new(),
             ttl,
+            streams: memory::StreamCount::default(),
         })
     }
 
@@ -83,23 +89,45 @@ impl Live {
         self.changes.reads(story, count);
     }
 
-    /// Follows `story`'s figures, starting from `reads` and the current viewers.
-    pub fn watch_story(self: &Arc<Self>, story: StoryId, reads: i64) -> Option<StoryWatch> {
+    /// Follows `story`'s figures. Returns the figures as of now, from
+    /// `reads` and the current viewers, and the subscription for what follows.
+    pub fn watch_story(
+        self: &Arc<Self>,
+        story: StoryId,
+        reads: i64,
+    ) -> Option<(Figures, StoryWatch)> {
         let now = Figures {
             viewers: self.viewers(story),
             reads,
         };
-        let receiver = self.hub.watch_story(story, now)?;
-        Some(StoryWatch {
+        let mut receiver = self.hub.watch_story(story, now)?;
+        let published = *receiver.borrow_and_update();
+        let now = Figures {
+            reads: now.reads.max(published.reads),
+            ..now
+        };
+        let watch = StoryWatch {
             receiver: Some(receiver),
             live: Arc::clone(self),
             story,
-        })
+        };
+        Some((now, watch))
     }
 
     /// Follows the changes that story lists show.
     pub fn watch_lists(&self) -> broadcast::Receiver<ListBatch> {
         self.hub.watch_lists()
+    }
+
+    /// How many live streams are open.
+    pub fn open_streams(&self) -> usize {
+        self.streams.open()
+    }
+
+    /// Counts a live stream as open while the returned guard lives.
+    pub fn stream_opened(self: &Arc<Self>) -> OpenStream {
+        self.streams.opened();
+        OpenStream(Arc::clone(self))
     }
 
     /// How many stories have an open channel.
@@ -125,6 +153,15 @@ impl Live {
     }
 }
 
+/// An open live stream, counted until dropped.
+pub struct OpenStream(Arc<Live>);
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.streams.closed();
+    }
+}
+
 /// A session viewing a story through a live stream; leaving when dropped.
 pub struct Viewing {
     live: Arc<Live>,
@@ -147,11 +184,6 @@ pub struct StoryWatch {
 }
 
 impl StoryWatch {
-    /// The current figures, marked as seen.
-    pub fn current(&mut self) -> Option<Figures> {
-        self.receiver.as_mut().map(|r| *r.borrow_and_update())
-    }
-
     /// Waits for the next change; `None` when the channel is gone.
     pub async fn changed(&mut self) -> Option<Figures> {
         let receiver = self.receiver.as_mut()?;
@@ -172,6 +204,11 @@ pub fn routes() -> Vec<Route> {
     streams::routes()
 }
 
+/// The dedicated live listener, when `live_port` is set.
+pub fn listener(settings: &Settings) -> AdHoc {
+    listener::stage(settings.live_port)
+}
+
 /// Manages `Arc<Live>` and starts the publisher: every `PUBLISH_EVERY` it
 /// delivers expirations and publishes pending changes.
 pub fn stage(settings: &Settings) -> AdHoc {
@@ -187,6 +224,7 @@ pub fn stage(settings: &Settings) -> AdHoc {
                 let Some(live) = weak.upgrade() else { break };
                 live.presence.run_pending_tasks();
                 live.publish();
+                live.streams.release_if_shrunk();
             }
         });
         rocket.manage(live)

@@ -55,7 +55,7 @@ async fn story(
     live: &State<Arc<Live>>,
     shutdown: Shutdown,
 ) -> Result<EventStream![]> {
-    let story = find(db, stories, key).await?;
+    let story = find(db.pool(), stories, key).await?;
     let feed = StoryFeed::open(live, &story, reader.session_id)
         .ok_or_else(|| Error::Internal("the live channels are unavailable".into()))?;
     Ok(stream(Feed::Story(feed), shutdown))
@@ -81,7 +81,7 @@ async fn here(
     stories: &State<StoryCache>,
     live: &State<Arc<Live>>,
 ) -> Result<Status> {
-    let story = find(db, stories, key).await?;
+    let story = find(db.pool(), stories, key).await?;
     live.here(story.id, reader.session_id);
     Ok(Status::NoContent)
 }

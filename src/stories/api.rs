@@ -39,7 +39,7 @@ pub async fn show(
     stories: &State<StoryCache>,
     live: &State<Arc<Live>>,
 ) -> Result<Json<StoryFigures>> {
-    let story = find(db, stories, key).await?;
+    let story = find(db.pool(), stories, key).await?;
     Ok(Json(StoryFigures {
         id: story.id,
         title: story.title.clone(),

@@ -25,8 +25,9 @@ impl CachedStory {
     }
 }
 
-/// The story cache. Read counts only move up here (`fetch_max`), so reads
+/// The story cache (cheap to clone: clones share the cache). Read counts only move up here (`fetch_max`), so reads
 /// committed in any order leave the highest, latest, figure.
+#[derive(Clone)]
 pub struct StoryCache {
     stories: Cache<i64, Arc<CachedStory>>,
 }

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use rocket::{get, State};
 use rocket_dyn_templates::{context, Template};
+use sqlx::SqlitePool;
 
 use super::cache::{CachedStory, StoryCache};
 use super::queries;
@@ -42,7 +43,7 @@ pub async fn show(
     reads: &State<Reads>,
     live: &State<Arc<Live>>,
 ) -> Result<Template> {
-    let story = find(db, stories, key).await?;
+    let story = find(db.pool(), stories, key).await?;
     let read_count = reads
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
@@ -60,7 +61,7 @@ pub async fn show(
 }
 
 /// The published story a URL names, or 404.
-pub async fn find(db: &Db, stories: &StoryCache, key: &str) -> Result<Arc<CachedStory>> {
+pub async fn find(db: &SqlitePool, stories: &StoryCache, key: &str) -> Result<Arc<CachedStory>> {
     let id: i64 = key.parse().map_err(|_| Error::NotFound)?;
-    stories.get(db.pool(), id).await?.ok_or(Error::NotFound)
+    stories.get(db, id).await?.ok_or(Error::NotFound)
 }

@@ -26,6 +26,8 @@ use crate::helpers::{test_figment, PASSWORD};
 pub struct Server {
     pub base: String,
     pub db: SqlitePool,
+    /// The dedicated live listener's port, when `live_port` was set.
+    pub live_port: Option<u16>,
     shutdown: Shutdown,
     _dir: TempDir,
 }
@@ -45,12 +47,14 @@ impl Server {
             .await
             .expect("Folio ignites");
         let db = Db::fetch(&rocket).expect("a database").pool().clone();
+        let live_port = rocket.state::<folio::live::LiveListener>().map(|l| l.port);
         let shutdown = rocket.shutdown();
         rocket::tokio::spawn(rocket.launch());
         let port = port_rx.await.expect("Folio lifts off");
         Server {
             base: format!("http://127.0.0.1:{port}"),
             db,
+            live_port,
             shutdown,
             _dir: dir,
         }
@@ -70,6 +74,13 @@ impl Server {
         .fetch_one(&self.db)
         .await
         .expect("a story is inserted")
+    }
+}
+
+impl Server {
+    /// Stops Folio, as a SIGTERM would.
+    pub fn stop(&self) {
+        self.shutdown.clone().notify();
     }
 }
 

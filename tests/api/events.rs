@@ -52,7 +52,12 @@ impl Browser {
 impl Events<'_> {
     /// The next event, or `None` when the stream ends or nothing comes in time.
     pub async fn next(&mut self) -> Option<Received> {
-        let deadline = Instant::now() + PATIENCE;
+        self.next_within(PATIENCE).await
+    }
+
+    /// The next event if one comes within `wait`.
+    pub async fn next_within(&mut self, wait: Duration) -> Option<Received> {
+        let deadline = Instant::now() + wait;
         loop {
             if let Some(event) = self.take_event() {
                 return Some(event);

@@ -226,7 +226,7 @@ async fn streams_end_when_folio_shuts_down() {
 #[rocket::async_test]
 async fn a_burst_of_arrivals_reaches_an_open_page_as_a_handful_of_messages() {
     let live = Live::new(Duration::from_secs(30));
-    let mut page = live.watch_story(1, 0).expect("a channel");
+    let (_, mut page) = live.watch_story(1, 0).expect("a channel");
     let mut viewers = Vec::new();
 
     for session in 0..1_000 {

@@ -1,5 +1,10 @@
 //! The story list's live stream.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use folio::live::Live;
+
 use crate::helpers::{spawn_app, Browser};
 
 #[rocket::async_test]
@@ -52,4 +57,37 @@ async fn the_list_stream_pushes_new_viewers_and_reads() {
         })
         .await;
     assert_eq!(change.name, "stories");
+}
+
+#[rocket::async_test]
+async fn a_list_that_falls_behind_gets_a_fresh_snapshot_and_nothing_older() {
+    let app = spawn_app().await;
+    let story = app.add_story("One", "Text").await;
+    let live = app
+        .client
+        .rocket()
+        .state::<Arc<Live>>()
+        .expect("live figures");
+    let mut list = Browser::new().events(&app, "/live/stories").await;
+    list.next().await.expect("a snapshot");
+
+    // A hundred published changes while this page reads nothing: more than
+    // the channel keeps.
+    for session in 0..100 {
+        live.here(story, 1_000 + session);
+        live.publish();
+    }
+    let caught_up = list.next().await.expect("a snapshot after falling behind");
+    // Nothing older may follow the snapshot.
+    let stale = list.next_within(Duration::from_millis(300)).await;
+    live.here(story, 2_000);
+    live.publish();
+    let next = list.next().await.expect("the next change");
+
+    assert_eq!(caught_up.data[0]["viewers"], 100, "{caught_up:?}");
+    assert!(
+        stale.is_none(),
+        "an older change followed the snapshot: {stale:?}"
+    );
+    assert_eq!(next.data[0]["viewers"], 101, "{next:?}");
 }

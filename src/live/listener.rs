@@ -1,0 +1,237 @@
+//! The dedicated live listener: an optional second port (`live_port`) that
+//! serves only the live streams, for audiences in the thousands. Rocket's
+//! HTTP stack keeps about 35 KB per open connection (hyper's read and write
+//! buffers, the request's task); this listener keeps only what a stream
+//! needs, and sees a closed tab the moment its connection closes. A reverse
+//! proxy sends `/live/` here; everything else stays with Rocket, which also
+//! keeps serving the same streams to clients that reach it directly.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rocket::fairing::AdHoc;
+use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use rocket::tokio::net::{TcpListener, TcpStream};
+use rocket::tokio::select;
+use rocket::tokio::sync::Semaphore;
+use rocket::tokio::time::{interval, timeout, MissedTickBehavior};
+use rocket::{Orbit, Rocket, Shutdown};
+use rocket_db_pools::Database;
+use sqlx::SqlitePool;
+
+use super::feeds::{Feed, ListFeed, StoryFeed};
+use super::http::{error_response, read_head, HeadError, RequestHead, STREAM_HEAD};
+use super::Live;
+use crate::auth::{CookieKey, Sessions};
+use crate::db::Db;
+use crate::error::Error;
+use crate::stories::{pages::find, StoryCache};
+
+/// Keeps proxies from timing out an idle stream; closed connections are
+/// noticed at once without it.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+/// A client that takes longer than this to accept an event is dropped.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Streams being opened at once. After a restart every open page reconnects
+/// together; opening takes a session lookup, so beyond this they wait their
+/// turn (as a cheap accepted socket) instead of crowding the database pool.
+const OPENING_AT_ONCE: usize = 32;
+
+/// The bound listener, between ignite and liftoff; its port once serving.
+pub struct LiveListener {
+    listener: std::sync::Mutex<Option<std::net::TcpListener>>,
+    key: Arc<CookieKey>,
+    pub port: u16,
+}
+
+/// Binds `live_port` at ignite, so a port in use stops the start with a
+/// clear message, and starts serving at liftoff.
+pub fn stage(live_port: Option<u16>) -> AdHoc {
+    AdHoc::on_ignite("Live listener", move |rocket| async move {
+        let Some(port) = live_port else { return rocket };
+        rocket
+            .attach(AdHoc::try_on_ignite(
+                "Live listener: bind",
+                move |rocket| async move {
+                    match bind(&rocket, port) {
+                        Ok(listener) => Ok(rocket.manage(listener)),
+                        Err(message) => {
+                            rocket::error!("{message}");
+                            Err(rocket)
+                        }
+                    }
+                },
+            ))
+            .attach(AdHoc::on_liftoff("Live listener: serve", |rocket| {
+                Box::pin(async move { serve(rocket) })
+            }))
+    })
+}
+
+fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, String> {
+    let key = CookieKey::from_figment(rocket.figment()).ok_or(
+        "live_port needs a configured secret_key: the live listener reads the login cookies \
+         itself (set ROCKET_SECRET_KEY)",
+    )?;
+    let address: std::net::IpAddr = rocket
+        .figment()
+        .extract_inner("address")
+        .map_err(|e| format!("bad setting address: {e}"))?;
+    let listener = std::net::TcpListener::bind((address, port))
+        .and_then(|l| l.set_nonblocking(true).map(|()| l))
+        .map_err(|e| format!("cannot listen on {address}:{port} for live streams: {e}"))?;
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    Ok(LiveListener {
+        listener: std::sync::Mutex::new(Some(listener)),
+        key: Arc::new(key),
+        port,
+    })
+}
+
+/// What every connection needs, shared.
+struct Context {
+    opening: Semaphore,
+    db: SqlitePool,
+    live: Arc<Live>,
+    stories: StoryCache,
+    sessions: Sessions,
+    key: Arc<CookieKey>,
+}
+
+fn serve(rocket: &Rocket<Orbit>) {
+    let Some(bound) = rocket.state::<LiveListener>() else {
+        return;
+    };
+    let taken = bound.listener.lock().ok().and_then(|mut l| l.take());
+    let parts = (
+        taken.and_then(|l| TcpListener::from_std(l).ok()),
+        Db::fetch(rocket),
+        rocket.state::<Arc<Live>>(),
+        rocket.state::<StoryCache>(),
+        rocket.state::<Sessions>(),
+    );
+    let (Some(listener), Some(db), Some(live), Some(stories), Some(sessions)) = parts else {
+        rocket::error!("the live listener could not start");
+        return;
+    };
+    let context = Arc::new(Context {
+        opening: Semaphore::new(OPENING_AT_ONCE),
+        db: db.pool().clone(),
+        live: Arc::clone(live),
+        stories: stories.clone(),
+        sessions: sessions.clone(),
+        key: Arc::clone(&bound.key),
+    });
+    let shutdown = rocket.shutdown();
+    rocket::info!("live streams also served on port {}", bound.port);
+    rocket::tokio::spawn(accept(listener, context, shutdown));
+}
+
+async fn accept(listener: TcpListener, context: Arc<Context>, mut shutdown: Shutdown) {
+    loop {
+        let accepted = select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut shutdown => return,
+        };
+        match accepted {
+            Ok((stream, _)) => {
+                let _ = stream.set_nodelay(true);
+                rocket::tokio::spawn(connection(stream, Arc::clone(&context), shutdown.clone()));
+            }
+            // Out of descriptors, say: wait a moment rather than spin.
+            Err(_) => rocket::tokio::time::sleep(Duration::from_millis(50)).await,
+        }
+    }
+}
+
+async fn connection(mut stream: TcpStream, context: Arc<Context>, shutdown: Shutdown) {
+    let head = match read_head(&mut stream).await {
+        Ok(head) => head,
+        Err(HeadError::Gone) => return,
+        Err(HeadError::Bad(status, message)) => {
+            let _ = stream.write_all(&error_response(status, message)).await;
+            return;
+        }
+    };
+    let opened = match context.opening.acquire().await {
+        Ok(_permit) => open_feed(&context, &head).await,
+        Err(_) => return,
+    };
+    match opened {
+        Ok(feed) => stream_feed(stream, feed, shutdown).await,
+        Err((status, message)) => {
+            let _ = stream.write_all(&error_response(status, &message)).await;
+        }
+    }
+}
+
+/// The feed a request asks for, or the status and message that refuse it.
+async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, String)> {
+    if head.method != "GET" {
+        return Err((405, "Live streams answer GET only.".into()));
+    }
+    let refuse = |e: Error| {
+        if e.status().code >= 500 {
+            rocket::error!("GET {} on the live listener: {e}", head.path);
+        }
+        (e.status().code, e.public_message())
+    };
+    if head.path == "/live/stories" {
+        return ListFeed::open(&context.db, &context.live)
+            .await
+            .map(Feed::List)
+            .map_err(refuse);
+    }
+    let Some(key) = head.path.strip_prefix("/live/stories/") else {
+        return Err(refuse(Error::NotFound));
+    };
+    let token = context
+        .key
+        .session_token(head.cookies.iter().map(String::as_str));
+    let user = match token {
+        Some(token) => context
+            .sessions
+            .by_token(&context.db, &token)
+            .await
+            .map_err(refuse)?,
+        None => None,
+    };
+    let user = user.ok_or_else(|| refuse(Error::LoginRequired))?;
+    let story = find(&context.db, &context.stories, key)
+        .await
+        .map_err(refuse)?;
+    StoryFeed::open(&context.live, &story, user.session_id)
+        .map(Feed::Story)
+        .ok_or_else(|| refuse(Error::Internal("the live channels are unavailable".into())))
+}
+
+/// Sends the feed until the client leaves, a write stalls, or Folio stops.
+async fn stream_feed(stream: TcpStream, mut feed: Feed, mut shutdown: Shutdown) {
+    let (mut reader, mut writer) = stream.into_split();
+    if writer.write_all(STREAM_HEAD).await.is_err() {
+        return;
+    }
+    let mut heartbeat = interval(HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    heartbeat.tick().await;
+    let mut probe = [0u8; 1];
+    loop {
+        let bytes = select! {
+            next = feed.next() => match next {
+                Some(event) => event.to_wire().into_bytes(),
+                None => break,
+            },
+            _ = heartbeat.tick() => b":\n".to_vec(),
+            // A closed connection reads as end of file: the viewer left.
+            read = reader.read(&mut probe) => match read {
+                Ok(0) | Err(_) => break,
+                Ok(_) => continue,
+            },
+            _ = &mut shutdown => break,
+        };
+        match timeout(WRITE_TIMEOUT, writer.write_all(&bytes)).await {
+            Ok(Ok(())) => {}
+            _ => break,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! Giving memory back after a crowd leaves. glibc's allocator keeps freed
+//! memory for reuse, so a process that held 10,000 streams would keep their
+//! memory for good; once the number of open streams has fallen well below
+//! its peak, the free memory is returned to the system.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Open live streams, and the peak since memory was last returned.
+#[derive(Default)]
+pub struct StreamCount {
+    open: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// Below this many streams freed since the peak, trimming is not worth it.
+const WORTH_TRIMMING: usize = 500;
+
+impl StreamCount {
+    pub fn opened(&self) {
+        let open = self.open.fetch_add(1, Ordering::AcqRel) + 1;
+        self.peak.fetch_max(open, Ordering::AcqRel);
+    }
+
+    pub fn closed(&self) {
+        self.open.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    pub fn open(&self) -> usize {
+        self.open.load(Ordering::Acquire)
+    }
+
+    /// Returns free memory to the system if at least half of the streams,
+    /// and enough of them, closed since the peak.
+    pub fn release_if_shrunk(&self) {
+        let open = self.open();
+        let peak = self.peak.load(Ordering::Acquire);
+        if peak - open.min(peak) >= WORTH_TRIMMING && open <= peak / 2 {
+            self.peak.store(open, Ordering::Release);
+            release_free_memory();
+        }
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_memory() {
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it is
+    // safe to call at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_memory() {}

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::browser::{Chrome, Server};
+use crate::browser::{add_reads, Chrome, Server};
 
 #[rocket::async_test]
 #[ignore = "needs chromium"]
@@ -77,4 +77,34 @@ async fn the_story_list_updates_live() {
         .wait_for_text(&format!("{item} .viewers"), "0", Duration::from_secs(5))
         .await;
     assert!(watcher.page_is_marked().await, "the list was reloaded");
+}
+
+#[rocket::async_test]
+#[ignore = "needs chromium"]
+async fn an_open_page_catches_up_after_folio_restarts() {
+    let key = crate::raw_stream::SECRET_KEY;
+    let server = Server::start(|f| f.merge(("secret_key", key))).await;
+    let story = server.add_story("Seat 14", "The 23:40 to the coast.").await;
+    let alice = Chrome::open().await;
+    alice
+        .sign_up(&server, "alice", &format!("/stories/{story}"))
+        .await;
+    alice
+        .wait_for_text("#reads", "1", Duration::from_secs(5))
+        .await;
+    alice.mark_page().await;
+
+    // While Folio is down, two more reads are recorded (as by a restore,
+    // or another instance): no stream is open to tell the page, so it must
+    // reconnect and start again from the current figures.
+    let stopped = server.stop_for_restart().await;
+    add_reads(&stopped.db, story, 2).await;
+    let _server = stopped.start(|f| f.merge(("secret_key", key))).await;
+    alice
+        .wait_for_text("#reads", "3", Duration::from_secs(10))
+        .await;
+    alice
+        .wait_for_text("#viewers", "1", Duration::from_secs(5))
+        .await;
+    assert!(alice.page_is_marked().await, "the page was reloaded");
 }

@@ -2,18 +2,15 @@
 //! and migrations, on a fresh SQLite file of its own, and talks to it like a
 //! browser would.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
-
 use folio::db::Db;
 use rocket::figment::Figment;
-use rocket::http::{ContentType, Cookie, Header, Status};
-use rocket::local::asynchronous::{Client, LocalRequest, LocalResponse};
+use rocket::http::Status;
+use rocket::local::asynchronous::Client;
 use rocket_db_pools::Database;
 use sqlx::SqlitePool;
 use tempfile::TempDir;
+
+pub use crate::client::{encode, Browser};
 
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -57,186 +54,6 @@ pub fn test_figment(dir: &TempDir) -> Figment {
         ))
         .merge(("sample_stories", false))
         .merge(("log_level", "off"))
-}
-
-/// What a response said, kept after the response itself is gone.
-#[derive(Debug)]
-pub struct Page {
-    pub status: Status,
-    pub body: String,
-    pub headers: Vec<(String, String)>,
-}
-
-impl Page {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    pub fn location(&self) -> Option<&str> {
-        self.header("Location")
-    }
-
-    pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    /// The value of the hidden CSRF field of the page's forms.
-    pub fn csrf_token(&self) -> Option<String> {
-        let marker = "name=\"csrf_token\" value=\"";
-        let start = self.body.find(marker)? + marker.len();
-        let end = self.body[start..].find('"')? + start;
-        Some(self.body[start..end].to_string())
-    }
-}
-
-/// A browser: it keeps its cookies between requests, and has an address.
-pub struct Browser {
-    cookies: Mutex<HashMap<String, String>>,
-    pub address: SocketAddr,
-}
-
-impl Browser {
-    /// A browser at an address of its own.
-    pub fn new() -> Browser {
-        static NEXT: AtomicU32 = AtomicU32::new(1);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        Browser::at(&format!(
-            "10.{}.{}.{}:40000",
-            (n >> 16) & 255,
-            (n >> 8) & 255,
-            n & 255
-        ))
-    }
-
-    pub fn at(address: &str) -> Browser {
-        Browser {
-            cookies: Mutex::new(HashMap::new()),
-            address: address.parse().expect("an address"),
-        }
-    }
-
-    /// The raw value of one of this browser's cookies.
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        self.cookies.lock().unwrap().get(name).cloned()
-    }
-
-    pub fn set_cookie(&self, name: &str, value: &str) {
-        self.cookies
-            .lock()
-            .unwrap()
-            .insert(name.to_string(), value.to_string());
-    }
-
-    pub fn dress<'c>(&self, request: LocalRequest<'c>) -> LocalRequest<'c> {
-        let cookies: Vec<Cookie<'static>> = self
-            .cookies
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(n, v)| Cookie::new(n.clone(), v.clone()))
-            .collect();
-        request.cookies(cookies).remote(self.address)
-    }
-
-    async fn keep(&self, response: LocalResponse<'_>) -> Page {
-        let headers: Vec<(String, String)> = response
-            .headers()
-            .iter()
-            .map(|h| (h.name().to_string(), h.value().to_string()))
-            .collect();
-        for (name, value) in &headers {
-            if name.eq_ignore_ascii_case("Set-Cookie") {
-                let cookie = Cookie::parse_encoded(value.clone()).expect("a valid cookie");
-                let mut jar = self.cookies.lock().unwrap();
-                if cookie.max_age().is_some_and(|age| age.is_zero()) || cookie.value().is_empty() {
-                    jar.remove(cookie.name());
-                } else {
-                    jar.insert(cookie.name().to_string(), cookie.value().to_string());
-                }
-            }
-        }
-        let status = response.status();
-        let body = response.into_string().await.unwrap_or_default();
-        Page {
-            status,
-            body,
-            headers,
-        }
-    }
-
-    pub async fn get(&self, app: &TestApp, uri: &str) -> Page {
-        let request = self.dress(app.client.get(uri.to_string()));
-        self.keep(request.dispatch().await).await
-    }
-
-    pub async fn get_with(&self, app: &TestApp, uri: &str, header: Header<'static>) -> Page {
-        let request = self.dress(app.client.get(uri.to_string())).header(header);
-        self.keep(request.dispatch().await).await
-    }
-
-    /// Posts an empty body with one extra header (a page script's request).
-    pub async fn post_with(&self, app: &TestApp, uri: &str, header: Header<'static>) -> Page {
-        let request = self.dress(app.client.post(uri.to_string())).header(header);
-        self.keep(request.dispatch().await).await
-    }
-
-    /// Posts a form exactly as given (no CSRF token added).
-    pub async fn post_raw(&self, app: &TestApp, uri: &str, body: String) -> Page {
-        let request = self
-            .dress(app.client.post(uri.to_string()))
-            .header(ContentType::Form)
-            .body(body);
-        self.keep(request.dispatch().await).await
-    }
-
-    /// Posts a form the way its page would: with this browser's CSRF token.
-    pub async fn post_form(&self, app: &TestApp, uri: &str, fields: &[(&str, &str)]) -> Page {
-        let token = self.csrf_token(app).await;
-        let mut all = vec![("csrf_token", token.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(app, uri, encode(&all)).await
-    }
-
-    /// This browser's CSRF token, as its pages' forms carry it.
-    pub async fn csrf_token(&self, app: &TestApp) -> String {
-        for uri in ["/login", "/"] {
-            if let Some(token) = self.get(app, uri).await.csrf_token() {
-                return token;
-            }
-        }
-        panic!("no page carried a CSRF token");
-    }
-
-    pub async fn signup(&self, app: &TestApp, username: &str, password: &str) -> Page {
-        self.post_form(
-            app,
-            "/signup",
-            &[("username", username), ("password", password)],
-        )
-        .await
-    }
-
-    pub async fn login(&self, app: &TestApp, username: &str, password: &str) -> Page {
-        self.post_form(
-            app,
-            "/login",
-            &[("username", username), ("password", password)],
-        )
-        .await
-    }
-
-    pub async fn logout(&self, app: &TestApp) -> Page {
-        self.post_form(app, "/logout", &[]).await
-    }
-}
-
-impl Default for Browser {
-    fn default() -> Self {
-        Browser::new()
-    }
 }
 
 impl TestApp {
@@ -290,19 +107,4 @@ impl TestApp {
             .await
             .expect("a story")
     }
-}
-
-/// `application/x-www-form-urlencoded` for `fields`.
-pub fn encode(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                folio::error::query_encode(k),
-                folio::error::query_encode(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
 }

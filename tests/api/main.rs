@@ -1,5 +1,6 @@
 //! Folio's black-box tests: one binary, each test on its own database.
 
+mod client;
 mod events;
 mod helpers;
 
@@ -16,6 +17,7 @@ mod logout;
 mod presence;
 mod raw_stream;
 mod reads;
+mod server;
 mod signup;
 mod startup;
 mod stories;

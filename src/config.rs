@@ -90,13 +90,25 @@ impl Settings {
 pub fn figment() -> Figment {
     Figment::from(rocket::Config::default())
         .merge(Serialized::defaults(Settings::default()))
-        .merge(Serialized::default("limits.form", "64 KiB"))
+        // Stories of up to 1 MB of Markdown are sent as forms.
+        .merge(Serialized::default("limits.form", "4 MiB"))
         .merge(Serialized::default("limits.json", "1 MiB"))
         // Trust no client-sent address header unless configured: otherwise
         // anyone could dodge the per-address login throttle.
         .merge(Serialized::default("ip_header", false))
         .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
         .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .merge(
+            Env::raw()
+                .only(&["FOLIO_ADMIN_USERNAME", "FOLIO_ADMIN_PASSWORD"])
+                .map(|key| {
+                    key.as_str()
+                        .replace("FOLIO_", "first_")
+                        .to_lowercase()
+                        .into()
+                })
+                .global(),
+        )
         .merge(
             Env::raw()
                 .only(&["DATABASE_URL"])

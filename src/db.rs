@@ -73,9 +73,11 @@ impl rocket_db_pools::Pool for DbPool {
         self.0.acquire().await.map_err(rocket_db_pools::Error::Get)
     }
 
-    async fn close(&self) {
-        self.0.close().await;
-    }
+    /// Rocket calls this as soon as shutdown begins, while requests in
+    /// their grace period still need the database and the counts kept in
+    /// memory are still to be written; so it does nothing, and Folio closes
+    /// the pool itself once the server has stopped ([`crate::serve`]).
+    async fn close(&self) {}
 }
 
 /// Creates the directory that holds the database file, if it is missing.

@@ -26,6 +26,9 @@ pub enum Error {
     /// The user is known but may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// The request conflicts with the current state; the message says how.
+    #[error("{0}")]
+    Conflict(String),
     /// The request is malformed; the message says what is wrong.
     #[error("{0}")]
     BadRequest(String),
@@ -53,6 +56,7 @@ impl Error {
             Error::NotFound => Status::NotFound,
             Error::LoginRequired => Status::Unauthorized,
             Error::Forbidden(_) => Status::Forbidden,
+            Error::Conflict(_) => Status::Conflict,
             Error::BadRequest(_) => Status::BadRequest,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
             Error::TooManyRequests { .. } => Status::TooManyRequests,

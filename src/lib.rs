@@ -3,6 +3,7 @@
 //! [`rocket`] builds the whole application from a figment; `main.rs` and
 //! the tests both call it.
 
+pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod live;
 mod ops;
 mod security;
 pub mod stories;
+pub mod visits;
 
 use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
@@ -48,6 +50,8 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(auth::stage(&settings))
         .attach(live::stage(&settings))
         .attach(stories::stage(settings.sample_stories))
+        .attach(visits::stage())
+        .attach(admin::stage())
         .attach(live::listener(&settings))
         .attach(assets::templates())
         .attach(security::shield())
@@ -59,6 +63,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", ops::routes())
         .mount("/", live::routes())
         .mount("/api", stories::api_routes())
+        .mount("/", admin::routes())
         .register("/", error::catchers())
 }
 
@@ -73,9 +78,11 @@ fn refuse_to_start(what: &'static str, message: String, figment: Figment) -> Roc
 
 /// Runs Folio with the configuration from `Rocket.toml` and the environment.
 pub async fn serve() -> Result<(), Box<rocket::Error>> {
-    rocket(figment())
-        .launch()
-        .await
-        .map(|_| ())
-        .map_err(Box::new)
+    let rocket = rocket(figment()).launch().await.map_err(Box::new)?;
+    // Requests answered during the shutdown grace period may have counted.
+    visits::flush_all(&rocket).await;
+    if let Some(db) = db::Db::fetch(&rocket) {
+        db.pool().close().await;
+    }
+    Ok(())
 }

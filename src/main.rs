@@ -14,18 +14,45 @@ struct Cli {
 enum Command {
     /// Run the web server (the default).
     Serve,
+    /// Manage admin accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an admin. The password is asked for at a prompt, or read from
+    /// standard input when that is not a terminal.
+    Create { username: String },
+    /// Make an existing user an admin.
+    Promote { username: String },
 }
 
 #[rocket::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => match folio::serve().await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("Folio could not start: {e}");
-                ExitCode::FAILURE
-            }
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => folio::serve()
+            .await
+            .map(|()| String::new())
+            .map_err(|e| format!("Folio could not start: {e}")),
+        Command::Admin { command } => match command {
+            AdminCommand::Create { username } => folio::admin::cli::create(&username).await,
+            AdminCommand::Promote { username } => folio::admin::cli::promote(&username).await,
         },
+    };
+    match outcome {
+        Ok(message) => {
+            if !message.is_empty() {
+                println!("{message}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
     }
 }

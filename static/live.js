@@ -61,7 +61,9 @@
     }, Math.max(500, (ttl * 1000) / 3));
   }
 
-  const list = document.querySelector("ul.story-list");
+  // A live list: the story list, or the admin dashboard's viewers table.
+  // Rows carry data-story-id; their .viewers and .reads follow the stream.
+  const list = document.querySelector("[data-live-list]");
   if (list) {
     follow("/live/stories", {
       stories(changes) {
@@ -71,6 +73,24 @@
           if (change.viewers !== undefined) setText(item.querySelector(".viewers"), change.viewers);
           if (change.reads !== undefined) setReads(item, change.reads);
         }
+        const total = document.querySelector("[data-live-total]");
+        if (total) {
+          let sum = 0;
+          for (const cell of list.querySelectorAll(".viewers")) sum += Number(cell.textContent) || 0;
+          setText(total, sum);
+        }
+      },
+      // Stories were published, unpublished, renamed or deleted: fetch this
+      // page again and take its list.
+      listchanged() {
+        if (list.dataset.liveList !== "refresh") return;
+        fetch(location.href, { credentials: "same-origin" })
+          .then((response) => (response.ok ? response.text() : Promise.reject(response.status)))
+          .then((html) => {
+            const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-list]");
+            if (fresh) list.innerHTML = fresh.innerHTML;
+          })
+          .catch(() => {});
       },
     });
   }

@@ -110,6 +110,12 @@ pub async fn login(
     };
 
     attempt.succeed();
+    if users::is_disabled(db.pool(), user_id).await? {
+        return Ok(rejected(
+            Status::Forbidden,
+            "This account has been disabled. Ask an administrator to enable it.",
+        ));
+    }
     let target = Redirect::to(local_path(&next).to_string());
     // A new login replaces whatever session this browser had, and gets a
     // new CSRF token.

@@ -17,7 +17,7 @@ use rocket::fairing::AdHoc;
 use rocket::Route;
 
 pub use cookie_key::CookieKey;
-pub use csrf::{CsrfForm, CsrfHeader, CsrfToken};
+pub use csrf::{CsrfForm, CsrfHeader, CsrfToken, NoFields};
 pub use guards::{CurrentUser, Layout};
 pub use sessions::{SessionUser, Sessions};
 pub use throttle::{ClientIp, Throttle};

@@ -47,6 +47,7 @@ impl Sessions {
             cache: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(60))
+                .support_invalidation_closures()
                 .build(),
             lifetime_days,
             secure,
@@ -107,7 +108,8 @@ impl Sessions {
         let row: Option<(i64, i64, String, bool, i64)> = sqlx::query_as(
             "SELECT sessions.id, users.id, users.username, users.is_admin, sessions.expires_at
              FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = ? AND sessions.expires_at > ?",
+             WHERE sessions.token_hash = ? AND sessions.expires_at > ?
+               AND users.disabled_at IS NULL",
         )
         .bind(&hash[..])
         .bind(now)
@@ -139,6 +141,31 @@ impl Sessions {
             self.cache.invalidate(&hash);
         }
         jar.remove_private(Cookie::build(COOKIE).path("/"));
+        Ok(())
+    }
+}
+
+impl Sessions {
+    /// Forgets what is cached about `user_id`'s sessions, so the next request
+    /// reads them afresh: after their rights changed or they were disabled.
+    pub fn forget_user(&self, user_id: i64) {
+        if let Err(e) = self
+            .cache
+            .invalidate_entries_if(move |_, session| session.user_id == user_id)
+        {
+            // Without invalidation closures, forget everything instead.
+            rocket::warn!("cannot forget one user's sessions ({e}); forgetting all");
+            self.cache.invalidate_all();
+        }
+    }
+
+    /// Ends every session of `user_id`, on every device.
+    pub async fn end_all(&self, db: &SqlitePool, user_id: i64) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+            .bind(user_id)
+            .execute(db)
+            .await?;
+        self.forget_user(user_id);
         Ok(())
     }
 }

@@ -66,3 +66,13 @@ pub async fn credentials(db: &SqlitePool, username: &str) -> Result<Option<(i64,
             .await?,
     )
 }
+
+/// Whether the account has been disabled by an admin.
+pub async fn is_disabled(db: &SqlitePool, user_id: i64) -> Result<bool> {
+    let disabled: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT disabled_at FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(!matches!(disabled, Some(None)))
+}

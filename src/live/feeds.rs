@@ -8,7 +8,7 @@ use std::time::Duration;
 use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use sqlx::SqlitePool;
 
-use super::{Figures, ListBatch, ListFigures, Live, OpenStream, StoryWatch, Viewing};
+use super::{Figures, ListFigures, ListMessage, Live, OpenStream, StoryWatch, Viewing};
 use crate::error::Result;
 use crate::stories::{queries, CachedStory};
 
@@ -87,7 +87,7 @@ pub struct ListFeed {
     _open: OpenStream,
     db: SqlitePool,
     live: Arc<Live>,
-    changes: broadcast::Receiver<ListBatch>,
+    changes: broadcast::Receiver<ListMessage>,
     first: Option<Vec<ListFigures>>,
 }
 
@@ -110,7 +110,8 @@ impl ListFeed {
             return Some(Outgoing::json("stories", &first).first());
         }
         match self.changes.recv().await {
-            Ok(batch) => Some(Outgoing::json("stories", &batch.as_ref())),
+            Ok(ListMessage::Figures(batch)) => Some(Outgoing::json("stories", &batch.as_ref())),
+            Ok(ListMessage::Changed) => Some(Outgoing::json("listchanged", &())),
             Err(RecvError::Lagged(_)) => {
                 // Skip the backlog (older than what the snapshot will show),
                 // then start afresh from the current figures.

@@ -33,10 +33,20 @@ pub struct ListFigures {
 /// A batch of changes for story lists.
 pub type ListBatch = Arc<[ListFigures]>;
 
+/// What story lists hear.
+#[derive(Debug, Clone)]
+pub enum ListMessage {
+    /// Some stories' figures changed.
+    Figures(ListBatch),
+    /// Stories were published, unpublished, renamed or deleted: the list
+    /// itself changed.
+    Changed,
+}
+
 /// The channels of open pages.
 pub struct Hub {
     stories: Mutex<HashMap<StoryId, watch::Sender<Figures>>>,
-    lists: broadcast::Sender<ListBatch>,
+    lists: broadcast::Sender<ListMessage>,
 }
 
 impl Hub {
@@ -69,7 +79,7 @@ impl Hub {
     }
 
     /// A receiver of every change that story lists show.
-    pub fn watch_lists(&self) -> broadcast::Receiver<ListBatch> {
+    pub fn watch_lists(&self) -> broadcast::Receiver<ListMessage> {
         self.lists.subscribe()
     }
 
@@ -95,7 +105,14 @@ impl Hub {
     /// Sends a batch of changes to every open story list.
     pub fn publish_lists(&self, batch: Vec<ListFigures>) {
         if !batch.is_empty() && self.lists.receiver_count() > 0 {
-            let _ = self.lists.send(batch.into());
+            let _ = self.lists.send(ListMessage::Figures(batch.into()));
+        }
+    }
+
+    /// Tells every open story list that the list itself changed.
+    pub fn list_changed(&self) {
+        if self.lists.receiver_count() > 0 {
+            let _ = self.lists.send(ListMessage::Changed);
         }
     }
 

@@ -19,7 +19,7 @@ use rocket::Route;
 
 use changes::Changes;
 use hub::Hub;
-pub use hub::{Figures, ListBatch, ListFigures};
+pub use hub::{Figures, ListBatch, ListFigures, ListMessage};
 pub use listener::LiveListener;
 pub use presence::Presence;
 
@@ -115,8 +115,14 @@ impl Live {
     }
 
     /// Follows the changes that story lists show.
-    pub fn watch_lists(&self) -> broadcast::Receiver<ListBatch> {
+    pub fn watch_lists(&self) -> broadcast::Receiver<ListMessage> {
         self.hub.watch_lists()
+    }
+
+    /// Tells open story lists that stories were published, unpublished,
+    /// renamed or deleted, so they fetch the list again.
+    pub fn list_changed(&self) {
+        self.hub.list_changed();
     }
 
     /// How many live streams are open.

@@ -42,6 +42,7 @@ pub async fn show(
     let story = find(db.pool(), stories, key).await?;
     Ok(Json(StoryFigures {
         id: story.id,
+        slug: story.slug.clone(),
         title: story.title.clone(),
         read_count: story.read_count(),
         current_viewers: live.viewers(story.id),

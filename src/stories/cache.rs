@@ -13,6 +13,7 @@ use crate::error::Result;
 /// A published story ready to show.
 pub struct CachedStory {
     pub id: i64,
+    pub slug: String,
     pub title: String,
     pub html: String,
     read_count: AtomicI64,
@@ -30,6 +31,7 @@ impl CachedStory {
 #[derive(Clone)]
 pub struct StoryCache {
     stories: Cache<i64, Arc<CachedStory>>,
+    slugs: Cache<String, i64>,
 }
 
 impl StoryCache {
@@ -38,6 +40,10 @@ impl StoryCache {
             // Edits through Folio invalidate at once; the time-to-live bounds
             // how long a change made behind Folio's back stays unseen.
             stories: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(std::time::Duration::from_secs(60))
+                .build(),
+            slugs: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(std::time::Duration::from_secs(60))
                 .build(),
@@ -54,6 +60,7 @@ impl StoryCache {
         };
         let story = Arc::new(CachedStory {
             id: row.id,
+            slug: row.slug,
             title: row.title,
             html: markdown::render(&row.body),
             read_count: AtomicI64::new(row.read_count),
@@ -67,6 +74,24 @@ impl StoryCache {
         Ok(Some(story))
     }
 
+    /// The published story a URL names: its id, or its slug.
+    pub async fn find(&self, db: &SqlitePool, key: &str) -> Result<Option<Arc<CachedStory>>> {
+        if let Ok(id) = key.parse::<i64>() {
+            return self.get(db, id).await;
+        }
+        let id = match self.slugs.get(key) {
+            Some(id) => id,
+            None => match queries::published_id_by_slug(db, key).await? {
+                Some(id) => {
+                    self.slugs.insert(key.to_string(), id);
+                    id
+                }
+                None => return Ok(None),
+            },
+        };
+        self.get(db, id).await
+    }
+
     /// Records a story's new read counter after a read was committed.
     pub fn note_read_count(&self, id: i64, count: i64) {
         if let Some(story) = self.stories.get(&id) {
@@ -77,6 +102,8 @@ impl StoryCache {
     /// Forgets a story, after it was edited, unpublished or deleted.
     pub fn invalidate(&self, id: i64) {
         self.stories.invalidate(&id);
+        // Slugs change rarely; forgetting them all is simplest.
+        self.slugs.invalidate_all();
     }
 }
 

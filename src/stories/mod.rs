@@ -3,11 +3,12 @@
 
 pub mod api;
 pub mod cache;
-mod markdown;
+pub mod markdown;
 pub mod pages;
 pub mod queries;
 pub mod reads;
 mod samples;
+pub mod slugs;
 
 use std::sync::Arc;
 
@@ -25,6 +26,7 @@ pub use reads::Reads;
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryFigures {
     pub id: i64,
+    pub slug: String,
     pub title: String,
     pub read_count: i64,
     pub current_viewers: usize,
@@ -35,6 +37,7 @@ impl StoryFigures {
         StoryFigures {
             current_viewers: live.viewers(story.id),
             id: story.id,
+            slug: story.slug,
             title: story.title,
             read_count: story.read_count,
         }
@@ -61,6 +64,10 @@ pub fn stage(sample_stories: bool) -> AdHoc {
             rocket::error!("the live figures must be set up before the stories");
             return Err(rocket);
         };
+        if let Err(e) = slugs::fill_missing(&pool).await {
+            rocket::error!("giving stories their URL names failed: {e}");
+            return Err(rocket);
+        }
         if sample_stories {
             if let Err(e) = samples::add_if_new(&pool).await {
                 rocket::error!("adding the sample stories failed: {e}");

@@ -14,6 +14,7 @@ use crate::auth::{CurrentUser, Layout};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::live::Live;
+use crate::visits::{Person, Visits};
 
 /// The story list: every published story with its figures. Open to visitors,
 /// so they can see what there is before signing up.
@@ -42,8 +43,13 @@ pub async fn show(
     stories: &State<StoryCache>,
     reads: &State<Reads>,
     live: &State<Arc<Live>>,
+    person: Person,
+    visits: &State<Arc<Visits>>,
 ) -> Result<Template> {
     let story = find(db.pool(), stories, key).await?;
+    if person.0 {
+        visits.view(story.id);
+    }
     let read_count = reads
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
@@ -52,7 +58,9 @@ pub async fn show(
         "stories/show.html",
         context! {
             layout,
-            story: context! { id: story.id, title: &story.title, html: &story.html },
+            story: context! {
+                id: story.id, slug: &story.slug, title: &story.title, html: &story.html,
+            },
             read_count,
             viewers,
             presence_ttl: live.ttl().as_secs(),
@@ -62,6 +70,5 @@ pub async fn show(
 
 /// The published story a URL names, or 404.
 pub async fn find(db: &SqlitePool, stories: &StoryCache, key: &str) -> Result<Arc<CachedStory>> {
-    let id: i64 = key.parse().map_err(|_| Error::NotFound)?;
-    stories.get(db, id).await?.ok_or(Error::NotFound)
+    stories.find(db, key).await?.ok_or(Error::NotFound)
 }

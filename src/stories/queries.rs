@@ -3,6 +3,7 @@
 use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
+use super::slugs;
 use crate::db::unix_now;
 use crate::error::Result;
 
@@ -10,6 +11,7 @@ use crate::error::Result;
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StorySummary {
     pub id: i64,
+    pub slug: String,
     pub title: String,
     pub read_count: i64,
 }
@@ -18,6 +20,7 @@ pub struct StorySummary {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoryRow {
     pub id: i64,
+    pub slug: String,
     pub title: String,
     pub body: String,
     pub read_count: i64,
@@ -26,7 +29,7 @@ pub struct StoryRow {
 /// Every published story, newest first.
 pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
     Ok(sqlx::query_as(
-        "SELECT id, title, read_count FROM stories
+        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, read_count FROM stories
          WHERE published_at IS NOT NULL ORDER BY published_at DESC, id DESC",
     )
     .fetch_all(db)
@@ -36,12 +39,22 @@ pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
 /// A published story by id.
 pub async fn published_story(db: &SqlitePool, id: i64) -> Result<Option<StoryRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, title, body, read_count FROM stories
+        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, read_count FROM stories
          WHERE id = ? AND published_at IS NOT NULL",
     )
     .bind(id)
     .fetch_optional(db)
     .await?)
+}
+
+/// The id of the published story with this slug.
+pub async fn published_id_by_slug(db: &SqlitePool, slug: &str) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM stories WHERE slug = ? AND published_at IS NOT NULL")
+            .bind(slug)
+            .fetch_optional(db)
+            .await?,
+    )
 }
 
 /// The stored read counter of a story.
@@ -69,10 +82,12 @@ pub async fn read_count_if_read(db: &SqlitePool, story: i64, user: i64) -> Resul
 /// Adds a published story; used for the sample stories.
 pub async fn insert_published(db: &mut SqliteConnection, title: &str, body: &str) -> Result<i64> {
     let now = unix_now();
+    let slug = slugs::unique(db, &slugs::slugify(title), None).await?;
     Ok(sqlx::query_scalar(
-        "INSERT INTO stories (title, body, published_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO stories (slug, title, body, published_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
     )
+    .bind(slug)
     .bind(title)
     .bind(body)
     .bind(now)

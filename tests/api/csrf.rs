@@ -62,7 +62,7 @@ async fn an_oversized_form_is_refused() {
     let app = spawn_app().await;
     let browser = Browser::new();
     let token = browser.csrf_token(&app).await;
-    let huge = "x".repeat(200 * 1024);
+    let huge = "x".repeat(5 * 1024 * 1024);
 
     let fields = [
         ("csrf_token", token.as_str()),

@@ -70,6 +70,54 @@ impl TestApp {
         browser
     }
 
+    /// A browser in which the admin `username`, just created, is logged in.
+    pub async fn admin(&self, username: &str) -> Browser {
+        folio::admin::accounts::create(&self.db, username, PASSWORD.to_string())
+            .await
+            .expect("an admin is created");
+        let browser = Browser::new();
+        let page = browser.login(self, username, PASSWORD).await;
+        assert_eq!(page.status, Status::SeeOther, "login of {username} failed");
+        browser
+    }
+
+    /// Writes the views and visitors counted so far, as the flusher would.
+    pub async fn flush_visits(&self) {
+        let visits = self
+            .client
+            .rocket()
+            .state::<std::sync::Arc<folio::visits::Visits>>()
+            .expect("visits are counted");
+        visits.flush().await;
+    }
+
+    /// Everything an admin route could change, to compare before and after.
+    pub async fn fingerprint(&self) -> Vec<(String, i64)> {
+        let mut all = Vec::new();
+        for (name, sql) in [
+            ("users", "SELECT COUNT(*) FROM users"),
+            ("admins", "SELECT COUNT(*) FROM users WHERE is_admin = 1"),
+            (
+                "disabled",
+                "SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL",
+            ),
+            ("sessions", "SELECT COUNT(*) FROM sessions"),
+            ("stories", "SELECT COUNT(*) FROM stories"),
+            (
+                "published",
+                "SELECT COUNT(*) FROM stories WHERE published_at IS NOT NULL",
+            ),
+            (
+                "updated",
+                "SELECT COALESCE(SUM(updated_at), 0) FROM stories",
+            ),
+            ("reads", "SELECT COUNT(*) FROM reads"),
+        ] {
+            all.push((name.to_string(), self.count(sql).await));
+        }
+        all
+    }
+
     /// Adds a published story straight to the database.
     pub async fn add_story(&self, title: &str, body: &str) -> i64 {
         self.insert_story(title, body, true).await
@@ -81,7 +129,7 @@ impl TestApp {
     }
 
     async fn insert_story(&self, title: &str, body: &str, published: bool) -> i64 {
-        sqlx::query_scalar(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO stories (title, body, published_at, created_at, updated_at)
              VALUES (?, ?, CASE WHEN ? THEN 1 ELSE NULL END, 1, 1) RETURNING id",
         )
@@ -90,7 +138,24 @@ impl TestApp {
         .bind(published)
         .fetch_one(&self.db)
         .await
-        .expect("a story is inserted")
+        .expect("a story is inserted");
+        // The slug Folio would give it, or with the id when that is taken.
+        let slug = folio::stories::slugs::slugify(title);
+        let taken = sqlx::query("UPDATE stories SET slug = ? WHERE id = ?")
+            .bind(&slug)
+            .bind(id)
+            .execute(&self.db)
+            .await
+            .is_err();
+        if taken {
+            sqlx::query("UPDATE stories SET slug = ? WHERE id = ?")
+                .bind(format!("{slug}-{id}"))
+                .bind(id)
+                .execute(&self.db)
+                .await
+                .expect("a free slug");
+        }
+        id
     }
 
     pub async fn count(&self, sql: &str) -> i64 {

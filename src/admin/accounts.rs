@@ -1,0 +1,83 @@
+//! Making admins outside the web pages: `folio admin create`, `folio admin
+//! promote`, and the first admin of a container from its environment.
+
+use sqlx::SqlitePool;
+
+use crate::auth::password::Passwords;
+use crate::auth::users;
+use crate::error::{Error, Result};
+
+/// Whether any active admin exists.
+pub async fn has_active_admin(db: &SqlitePool) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM users WHERE is_admin = 1 AND disabled_at IS NULL LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Creates an admin account. Err: what is wrong with the name or the
+/// password, or that the name is taken.
+pub async fn create(db: &SqlitePool, username: &str, password: String) -> Result<i64> {
+    let username = username.trim();
+    if let Some(problem) =
+        users::username_problem(username).or_else(|| users::password_problem(&password))
+    {
+        return Err(Error::BadRequest(problem));
+    }
+    let hash = Passwords::new().await?.hash(password).await?;
+    let id = users::create(db, username, &hash)
+        .await?
+        .ok_or_else(|| Error::Conflict(format!("The username {username} is taken.")))?;
+    sqlx::query("UPDATE users SET is_admin = 1 WHERE id = ?")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(id)
+}
+
+/// Makes an existing user an admin (and enables them if disabled).
+pub async fn promote(db: &SqlitePool, username: &str) -> Result<()> {
+    let updated =
+        sqlx::query("UPDATE users SET is_admin = 1, disabled_at = NULL WHERE username = ?")
+            .bind(username.trim())
+            .execute(db)
+            .await?;
+    if updated.rows_affected() == 0 {
+        return Err(Error::BadRequest(format!(
+            "There is no user named {username}."
+        )));
+    }
+    Ok(())
+}
+
+/// The first admin from FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD (in
+/// the figment as `first_admin_username` and `first_admin_password`), on a
+/// start where no active admin exists; ignored once one does.
+pub async fn first_admin(
+    db: &SqlitePool,
+    username: String,
+    password: String,
+) -> std::result::Result<(), String> {
+    if username.trim().is_empty() && password.is_empty() {
+        return Ok(());
+    }
+    if has_active_admin(db).await.map_err(|e| e.to_string())? {
+        rocket::info!("an admin exists; FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD are ignored");
+        return Ok(());
+    }
+    if username.trim().is_empty() || password.is_empty() {
+        return Err("FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD must be set together".into());
+    }
+    match create(db, &username, password).await {
+        Ok(_) => {
+            rocket::info!("created the first admin, {}", username.trim());
+            Ok(())
+        }
+        Err(e) => Err(format!(
+            "cannot create the first admin from FOLIO_ADMIN_USERNAME: {}",
+            e.public_message()
+        )),
+    }
+}

@@ -1,0 +1,58 @@
+//! The admin area, all under /admin and all behind the [`Admin`] guard:
+//! story management, user management and the read-statistics dashboards.
+
+pub mod accounts;
+pub mod cli;
+mod guard;
+pub mod stats;
+pub mod stories;
+pub mod users;
+
+use rocket::fairing::AdHoc;
+use rocket::Route;
+use rocket_db_pools::Database;
+
+pub use guard::Admin;
+
+use crate::db::Db;
+
+pub fn routes() -> Vec<Route> {
+    rocket::routes![
+        stats::dashboard,
+        stats::story,
+        stats::daily_csv,
+        stats::top_csv,
+        stats::story_csv,
+        stories::list,
+        stories::new,
+        stories::edit,
+        stories::create,
+        stories::update,
+        stories::publish,
+        stories::unpublish,
+        stories::confirm_delete,
+        stories::delete,
+        users::list,
+        users::change,
+    ]
+}
+
+/// Creates the first admin from the environment, when asked and none exists.
+pub fn stage() -> AdHoc {
+    AdHoc::try_on_ignite("First admin", |rocket| async move {
+        let Some(db) = Db::fetch(&rocket) else {
+            return Err(rocket);
+        };
+        let figment = rocket.figment();
+        let setting = |key: &str| figment.extract_inner::<String>(key).unwrap_or_default();
+        let username = setting("first_admin_username");
+        let password = setting("first_admin_password");
+        match accounts::first_admin(db.pool(), username, password).await {
+            Ok(()) => Ok(rocket),
+            Err(message) => {
+                rocket::error!("{message}");
+                Err(rocket)
+            }
+        }
+    })
+}

@@ -1,0 +1,206 @@
+//! Read statistics: the dashboard at /admin, each story's statistics page,
+//! and their data as CSV.
+
+pub mod chart;
+mod csv;
+pub mod queries;
+pub mod range;
+
+use std::sync::Arc;
+
+use rocket::http::Status;
+use rocket::{get, State};
+use rocket_dyn_templates::{context, Template};
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use self::chart::Series;
+use self::csv::Csv;
+use self::queries::DayFigures;
+use self::range::{date_of, Range, RangeQuery, PRESETS};
+use super::Admin;
+use crate::auth::Layout;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::live::Live;
+use crate::visits::today;
+
+/// Stories in the "top stories" table and its CSV.
+pub const TOP: i64 = 20;
+
+/// A published story with its viewers now.
+#[derive(Serialize)]
+struct Reading {
+    id: i64,
+    slug: String,
+    title: String,
+    viewers: usize,
+}
+
+/// The dashboard: totals, who is reading now, charts and top stories.
+#[get("/admin?<q..>")]
+pub async fn dashboard(
+    q: RangeQuery,
+    _admin: Admin,
+    layout: Layout,
+    db: &Db,
+    live: &State<Arc<Live>>,
+) -> Result<(Status, Template)> {
+    let pool = db.pool();
+    let (range, error, status) = resolve_or_default(pool, &q).await?;
+    let days = queries::site_days(pool, &range).await?;
+    let top = queries::top_stories(pool, &range, TOP).await?;
+    let totals = queries::totals(pool, today()).await?;
+    let mut reading: Vec<Reading> = crate::stories::queries::published(pool)
+        .await?
+        .into_iter()
+        .map(|s| Reading {
+            viewers: live.viewers(s.id),
+            id: s.id,
+            slug: s.slug,
+            title: s.title,
+        })
+        .collect();
+    reading.sort_by_key(|r| std::cmp::Reverse(r.viewers));
+    let reading_total: usize = reading.iter().map(|r| r.viewers).sum();
+    let charts = context! {
+        views: chart::bars(&series(&range, &days, "views", |d| d.views)),
+        reads: chart::bars(&series(&range, &days, "new reads", |d| d.reads)),
+        visitors: chart::bars(&series(&range, &days, "unique visitors", |d| d.visitors)),
+    };
+    let page = Template::render(
+        "admin/dashboard.html",
+        context! {
+            layout, totals, range, presets: PRESETS, error, q, charts, top, reading, reading_total,
+            sum: queries::sum(&days),
+        },
+    );
+    Ok((status, page))
+}
+
+/// One story's statistics page.
+#[get("/admin/stories/<id>/stats?<q..>")]
+pub async fn story(
+    id: i64,
+    q: RangeQuery,
+    _admin: Admin,
+    layout: Layout,
+    db: &Db,
+    live: &State<Arc<Live>>,
+) -> Result<(Status, Template)> {
+    let pool = db.pool();
+    let story = super::stories::queries::get(pool, id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (range, error, status) = resolve_or_default(pool, &q).await?;
+    let days = queries::story_days(pool, id, &range).await?;
+    let charts = context! {
+        views: chart::bars(&series(&range, &days, "views", |d| d.views)),
+        reads: chart::bars(&series(&range, &days, "new reads", |d| d.reads)),
+    };
+    let viewers = live.viewers(id);
+    let page = Template::render(
+        "admin/story_stats.html",
+        context! {
+            layout, story, range, presets: PRESETS, error, q, charts, viewers,
+            sum: queries::sum(&days),
+        },
+    );
+    Ok((status, page))
+}
+
+/// The dashboard's figures per day, as CSV.
+#[get("/admin/stats/daily.csv?<q..>")]
+pub async fn daily_csv(q: RangeQuery, _admin: Admin, db: &Db) -> Result<Csv> {
+    let range = resolve(db.pool(), &q).await?;
+    let days = queries::site_days(db.pool(), &range).await?;
+    let rows = days.iter().map(|d| {
+        vec![
+            date_of(d.day),
+            d.views.to_string(),
+            d.reads.to_string(),
+            d.visitors.to_string(),
+        ]
+    });
+    let name = format!("folio-daily-{}-{}.csv", range.from_date, range.to_date);
+    Ok(Csv::new(
+        &name,
+        &["date", "views", "new_reads", "unique_visitors"],
+        rows,
+    ))
+}
+
+/// The top stories table, as CSV.
+#[get("/admin/stats/top.csv?<q..>")]
+pub async fn top_csv(q: RangeQuery, _admin: Admin, db: &Db) -> Result<Csv> {
+    let range = resolve(db.pool(), &q).await?;
+    let top = queries::top_stories(db.pool(), &range, TOP).await?;
+    let rows = top.into_iter().enumerate().map(|(i, s)| {
+        vec![
+            (i + 1).to_string(),
+            s.id.to_string(),
+            s.title,
+            s.reads.to_string(),
+            s.views.to_string(),
+        ]
+    });
+    let name = format!(
+        "folio-top-stories-{}-{}.csv",
+        range.from_date, range.to_date
+    );
+    Ok(Csv::new(
+        &name,
+        &["rank", "story_id", "title", "new_reads", "views"],
+        rows,
+    ))
+}
+
+/// One story's figures per day, as CSV.
+#[get("/admin/stories/<id>/stats.csv?<q..>")]
+pub async fn story_csv(id: i64, q: RangeQuery, _admin: Admin, db: &Db) -> Result<Csv> {
+    super::stories::queries::get(db.pool(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let range = resolve(db.pool(), &q).await?;
+    let days = queries::story_days(db.pool(), id, &range).await?;
+    let rows = days
+        .iter()
+        .map(|d| vec![date_of(d.day), d.views.to_string(), d.reads.to_string()]);
+    let name = format!("folio-story-{id}-{}-{}.csv", range.from_date, range.to_date);
+    Ok(Csv::new(&name, &["date", "views", "new_reads"], rows))
+}
+
+async fn resolve(db: &SqlitePool, q: &RangeQuery) -> Result<Range> {
+    let first = queries::first_day(db).await?;
+    q.resolve(first).map_err(Error::BadRequest)
+}
+
+/// The range asked for, or the last 30 days with what was wrong (and 400).
+async fn resolve_or_default(
+    db: &SqlitePool,
+    q: &RangeQuery,
+) -> Result<(Range, Option<String>, Status)> {
+    let first = queries::first_day(db).await?;
+    Ok(match q.resolve(first) {
+        Ok(range) => (range, None, Status::Ok),
+        Err(problem) => {
+            let fallback = <RangeQuery as Default>::default()
+                .resolve(first)
+                .map_err(Error::BadRequest)?;
+            (fallback, Some(problem), Status::BadRequest)
+        }
+    })
+}
+
+fn series<'a>(
+    range: &Range,
+    days: &[DayFigures],
+    label: &'a str,
+    value: impl Fn(&DayFigures) -> i64,
+) -> Series<'a> {
+    Series {
+        label,
+        first_day: range.from,
+        values: days.iter().map(value).collect(),
+    }
+}

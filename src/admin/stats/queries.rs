@@ -1,0 +1,156 @@
+//! The statistics queries. Every figure comes from the per-day rollups
+//! (`site_days`, `story_days`) or from counters on the story: a year of
+//! figures is at most a few hundred thousand small rows, never a scan of
+//! raw reads or views.
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use super::range::Range;
+use crate::error::Result;
+
+/// One day's figures.
+#[derive(Debug, Clone, Copy, Default, Serialize, sqlx::FromRow)]
+pub struct DayFigures {
+    pub day: i64,
+    pub views: i64,
+    pub reads: i64,
+    pub visitors: i64,
+}
+
+/// The headline numbers.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub published: i64,
+    pub drafts: i64,
+    pub readers: i64,
+    pub reads: i64,
+    pub views: i64,
+    pub visitors_today: i64,
+    pub visitors_7: i64,
+    pub visitors_30: i64,
+}
+
+/// A story's figures over a range.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StoryRank {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub reads: i64,
+    pub views: i64,
+}
+
+/// The earliest day with any figures.
+pub async fn first_day(db: &SqlitePool) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar("SELECT MIN(day) FROM site_days")
+        .fetch_one(db)
+        .await?)
+}
+
+pub async fn totals(db: &SqlitePool, today: i64) -> Result<Totals> {
+    let (published, drafts, reads, views): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(published_at), COUNT(*) - COUNT(published_at),
+                COALESCE(SUM(read_count), 0), COALESCE(SUM(view_count), 0)
+         FROM stories",
+    )
+    .fetch_one(db)
+    .await?;
+    let readers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_admin = 0")
+        .fetch_one(db)
+        .await?;
+    let visitors = |days: i64| {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COALESCE(SUM(visitors), 0) FROM site_days WHERE day > ? AND day <= ?",
+        )
+        .bind(today - days)
+        .bind(today)
+        .fetch_one(db)
+    };
+    Ok(Totals {
+        published,
+        drafts,
+        readers,
+        reads,
+        views,
+        visitors_today: visitors(1).await?,
+        visitors_7: visitors(7).await?,
+        visitors_30: visitors(30).await?,
+    })
+}
+
+/// The site's figures for every day of `range`, days without any as zeros.
+pub async fn site_days(db: &SqlitePool, range: &Range) -> Result<Vec<DayFigures>> {
+    let rows: Vec<DayFigures> = sqlx::query_as(
+        "SELECT day, views, reads, visitors FROM site_days WHERE day BETWEEN ? AND ? ORDER BY day",
+    )
+    .bind(range.from)
+    .bind(range.to)
+    .fetch_all(db)
+    .await?;
+    Ok(fill(range, rows))
+}
+
+/// One story's figures for every day of `range` (no visitors per story).
+pub async fn story_days(db: &SqlitePool, story: i64, range: &Range) -> Result<Vec<DayFigures>> {
+    let rows: Vec<DayFigures> = sqlx::query_as(
+        "SELECT day, views, reads, 0 AS visitors FROM story_days
+         WHERE story_id = ? AND day BETWEEN ? AND ? ORDER BY day",
+    )
+    .bind(story)
+    .bind(range.from)
+    .bind(range.to)
+    .fetch_all(db)
+    .await?;
+    Ok(fill(range, rows))
+}
+
+/// The stories with the most new reads in `range` (then the most views).
+pub async fn top_stories(db: &SqlitePool, range: &Range, limit: i64) -> Result<Vec<StoryRank>> {
+    // All time reads the whole table in story order: no sort, no filter.
+    let days = if range.key == "all" {
+        "SELECT story_id, SUM(reads) AS reads, SUM(views) AS views FROM story_days
+         GROUP BY story_id"
+    } else {
+        "SELECT story_id, SUM(reads) AS reads, SUM(views) AS views FROM story_days
+         WHERE day BETWEEN ?1 AND ?2 GROUP BY story_id"
+    };
+    let sql = format!(
+        "SELECT stories.id, COALESCE(stories.slug, CAST(stories.id AS TEXT)) AS slug,
+                stories.title, totals.reads, totals.views
+         FROM ({days}) AS totals JOIN stories ON stories.id = totals.story_id
+         ORDER BY totals.reads DESC, totals.views DESC, stories.id LIMIT ?3"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(range.from)
+        .bind(range.to)
+        .bind(limit)
+        .fetch_all(db)
+        .await?)
+}
+
+/// Every day of `range`, from `rows` (ordered by day) or zeros.
+fn fill(range: &Range, rows: Vec<DayFigures>) -> Vec<DayFigures> {
+    let mut rows = rows.into_iter().peekable();
+    range
+        .days()
+        .map(|day| match rows.next_if(|row| row.day == day) {
+            Some(row) => row,
+            None => DayFigures {
+                day,
+                ..DayFigures::default()
+            },
+        })
+        .collect()
+}
+
+/// Adds up a series.
+pub fn sum(days: &[DayFigures]) -> DayFigures {
+    days.iter()
+        .fold(DayFigures::default(), |acc, d| DayFigures {
+            day: acc.day,
+            views: acc.views + d.views,
+            reads: acc.reads + d.reads,
+            visitors: acc.visitors + d.visitors,
+        })
+}

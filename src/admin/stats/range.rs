@@ -1,0 +1,167 @@
+//! The date range a dashboard shows: the last 7, 30, 90 or 365 days, all
+//! time, or custom dates. Days are UTC.
+
+use rocket::form::FromForm;
+use rocket::time::{Date, Month};
+use serde::Serialize;
+
+use crate::visits::today;
+
+/// The Julian day of 1970-01-01, day 0 in the database.
+const EPOCH_JULIAN_DAY: i64 = 2_440_588;
+/// The longest custom range: ten years.
+const MAX_DAYS: i64 = 3_660;
+
+/// The range as the query string gives it.
+#[derive(Debug, Default, Clone, FromForm, Serialize)]
+pub struct RangeQuery {
+    /// 7, 30, 90, 365 or "all"; ignored when `from` or `to` is given.
+    pub range: Option<String>,
+    /// Custom range, as YYYY-MM-DD.
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// A resolved range of days, both ends included.
+#[derive(Debug, Clone, Serialize)]
+pub struct Range {
+    pub from: i64,
+    pub to: i64,
+    /// Which choice it was: "7", "30", "90", "365", "all" or "custom".
+    pub key: String,
+    /// The ends as dates, for the form and the captions.
+    pub from_date: String,
+    pub to_date: String,
+    /// The query string that selects this range again.
+    pub query: String,
+}
+
+pub const PRESETS: [&str; 5] = ["7", "30", "90", "365", "all"];
+
+impl RangeQuery {
+    /// The range asked for; `first_day` is the earliest day with figures,
+    /// where "all time" starts. Err: what is wrong, in words.
+    pub fn resolve(&self, first_day: Option<i64>) -> Result<Range, String> {
+        let today = today();
+        let custom = [&self.from, &self.to]
+            .iter()
+            .any(|end| end.as_deref().is_some_and(|s| !s.trim().is_empty()));
+        if custom {
+            let from = parse_end("start", self.from.as_deref())?;
+            let to = parse_end("end", self.to.as_deref())?;
+            if from > to {
+                return Err("The start date must not be after the end date.".into());
+            }
+            if to - from >= MAX_DAYS {
+                return Err(format!("A custom range spans at most {MAX_DAYS} days."));
+            }
+            return Ok(Range::new(from, to, "custom"));
+        }
+        match self.range.as_deref().unwrap_or("30") {
+            "all" => Ok(Range::new(
+                first_day.unwrap_or(today).min(today),
+                today,
+                "all",
+            )),
+            key @ ("7" | "30" | "90" | "365") => {
+                let days: i64 = key.parse().unwrap_or(30);
+                Ok(Range::new(today - days + 1, today, key))
+            }
+            other => Err(format!(
+                "\"{other}\" is not a range: choose 7, 30, 90 or 365 days, all time, or dates."
+            )),
+        }
+    }
+}
+
+fn parse_end(which: &str, value: Option<&str>) -> Result<i64, String> {
+    let value = value.map(str::trim).unwrap_or("");
+    if value.is_empty() {
+        let article = if which == "end" { "an" } else { "a" };
+        return Err(format!("A custom range needs {article} {which} date."));
+    }
+    parse_date(value)
+        .map(day_of)
+        .ok_or_else(|| format!("The {which} date must be a date like 2026-11-01, not \"{value}\"."))
+}
+
+/// A YYYY-MM-DD date.
+fn parse_date(value: &str) -> Option<Date> {
+    let mut parts = value.splitn(3, '-');
+    let year: i32 = parts.next()?.parse().ok()?;
+    let month: u8 = parts.next()?.parse().ok()?;
+    let day: u8 = parts.next()?.parse().ok()?;
+    if !(1..=9999).contains(&year) {
+        return None;
+    }
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
+impl Range {
+    fn new(from: i64, to: i64, key: &str) -> Range {
+        let query = if key == "custom" {
+            format!("from={}&to={}", date_of(from), date_of(to))
+        } else {
+            format!("range={key}")
+        };
+        Range {
+            from,
+            to,
+            key: key.to_string(),
+            from_date: date_of(from),
+            to_date: date_of(to),
+            query,
+        }
+    }
+
+    /// Every day of the range, in order.
+    pub fn days(&self) -> impl Iterator<Item = i64> {
+        self.from..=self.to
+    }
+}
+
+/// The day number of a date.
+pub fn day_of(date: Date) -> i64 {
+    i64::from(date.to_julian_day()) - EPOCH_JULIAN_DAY
+}
+
+/// A day number as YYYY-MM-DD.
+pub fn date_of(day: i64) -> String {
+    i32::try_from(day + EPOCH_JULIAN_DAY)
+        .ok()
+        .and_then(|julian| Date::from_julian_day(julian).ok())
+        .map(|date| date.to_string())
+        .unwrap_or_else(|| day.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_and_dates_agree() {
+        assert_eq!(date_of(0), "1970-01-01");
+        assert_eq!(date_of(20_417), "2025-11-25");
+        let query = RangeQuery {
+            from: Some("2025-11-01".into()),
+            to: Some("2025-11-25".into()),
+            ..<RangeQuery as Default>::default()
+        };
+        let range = query.resolve(None).expect("a valid range");
+        assert_eq!(
+            (range.from_date.as_str(), range.to - range.from),
+            ("2025-11-01", 24)
+        );
+        let reversed = RangeQuery {
+            from: Some("2025-11-25".into()),
+            to: Some("2025-11-01".into()),
+            ..<RangeQuery as Default>::default()
+        };
+        assert!(reversed.resolve(None).is_err());
+        let junk = RangeQuery {
+            range: Some("x".into()),
+            ..<RangeQuery as Default>::default()
+        };
+        assert!(junk.resolve(None).is_err());
+    }
+}

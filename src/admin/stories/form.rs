@@ -1,0 +1,74 @@
+//! The story editor's form and its rules.
+
+use rocket::form::FromForm;
+
+use crate::stories::slugs;
+
+pub const TITLE_MAX: usize = 200;
+/// Bodies are Markdown of at most 1 MB.
+pub const BODY_MAX_BYTES: usize = 1_000_000;
+
+/// What the editor sends.
+#[derive(Debug, Default, FromForm)]
+pub struct StoryForm {
+    #[field(default = String::new())]
+    pub title: String,
+    #[field(default = String::new())]
+    pub slug: String,
+    #[field(default = String::new())]
+    pub body: String,
+    /// Which button: "preview", "save" or "publish".
+    #[field(default = String::new())]
+    pub action: String,
+}
+
+/// What the editor's buttons ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Show the rendered story, save nothing.
+    Preview,
+    /// Save, keeping the story's published state (a new story is a draft).
+    Save,
+    /// Save and publish.
+    Publish,
+}
+
+impl StoryForm {
+    pub fn action(&self) -> Action {
+        match self.action.as_str() {
+            "preview" => Action::Preview,
+            "publish" => Action::Publish,
+            _ => Action::Save,
+        }
+    }
+
+    /// The form with surrounding blanks trimmed from the one-line fields.
+    pub fn trimmed(mut self) -> StoryForm {
+        self.title = self.title.trim().to_string();
+        self.slug = self.slug.trim().to_string();
+        self
+    }
+
+    /// Why the form cannot be saved, in words for the editor.
+    pub fn problem(&self) -> Option<String> {
+        let title_chars = self.title.chars().count();
+        if title_chars == 0 {
+            return Some("A story needs a title.".into());
+        }
+        if title_chars > TITLE_MAX {
+            return Some(format!(
+                "A title has at most {TITLE_MAX} characters; this one has {title_chars}."
+            ));
+        }
+        if self.body.len() > BODY_MAX_BYTES {
+            return Some(format!(
+                "A story has at most 1 MB of text; this one has {:.2} MB.",
+                self.body.len() as f64 / 1e6
+            ));
+        }
+        if !self.slug.is_empty() {
+            return slugs::slug_problem(&self.slug);
+        }
+        None
+    }
+}

@@ -1,0 +1,163 @@
+//! The SQL of story management: every story, drafts included.
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use crate::db::unix_now;
+use crate::error::Result;
+use crate::stories::slugs;
+
+/// A line of the admin story list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StoryLine {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub published_at: Option<i64>,
+    pub read_count: i64,
+    pub view_count: i64,
+    pub updated_at: i64,
+}
+
+/// A story as the editor shows it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct StoryText {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub body: String,
+    pub published_at: Option<i64>,
+    pub read_count: i64,
+    pub view_count: i64,
+}
+
+/// What an admin saves.
+pub struct Edit<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    /// The URL name asked for; empty: made from the title.
+    pub slug: &'a str,
+    /// Publish (true), unpublish (false) or leave as it is (None).
+    pub publish: Option<bool>,
+}
+
+/// Why a save did not happen.
+pub enum Refused {
+    SlugTaken,
+    Missing,
+}
+
+/// Every story, most recently changed first.
+pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
+    Ok(sqlx::query_as(
+        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, published_at, read_count, view_count, updated_at
+         FROM stories ORDER BY updated_at DESC, id DESC",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+/// One story, published or not.
+pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<StoryText>> {
+    Ok(sqlx::query_as(
+        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, published_at, read_count, view_count
+         FROM stories WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Creates a story; its id, or why not.
+pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<i64, Refused>> {
+    let mut tx = db.begin().await?;
+    let Some(slug) = choose_slug(&mut tx, edit, None).await? else {
+        return Ok(Err(Refused::SlugTaken));
+    };
+    let now = unix_now();
+    let id = sqlx::query_scalar(
+        "INSERT INTO stories (slug, title, body, published_at, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(slug)
+    .bind(edit.title)
+    .bind(edit.body)
+    .bind(edit.publish.unwrap_or(false).then_some(now))
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Ok(id))
+}
+
+/// Saves a story's text and, if asked, its published state.
+pub async fn update(db: &SqlitePool, id: i64, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
+    let mut tx = db.begin().await?;
+    let Some(slug) = choose_slug(&mut tx, edit, Some(id)).await? else {
+        return Ok(Err(Refused::SlugTaken));
+    };
+    let now = unix_now();
+    let updated = sqlx::query(
+        "UPDATE stories SET slug = ?, title = ?, body = ?, updated_at = ?,
+             published_at = CASE ? WHEN 1 THEN COALESCE(published_at, ?) WHEN 0 THEN NULL
+                                   ELSE published_at END
+         WHERE id = ?",
+    )
+    .bind(slug)
+    .bind(edit.title)
+    .bind(edit.body)
+    .bind(now)
+    .bind(edit.publish)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Ok(Err(Refused::Missing));
+    }
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Publishes or unpublishes a story; false when there is no such story.
+pub async fn set_published(db: &SqlitePool, id: i64, publish: bool) -> Result<bool> {
+    let now = unix_now();
+    let updated = sqlx::query(
+        "UPDATE stories SET updated_at = ?,
+             published_at = CASE WHEN ? THEN COALESCE(published_at, ?) ELSE NULL END
+         WHERE id = ?",
+    )
+    .bind(now)
+    .bind(publish)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Deletes a story with its reads and its daily figures; false when there
+/// is no such story.
+pub async fn delete(db: &SqlitePool, id: i64) -> Result<bool> {
+    let deleted = sqlx::query("DELETE FROM stories WHERE id = ?")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(deleted.rows_affected() == 1)
+}
+
+/// The slug to save: the one asked for if no other story has it, or one
+/// made from the title. `None`: the one asked for is taken.
+async fn choose_slug(
+    tx: &mut sqlx::SqliteConnection,
+    edit: &Edit<'_>,
+    id: Option<i64>,
+) -> Result<Option<String>> {
+    if edit.slug.is_empty() {
+        let base = slugs::slugify(edit.title);
+        return Ok(Some(slugs::unique(tx, &base, id).await?));
+    }
+    let free = slugs::unique(tx, edit.slug, id).await?;
+    Ok((free == edit.slug).then_some(free))
+}

@@ -1,0 +1,92 @@
+//! User management: the list of accounts, and promoting, demoting,
+//! disabling and enabling them.
+
+pub mod queries;
+
+use rocket::form::FromForm;
+use rocket::response::Redirect;
+use rocket::{get, post, State};
+use rocket_dyn_templates::{context, Template};
+
+use self::queries::{Change, Changed};
+use super::Admin;
+use crate::auth::{CsrfForm, Layout, Sessions};
+use crate::db::Db;
+use crate::error::{query_encode, Error, Result};
+
+/// Accounts by name, a page at a time; `q` keeps those starting with it.
+#[get("/admin/users?<q>&<after>")]
+pub async fn list(
+    q: Option<&str>,
+    after: Option<&str>,
+    _admin: Admin,
+    layout: Layout,
+    db: &Db,
+) -> Result<Template> {
+    let q = q.unwrap_or("").trim();
+    let mut users = queries::page(db.pool(), q, after.unwrap_or("")).await?;
+    let more = users.len() as i64 > queries::PAGE;
+    users.truncate(queries::PAGE as usize);
+    let next = match (more, users.last()) {
+        (true, Some(last)) => Some(format!(
+            "/admin/users?q={}&after={}",
+            query_encode(q),
+            query_encode(&last.username)
+        )),
+        _ => None,
+    };
+    Ok(Template::render(
+        "admin/users.html",
+        context! { layout, users, q, next, me: _admin.user_id },
+    ))
+}
+
+#[derive(FromForm)]
+pub struct BackTo {
+    /// The list page to return to.
+    #[field(default = String::new())]
+    back: String,
+}
+
+/// Promotes, demotes, disables or enables a user. Disabling ends their
+/// sessions at once; Folio always keeps one active admin.
+#[post("/admin/users/<id>/<action>", data = "<form>")]
+pub async fn change(
+    id: i64,
+    action: &str,
+    _admin: Admin,
+    form: CsrfForm<BackTo>,
+    db: &Db,
+    sessions: &State<Sessions>,
+) -> Result<Redirect> {
+    let change = match action {
+        "promote" => Change::Promote,
+        "demote" => Change::Demote,
+        "disable" => Change::Disable,
+        "enable" => Change::Enable,
+        _ => return Err(Error::NotFound),
+    };
+    match queries::apply(db.pool(), id, change).await? {
+        Changed::Done => {}
+        Changed::NoSuchUser => return Err(Error::NotFound),
+        Changed::LastAdmin => {
+            return Err(Error::Conflict(
+                "Folio needs at least one active administrator. Make another user an \
+                 administrator first."
+                    .into(),
+            ))
+        }
+    }
+    if change == Change::Disable {
+        sessions.end_all(db.pool(), id).await?;
+    } else {
+        sessions.forget_user(id);
+    }
+    let back = form.0.back;
+    let back = if back.starts_with("/admin/users") {
+        crate::forms::local_path(&back).to_string()
+    } else {
+        "/admin/users".to_string()
+    };
+    Ok(Redirect::to(back))
+}

@@ -1,0 +1,94 @@
+//! The SQL of user management. Changes that could leave Folio without an
+//! active admin are refused inside the statement itself, so two admins
+//! acting at once cannot both step down.
+
+use serde::Serialize;
+use sqlx::SqlitePool;
+
+use crate::db::unix_now;
+use crate::error::Result;
+
+/// Users per page of the list.
+pub const PAGE: i64 = 50;
+
+/// A line of the user list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct UserLine {
+    pub id: i64,
+    pub username: String,
+    pub is_admin: bool,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub reads: i64,
+}
+
+/// A page of users whose names start with `prefix`, in name order, after
+/// the name `after`; one more than a page, to tell whether another follows.
+pub async fn page(db: &SqlitePool, prefix: &str, after: &str) -> Result<Vec<UserLine>> {
+    let pattern = format!("{}%", like_escape(prefix));
+    Ok(sqlx::query_as(
+        "SELECT id, username, is_admin, disabled_at IS NOT NULL AS disabled, created_at,
+                (SELECT COUNT(*) FROM reads WHERE reads.user_id = users.id) AS reads
+         FROM users WHERE username LIKE ? ESCAPE '\\' AND username > ?
+         ORDER BY username LIMIT ?",
+    )
+    .bind(pattern)
+    .bind(after)
+    .bind(PAGE + 1)
+    .fetch_all(db)
+    .await?)
+}
+
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+/// The outcome of a change to a user.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Changed {
+    Done,
+    NoSuchUser,
+    /// It would leave no active admin.
+    LastAdmin,
+}
+
+/// What an admin can do to a user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Promote,
+    Demote,
+    Disable,
+    Enable,
+}
+
+/// Applies `change` to user `id`, unless it would leave no active admin.
+pub async fn apply(db: &SqlitePool, id: i64, change: Change) -> Result<Changed> {
+    // Demoting or disabling an active admin needs another active admin.
+    let other_admin = "EXISTS (SELECT 1 FROM users AS o
+        WHERE o.is_admin = 1 AND o.disabled_at IS NULL AND o.id != users.id)
+        OR NOT (users.is_admin = 1 AND users.disabled_at IS NULL)";
+    let sql = match change {
+        Change::Promote => "UPDATE users SET is_admin = 1 WHERE id = ?".to_string(),
+        Change::Enable => "UPDATE users SET disabled_at = NULL WHERE id = ?".to_string(),
+        Change::Demote => format!("UPDATE users SET is_admin = 0 WHERE id = ? AND ({other_admin})"),
+        Change::Disable => format!(
+            "UPDATE users SET disabled_at = COALESCE(disabled_at, {}) WHERE id = ? AND ({other_admin})",
+            unix_now()
+        ),
+    };
+    let updated = sqlx::query(&sql).bind(id).execute(db).await?;
+    if updated.rows_affected() == 1 {
+        return Ok(Changed::Done);
+    }
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(if exists.is_some() {
+        Changed::LastAdmin
+    } else {
+        Changed::NoSuchUser
+    })
+}

@@ -1,0 +1,129 @@
+//! Readable story URLs: a slug from the title, unique among stories. A slug
+//! is never all digits, so `/stories/<key>` can tell it from an id.
+
+use sqlx::{SqliteConnection, SqlitePool};
+
+use crate::error::Result;
+
+/// The longest slug made from a title.
+pub const SLUG_MAX: usize = 80;
+
+/// `title` as lowercase ASCII words joined by '-': "The Café at Night!" is
+/// "the-cafe-at-night". Letters outside ASCII are dropped unless they have a
+/// plain form; a title with nothing left becomes "story".
+pub fn slugify(title: &str) -> String {
+    let mut slug = String::with_capacity(title.len());
+    for c in title.chars().flat_map(plain) {
+        if c.is_ascii_alphanumeric() {
+            if slug.len() >= SLUG_MAX {
+                break;
+            }
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "story".to_string()
+    } else if slug.bytes().all(|b| b.is_ascii_digit()) {
+        format!("story-{slug}")
+    } else {
+        slug.to_string()
+    }
+}
+
+/// The plain letters of a few common accented ones.
+fn plain(c: char) -> Vec<char> {
+    let s = match c {
+        'à'..='å' | 'À'..='Å' => "a",
+        'æ' | 'Æ' => "ae",
+        'ç' | 'Ç' => "c",
+        'è'..='ë' | 'È'..='Ë' => "e",
+        'ì'..='ï' | 'Ì'..='Ï' => "i",
+        'ñ' | 'Ñ' => "n",
+        'ò'..='ö' | 'ø' | 'Ò'..='Ö' | 'Ø' => "o",
+        'ù'..='ü' | 'Ù'..='Ü' => "u",
+        'ý' | 'ÿ' | 'Ý' => "y",
+        'ß' => "ss",
+        '\'' | '’' => "",
+        other => return vec![other],
+    };
+    s.chars().collect()
+}
+
+/// Whether `slug` is one Folio could have made: for slugs typed by an admin.
+pub fn slug_problem(slug: &str) -> Option<String> {
+    if slug.is_empty() || slug.len() > SLUG_MAX {
+        return Some(format!("A URL name has 1 to {SLUG_MAX} characters."));
+    }
+    let allowed = slug
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if !allowed || slug.starts_with('-') || slug.ends_with('-') {
+        return Some(
+            "A URL name uses lowercase letters, digits and '-' (not at either end).".into(),
+        );
+    }
+    if slug.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("A URL name needs at least one letter.".into());
+    }
+    None
+}
+
+/// `base`, or `base-2`, `base-3`…: the first not used by another story.
+pub async fn unique(conn: &mut SqliteConnection, base: &str, story: Option<i64>) -> Result<String> {
+    let mut candidate = base.to_string();
+    for n in 2.. {
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM stories WHERE slug = ? AND id IS NOT ?")
+                .bind(&candidate)
+                .bind(story)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if taken.is_none() {
+            break;
+        }
+        candidate = format!("{base}-{n}");
+    }
+    Ok(candidate)
+}
+
+/// Gives every story without a slug one: stories made before slugs existed.
+pub async fn fill_missing(db: &SqlitePool) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let missing: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, title FROM stories WHERE slug IS NULL ORDER BY id")
+            .fetch_all(&mut *tx)
+            .await?;
+    for (id, title) in missing {
+        let slug = unique(&mut tx, &slugify(&title), Some(id)).await?;
+        sqlx::query("UPDATE stories SET slug = ? WHERE id = ?")
+            .bind(slug)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable_and_never_numbers() {
+        assert_eq!(slugify("The Café at Night!"), "the-cafe-at-night");
+        assert_eq!(slugify("  Seat 14 "), "seat-14");
+        assert_eq!(slugify("1984"), "story-1984");
+        assert_eq!(slugify("???"), "story");
+        assert_eq!(slugify("Don't stop"), "dont-stop");
+        assert!(slugify(&"long ".repeat(100)).len() <= SLUG_MAX);
+        assert!(slug_problem(&slugify(&"word ".repeat(100))).is_none());
+        assert!(slug_problem("12").is_some());
+        assert!(slug_problem("Bad Slug").is_some());
+        assert!(slug_problem("-x").is_some());
+        assert!(slug_problem("fine-2").is_none());
+    }
+}

@@ -1,0 +1,110 @@
+//! Views and visitors counted in memory between flushes. A request only
+//! takes a lock and bumps a number; the flusher writes the tally to the
+//! database in one transaction per second.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::SqlitePool;
+
+use super::salt::VisitorHash;
+
+/// Most visitors remembered per day before the memory is cleared (the
+/// database still counts each once).
+const SEEN_MAX: usize = 1_000_000;
+
+/// What was counted since the last flush.
+#[derive(Default)]
+pub struct Tally {
+    /// Views per (day, story).
+    views: HashMap<(i64, i64), i64>,
+    /// Visitors not yet written, per day.
+    visitors: HashSet<(i64, VisitorHash)>,
+    /// Visitors already written today: a returning visitor costs nothing.
+    seen: HashSet<VisitorHash>,
+    seen_day: i64,
+}
+
+impl Tally {
+    pub fn view(&mut self, day: i64, story: i64) {
+        *self.views.entry((day, story)).or_default() += 1;
+    }
+
+    pub fn visitor(&mut self, day: i64, hash: VisitorHash) {
+        if day != self.seen_day {
+            self.seen.clear();
+            self.seen_day = day;
+        }
+        if self.seen.len() >= SEEN_MAX {
+            self.seen.clear();
+        }
+        if self.seen.insert(hash) {
+            self.visitors.insert((day, hash));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.views.is_empty() && self.visitors.is_empty()
+    }
+
+    /// Takes what is to be written, leaving the memory of who was seen.
+    pub fn take(&mut self) -> Tally {
+        Tally {
+            views: std::mem::take(&mut self.views),
+            visitors: std::mem::take(&mut self.visitors),
+            ..Tally::default()
+        }
+    }
+
+    /// Puts back a tally whose write failed, to be tried again.
+    pub fn restore(&mut self, failed: Tally) {
+        for (key, views) in failed.views {
+            *self.views.entry(key).or_default() += views;
+        }
+        self.visitors.extend(failed.visitors);
+    }
+
+    /// Writes the tally in one transaction: views to their story and day
+    /// (and to the story's all-time counter), visitors once per day.
+    pub async fn write(&self, db: &SqlitePool) -> Result<(), sqlx::Error> {
+        let mut tx = db.begin().await?;
+        let mut site: HashMap<i64, i64> = HashMap::new();
+        for (&(day, story), &views) in &self.views {
+            *site.entry(day).or_default() += views;
+            // A story deleted meanwhile takes its views with it.
+            sqlx::query(
+                "INSERT INTO story_days (story_id, day, views)
+                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?1)
+                 ON CONFLICT (story_id, day) DO UPDATE SET views = views + excluded.views",
+            )
+            .bind(story)
+            .bind(day)
+            .bind(views)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE stories SET view_count = view_count + ? WHERE id = ?")
+                .bind(views)
+                .bind(story)
+                .execute(&mut *tx)
+                .await?;
+        }
+        for (day, views) in site {
+            sqlx::query(
+                "INSERT INTO site_days (day, views) VALUES (?, ?)
+                 ON CONFLICT (day) DO UPDATE SET views = views + excluded.views",
+            )
+            .bind(day)
+            .bind(views)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for (day, hash) in &self.visitors {
+            // The trigger counts the visitor on site_days if the row is new.
+            sqlx::query("INSERT INTO visitors (day, hash) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .bind(day)
+                .bind(&hash[..])
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+}

@@ -1,0 +1,117 @@
+//! `folio admin create` and `folio admin promote`, and the first admin from
+//! the environment.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use rocket::http::Status;
+
+use crate::helpers::{spawn_app_in, Browser, TestApp, PASSWORD};
+
+/// Runs the folio binary on the database in `dir`, with `input` on stdin.
+fn folio(dir: &tempfile::TempDir, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
+        .args(args)
+        .env("ROCKET_DATA_DIR", dir.path())
+        .env_remove("DATABASE_URL")
+        .env("ROCKET_LOG_LEVEL", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the folio binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("the password is written");
+    child.wait_with_output().expect("folio finishes")
+}
+
+#[rocket::async_test]
+async fn an_admin_made_on_the_command_line_can_log_in_to_the_admin_area() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let made = folio(
+        &dir,
+        &["admin", "create", "chief"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(String::from_utf8_lossy(&made.stdout).contains("Created the admin chief"));
+
+    let again = folio(
+        &dir,
+        &["admin", "create", "CHIEF"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("taken"));
+    let short = folio(&dir, &["admin", "create", "other"], "short\n");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8 characters"));
+
+    let app = spawn_app_in(dir, |f| f).await;
+    let browser = Browser::new();
+    assert_eq!(
+        browser.login(&app, "chief", PASSWORD).await.status,
+        Status::SeeOther
+    );
+    assert_eq!(browser.get(&app, "/admin").await.status, Status::Ok);
+}
+
+#[rocket::async_test]
+async fn promote_makes_a_reader_an_admin() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let app = spawn_app_in(dir, |f| f).await;
+    let reader = app.reader("reader").await;
+    assert_eq!(reader.get(&app, "/admin").await.status, Status::Forbidden);
+
+    let promoted = folio(&app.dir, &["admin", "promote", "reader"], "");
+    assert!(
+        promoted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&promoted.stderr)
+    );
+    let missing = folio(&app.dir, &["admin", "promote", "nobody"], "");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no user named nobody"));
+
+    let fresh = Browser::new();
+    fresh.login(&app, "reader", PASSWORD).await;
+    assert_eq!(fresh.get(&app, "/admin").await.status, Status::Ok);
+}
+
+#[rocket::async_test]
+async fn the_first_admin_comes_from_the_environment_only_while_there_is_none() {
+    let first_admin = |figment: rocket::figment::Figment| {
+        figment
+            .merge(("first_admin_username", "boss"))
+            .merge(("first_admin_password", PASSWORD))
+    };
+    let dir = tempfile::tempdir().expect("a directory");
+    let app = spawn_app_in(dir, first_admin).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE is_admin = 1")
+            .await,
+        1
+    );
+    let boss = Browser::new();
+    boss.login(&app, "boss", PASSWORD).await;
+    assert_eq!(boss.get(&app, "/admin").await.status, Status::Ok);
+
+    // Once an admin exists the variables are ignored, even with a new name.
+    let TestApp { client, dir, .. } = app;
+    client.terminate().await;
+    let second = |figment: rocket::figment::Figment| {
+        figment
+            .merge(("first_admin_username", "intruder"))
+            .merge(("first_admin_password", PASSWORD))
+    };
+    let app = spawn_app_in(dir, second).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 1);
+}

@@ -5,6 +5,9 @@
 --                                    (r, s), s in first..last: each request
 --                                    is a first read
 local counter = 0
+-- A browser's User-Agent, so every page counts its view and its visitor
+-- as a real reader's would.
+local agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 function setup(thread)
   thread:set("tid", counter)
@@ -36,8 +39,8 @@ function request()
       story = first
       reader = reader % #cookies + 1
     end
-    return wrk.format("GET", "/stories/" .. story, { Cookie = cookies[reader] })
+    return wrk.format("GET", "/stories/" .. story, { Cookie = cookies[reader], ["User-Agent"] = agent })
   end
   reader = reader % #cookies + 1
-  return wrk.format("GET", path, { Cookie = cookies[reader] })
+  return wrk.format("GET", path, { Cookie = cookies[reader], ["User-Agent"] = agent })
 end

@@ -11,6 +11,7 @@ mod admin_users;
 mod api;
 mod assets;
 mod browser;
+mod browser_admin;
 mod browser_live;
 mod csrf;
 mod dashboard;

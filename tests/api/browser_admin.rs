@@ -1,0 +1,51 @@
+//! The admin area in a real browser: a story published by an admin appears
+//! on a reader's open story list without a reload.
+
+use std::time::Duration;
+
+use crate::browser::{Chrome, Server};
+use crate::helpers::PASSWORD;
+
+#[rocket::async_test]
+#[ignore = "needs chromium"]
+async fn a_published_story_appears_on_an_open_list() {
+    let server = Server::start(|f| f.merge(("secret_key", crate::raw_stream::SECRET_KEY))).await;
+    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
+        .await
+        .expect("an admin");
+    let (reader, editor) = (Chrome::open().await, Chrome::open().await);
+    reader.goto(&server.url("/")).await;
+    assert!(reader
+        .text("main")
+        .await
+        .contains("No stories have been published yet"));
+    reader.mark_page().await;
+
+    editor
+        .goto(&server.url("/login?next=/admin/stories/new"))
+        .await;
+    editor.fill("#username", "editor").await;
+    editor.fill("#password", PASSWORD).await;
+    editor.click("form.stacked button[type=submit]").await;
+    editor.fill("#title", "Fresh Off the Press").await;
+    editor.fill("#body", "It is *new*.").await;
+    editor.click("button[value=publish]").await;
+    // The editor lands on the story's page in the editor, now published.
+    editor
+        .wait_for_text(".title-row .state", "Published", Duration::from_secs(5))
+        .await;
+
+    reader
+        .wait_for_text(
+            ".story-list .story-title",
+            "Fresh Off the Press",
+            Duration::from_secs(5),
+        )
+        .await;
+    assert!(reader.page_is_marked().await, "the list was reloaded");
+    reader.click(".story-list .story-title").await;
+    assert!(
+        reader.text("main").await.contains("Log in"),
+        "reading needs an account"
+    );
+}

@@ -32,6 +32,12 @@ CREATE TABLE site_days (
     visitors INTEGER NOT NULL DEFAULT 0
 );
 
+-- Reads made before these tables existed, on the days they were made.
+INSERT INTO story_days (story_id, day, reads)
+    SELECT story_id, read_at / 86400, COUNT(*) FROM reads GROUP BY story_id, read_at / 86400;
+INSERT INTO site_days (day, reads)
+    SELECT read_at / 86400, COUNT(*) FROM reads GROUP BY read_at / 86400;
+
 -- A new read counts on the day it happens, in the same transaction.
 CREATE TRIGGER reads_count_days AFTER INSERT ON reads BEGIN
     INSERT INTO story_days (story_id, day, reads) VALUES (NEW.story_id, NEW.read_at / 86400, 1)

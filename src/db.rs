@@ -46,6 +46,9 @@ pub fn connect_options(url: &str) -> Result<SqliteConnectOptions, sqlx::Error> {
         // that a page showed survives a power cut, not only a crash.
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
+        // Deleted rows (an ended day's visitor hashes and salt, ended
+        // sessions) are overwritten, not left in free pages of the file.
+        .pragma("secure_delete", "ON")
         .busy_timeout(Duration::from_secs(5)))
 }
 
@@ -140,6 +143,24 @@ pub async fn run_migrations(rocket: Rocket<Build>) -> fairing::Result {
             Err(rocket)
         }
     }
+}
+
+/// Takes SQLite's write lock as the first statement of a transaction that
+/// reads before it writes. Otherwise a commit by another connection between
+/// the read and the first write fails the transaction at once (a stale
+/// snapshot cannot be upgraded), where waiting its turn would have worked.
+pub async fn lock_for_writing(conn: &mut sqlx::SqliteConnection) -> Result<(), sqlx::Error> {
+    // A write that changes nothing still takes the lock.
+    sqlx::query("UPDATE meta SET value = value WHERE 0")
+        .execute(conn)
+        .await
+        .map(|_| ())
+}
+
+/// Whether `error` is a UNIQUE constraint failing.
+pub fn is_unique_violation(error: &crate::error::Error) -> bool {
+    matches!(error, crate::error::Error::Database(sqlx::Error::Database(e))
+        if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
 }
 
 /// Seconds since the Unix epoch: how Folio stores every timestamp.

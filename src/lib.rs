@@ -78,11 +78,27 @@ fn refuse_to_start(what: &'static str, message: String, figment: Figment) -> Roc
 
 /// Runs Folio with the configuration from `Rocket.toml` and the environment.
 pub async fn serve() -> Result<(), Box<rocket::Error>> {
-    let rocket = rocket(figment()).launch().await.map_err(Box::new)?;
-    // Requests answered during the shutdown grace period may have counted.
-    visits::flush_all(&rocket).await;
-    if let Some(db) = db::Db::fetch(&rocket) {
+    match rocket(figment()).launch().await {
+        Ok(rocket) => {
+            finish(&rocket).await;
+            Ok(())
+        }
+        // Stopped, but some work outlived the grace period: still write
+        // what was counted.
+        Err(e) => {
+            if let rocket::error::ErrorKind::Shutdown(rocket, _) = e.kind() {
+                finish(rocket).await;
+            }
+            Err(Box::new(e))
+        }
+    }
+}
+
+/// After the server has stopped: writes the views and visitors counted
+/// during the grace period, then closes the database.
+async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) {
+    visits::flush_all(rocket).await;
+    if let Some(db) = db::Db::fetch(rocket) {
         db.pool().close().await;
     }
-    Ok(())
 }

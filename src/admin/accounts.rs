@@ -27,13 +27,8 @@ pub async fn create(db: &SqlitePool, username: &str, password: String) -> Result
         return Err(Error::BadRequest(problem));
     }
     let hash = Passwords::new().await?.hash(password).await?;
-    let id = users::create(db, username, &hash)
-        .await?
-        .ok_or_else(|| Error::Conflict(format!("The username {username} is taken.")))?;
-    sqlx::query("UPDATE users SET is_admin = 1 WHERE id = ?")
-        .bind(id)
-        .execute(db)
-        .await?;
+    let id = users::insert(db, username, &hash, true).await?;
+    let id = id.ok_or_else(|| Error::Conflict(format!("The username {username} is taken.")))?;
     Ok(id)
 }
 

@@ -2,6 +2,8 @@
 //! (encrypted) cookie; the database holds the token's SHA-256. Deleting the
 //! row ends the login everywhere, so logout and revocation are immediate.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
@@ -37,6 +39,9 @@ type TokenHash = [u8; 32];
 #[derive(Clone)]
 pub struct Sessions {
     cache: Cache<TokenHash, SessionUser>,
+    /// Bumped whenever cached sessions are forgotten, so a lookup that read
+    /// the database before that does not put its stale answer back.
+    generation: Arc<AtomicU64>,
     lifetime_days: u64,
     secure: bool,
 }
@@ -49,6 +54,7 @@ impl Sessions {
                 .time_to_live(Duration::from_secs(60))
                 .support_invalidation_closures()
                 .build(),
+            generation: Arc::new(AtomicU64::new(0)),
             lifetime_days,
             secure,
         }
@@ -105,6 +111,7 @@ impl Sessions {
         if let Some(user) = self.cache.get(&hash) {
             return Ok((user.expires_at > now).then_some(user));
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let row: Option<(i64, i64, String, bool, i64)> = sqlx::query_as(
             "SELECT sessions.id, users.id, users.username, users.is_admin, sessions.expires_at
              FROM sessions JOIN users ON users.id = sessions.user_id
@@ -126,6 +133,10 @@ impl Sessions {
         );
         if let Some(user) = &user {
             self.cache.insert(hash, user.clone());
+            // Forgotten meanwhile: what was read may be stale already.
+            if self.generation.load(Ordering::Acquire) != generation {
+                self.cache.invalidate(&hash);
+            }
         }
         Ok(user)
     }
@@ -149,6 +160,7 @@ impl Sessions {
     /// Forgets what is cached about `user_id`'s sessions, so the next request
     /// reads them afresh: after their rights changed or they were disabled.
     pub fn forget_user(&self, user_id: i64) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         if let Err(e) = self
             .cache
             .invalidate_entries_if(move |_, session| session.user_id == user_id)

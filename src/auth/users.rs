@@ -44,17 +44,30 @@ pub fn password_problem(password: &str) -> Option<String> {
 
 /// Creates a reader; `None` when the username is taken (in any case).
 pub async fn create(db: &SqlitePool, username: &str, password_hash: &str) -> Result<Option<i64>> {
+    insert(db, username, password_hash, false).await
+}
+
+/// Inserts an account; `None` when the username is taken (in any case).
+/// `execute`, not `RETURNING`: a statement read only up to its first row
+/// can keep its write uncommitted until the connection is used again.
+pub async fn insert(
+    db: &SqlitePool,
+    username: &str,
+    password_hash: &str,
+    is_admin: bool,
+) -> Result<Option<i64>> {
     // ON CONFLICT DO NOTHING: a taken name is an answer for the form, not an error.
-    let id = sqlx::query_scalar(
-        "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?)
-         ON CONFLICT (username) DO NOTHING RETURNING id",
+    let done = sqlx::query(
+        "INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (username) DO NOTHING",
     )
     .bind(username)
     .bind(password_hash)
+    .bind(is_admin)
     .bind(unix_now())
-    .fetch_optional(db)
+    .execute(db)
     .await?;
-    Ok(id)
+    Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))
 }
 
 /// The id and password hash of the user with this name, in any case.

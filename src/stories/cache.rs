@@ -1,7 +1,7 @@
 //! Published stories held in memory with their rendered HTML and their read
 //! counter, so a returning reader's page needs no database query.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use moka::sync::Cache;
@@ -32,6 +32,9 @@ impl CachedStory {
 pub struct StoryCache {
     stories: Cache<i64, Arc<CachedStory>>,
     slugs: Cache<String, i64>,
+    /// Bumped on every invalidation, so a load that read the database
+    /// before an edit does not put the old story back.
+    generation: Arc<AtomicU64>,
 }
 
 impl StoryCache {
@@ -47,6 +50,7 @@ impl StoryCache {
                 .max_capacity(10_000)
                 .time_to_live(std::time::Duration::from_secs(60))
                 .build(),
+            generation: Arc::new(AtomicU64::new(0)),
         }
     }
 
@@ -55,6 +59,7 @@ impl StoryCache {
         if let Some(story) = self.stories.get(&id) {
             return Ok(Some(story));
         }
+        let generation = self.generation.load(Ordering::Acquire);
         let Some(row) = queries::published_story(db, id).await? else {
             return Ok(None);
         };
@@ -66,6 +71,11 @@ impl StoryCache {
             read_count: AtomicI64::new(row.read_count),
         });
         self.stories.insert(id, Arc::clone(&story));
+        if self.generation.load(Ordering::Acquire) != generation {
+            // Edited, unpublished or deleted meanwhile: serve this answer
+            // once, keep nothing.
+            self.stories.invalidate(&id);
+        }
         // A read committed between the load and the insert would have missed
         // this entry; reading the counter again after the insert catches it.
         if let Some(count) = queries::read_count(db, id).await? {
@@ -101,6 +111,7 @@ impl StoryCache {
 
     /// Forgets a story, after it was edited, unpublished or deleted.
     pub fn invalidate(&self, id: i64) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
         self.stories.invalidate(&id);
         // Slugs change rarely; forgetting them all is simplest.
         self.slugs.invalidate_all();

@@ -84,7 +84,10 @@ pub async fn unique(conn: &mut SqliteConnection, base: &str, story: Option<i64>)
         if taken.is_none() {
             break;
         }
-        candidate = format!("{base}-{n}");
+        let suffix = format!("-{n}");
+        let room = SLUG_MAX.saturating_sub(suffix.len()).min(base.len());
+        let stem = base.get(..room).unwrap_or(base).trim_end_matches('-');
+        candidate = format!("{stem}{suffix}");
     }
     Ok(candidate)
 }
@@ -125,5 +128,9 @@ mod tests {
         assert!(slug_problem("Bad Slug").is_some());
         assert!(slug_problem("-x").is_some());
         assert!(slug_problem("fine-2").is_none());
+        let long = slugify(&"word ".repeat(100));
+        let mut suffixed = long[..SLUG_MAX - 2].trim_end_matches('-').to_string();
+        suffixed.push_str("-2");
+        assert!(slug_problem(&suffixed).is_none());
     }
 }

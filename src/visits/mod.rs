@@ -65,14 +65,16 @@ impl Visits {
     /// Counts the visitor behind `address` and `user_agent` for today.
     pub fn visitor(&self, address: &str, user_agent: &str) {
         let day = today();
-        let hash = match self.salt.lock() {
+        let (hash, day) = match self.salt.lock() {
             Ok(mut salt) => {
-                if salt.day != day {
+                if day > salt.day {
                     // A new day: a new salt; the flusher saves it and
                     // forgets the old one.
                     *salt = Salt::new(day);
                 }
-                salt.hash(address, user_agent)
+                // A request that began just before midnight counts on the
+                // new day rather than bringing the old salt back.
+                (salt.hash(address, user_agent), salt.day)
             }
             Err(_) => return,
         };
@@ -85,7 +87,14 @@ impl Visits {
     /// for the next try.
     pub async fn flush(&self) {
         let _one_at_a_time = self.flushing.lock().await;
-        let salt = self.salt.lock().ok().map(|salt| salt.clone());
+        // The day's end retires the salt even when nobody visits.
+        let salt = self.salt.lock().ok().map(|mut salt| {
+            let day = today();
+            if day > salt.day {
+                *salt = Salt::new(day);
+            }
+            salt.clone()
+        });
         if let Some(salt) = salt {
             if let Err(e) = salt::save(&self.db, &salt).await {
                 rocket::warn!("saving the visitor salt failed: {e}");

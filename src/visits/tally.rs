@@ -108,3 +108,35 @@ impl Tally {
         tx.commit().await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Tally;
+
+    #[test]
+    fn a_visitor_counts_once_a_day_and_again_the_next_day() {
+        let mut tally = Tally::default();
+        let visitor = [7u8; 16];
+        tally.visitor(100, visitor);
+        tally.visitor(100, visitor);
+        let first = tally.take();
+        assert_eq!(first.visitors.len(), 1);
+        tally.visitor(100, visitor);
+        assert!(tally.is_empty(), "already written today");
+        tally.visitor(101, visitor);
+        assert_eq!(tally.take().visitors.len(), 1, "a new day, a new count");
+    }
+
+    #[test]
+    fn views_add_up_per_story_and_day_and_survive_a_failed_write() {
+        let mut tally = Tally::default();
+        tally.view(100, 1);
+        tally.view(100, 1);
+        tally.view(100, 2);
+        let failed = tally.take();
+        tally.view(100, 1);
+        tally.restore(failed);
+        assert_eq!(tally.views.get(&(100, 1)), Some(&3));
+        assert_eq!(tally.views.get(&(100, 2)), Some(&1));
+    }
+}

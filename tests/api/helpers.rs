@@ -77,7 +77,12 @@ impl TestApp {
             .expect("an admin is created");
         let browser = Browser::new();
         let page = browser.login(self, username, PASSWORD).await;
-        assert_eq!(page.status, Status::SeeOther, "login of {username} failed");
+        assert_eq!(
+            page.status,
+            Status::SeeOther,
+            "login of {username} failed: {}",
+            page.body
+        );
         browser
     }
 

@@ -1,13 +1,12 @@
 //! The data of each table and chart as a CSV download.
 
-use rocket::http::Header;
+use rocket::http::{ContentType, Header};
 use rocket::response::Responder;
 
 /// A CSV file, sent as a download.
 #[derive(Responder)]
-#[response(content_type = "text/csv")]
 pub struct Csv {
-    body: String,
+    body: (ContentType, String),
     disposition: Header<'static>,
 }
 
@@ -23,7 +22,10 @@ impl Csv {
             body.push_str(&line(row));
         }
         Csv {
-            body,
+            body: (
+                ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+                body,
+            ),
             disposition: Header::new(
                 "Content-Disposition",
                 format!("attachment; filename=\"{filename}\""),

@@ -56,9 +56,10 @@ pub async fn totals(db: &SqlitePool, today: i64) -> Result<Totals> {
     )
     .fetch_one(db)
     .await?;
-    let readers: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_admin = 0")
-        .fetch_one(db)
-        .await?;
+    let readers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE is_admin = 0 AND disabled_at IS NULL")
+            .fetch_one(db)
+            .await?;
     let visitors = |days: i64| {
         sqlx::query_scalar::<_, i64>(
             "SELECT COALESCE(SUM(visitors), 0) FROM site_days WHERE day > ? AND day <= ?",

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::SqlitePool;
 
-use crate::db::unix_now;
+use crate::db::{is_unique_violation, lock_for_writing, unix_now};
 use crate::error::Result;
 use crate::stories::slugs;
 
@@ -70,7 +70,12 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<StoryText>> {
 
 /// Creates a story; its id, or why not.
 pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<i64, Refused>> {
+    slug_race(insert(db, edit).await)
+}
+
+async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<i64, Refused>> {
     let mut tx = db.begin().await?;
+    lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, None).await? else {
         return Ok(Err(Refused::SlugTaken));
     };
@@ -93,7 +98,12 @@ pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<i64, Refu
 
 /// Saves a story's text and, if asked, its published state.
 pub async fn update(db: &SqlitePool, id: i64, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
+    slug_race(save(db, id, edit).await)
+}
+
+async fn save(db: &SqlitePool, id: i64, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
     let mut tx = db.begin().await?;
+    lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, Some(id)).await? else {
         return Ok(Err(Refused::SlugTaken));
     };
@@ -118,6 +128,16 @@ pub async fn update(db: &SqlitePool, id: i64, edit: &Edit<'_>) -> Result<Result<
     }
     tx.commit().await?;
     Ok(Ok(()))
+}
+
+/// The slug is chosen and saved under the write lock, so no other save can
+/// take it meanwhile; should a writer behind Folio's back do so, the admin
+/// is told the URL name is taken rather than shown an error.
+fn slug_race<T>(outcome: Result<Result<T, Refused>>) -> Result<Result<T, Refused>> {
+    match outcome {
+        Err(e) if is_unique_violation(&e) => Ok(Err(Refused::SlugTaken)),
+        other => other,
+    }
 }
 
 /// Publishes or unpublishes a story; false when there is no such story.

@@ -37,7 +37,7 @@ pub async fn list(
     };
     Ok(Template::render(
         "admin/users.html",
-        context! { layout, users, q, next, me: _admin.user_id },
+        context! { layout, users, q, next, after, me: _admin.user_id },
     ))
 }
 

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+. "$root/bench/common.sh"
 ROUNDS=${ROUNDS:-15}
 
 cargo build --release --quiet
@@ -22,12 +23,12 @@ trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 (cd "$work" && printf 'benchmark password\n' | ROCKET_LOG_LEVEL=off "$root/target/release/folio" admin create boss)
 
 key=$(openssl rand -base64 32)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 (cd "$work" && ROCKET_SECRET_KEY="$key" ROCKET_PORT="$port" ROCKET_LOG_LEVEL=off \
   ROCKET_SAMPLE_STORIES=false exec "$root/target/release/folio") &
 pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_for_folio "$base" || { echo "Folio did not start" >&2; exit 1; }
 
 jar="$work/cookies.txt"
 token=$(curl -fs -c "$jar" -b "$jar" "$base/login" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)

@@ -9,6 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+. "$root/bench/common.sh"
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-64}
 THREADS=${THREADS:-2}
@@ -26,12 +27,12 @@ key=$(openssl rand -base64 32)
 "$root/target/release/examples/bench_data" --db "$work/data/folio.db" --secret-key "$key" \
   --readers "$READERS" --stories "$STORIES" --cookies "$work/cookies.txt"
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 (cd "$work" && ROCKET_SECRET_KEY="$key" ROCKET_PORT="$port" ROCKET_LOG_LEVEL=off \
   ROCKET_SAMPLE_STORIES=false exec "$root/target/release/folio") &
 pid=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 100); do curl -fs "$base/health" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_for_folio "$base" || { echo "Folio did not start" >&2; exit 1; }
 
 export COOKIES="$work/cookies.txt"
 load() { # name, path, [script, script args...]

@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
+. "$root/bench/common.sh"
 VIEWERS=${VIEWERS:-10000}
 LISTENER=${LISTENER:-rocket}
 # Each side holds one descriptor per viewer: raise the soft limit as far as allowed.
@@ -23,7 +24,6 @@ key=$(openssl rand -base64 32)
 "$root/target/release/examples/bench_data" --db "$work/data/folio.db" --secret-key "$key" \
   --readers $((VIEWERS + 1)) --stories 1 --cookies "$work/cookies.txt"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 live_port=$(free_port)
 # The viewers here do not ping, so the presence TTL is set long enough that
@@ -32,7 +32,7 @@ live_port=$(free_port)
   ROCKET_LOG_LEVEL=off ROCKET_SAMPLE_STORIES=false ROCKET_PRESENCE_TTL=600 \
   exec env ${EXTRA_ENV:-} "$root/target/release/folio") &
 pid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_for_folio "http://127.0.0.1:$port" || { echo "Folio did not start" >&2; exit 1; }
 
 stream_port=$port
 [ "$LISTENER" = live ] && stream_port=$live_port

@@ -10,6 +10,7 @@ mod bots;
 mod salt;
 mod tally;
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,6 +41,9 @@ pub struct Visits {
     db: SqlitePool,
     tally: Mutex<Tally>,
     salt: Mutex<Salt>,
+    /// The day of the salt last saved: the salt is written when it changes,
+    /// not on every flush.
+    saved_day: AtomicI64,
     /// Serialises flushes, so a tally is never written twice at once.
     flushing: rocket::tokio::sync::Mutex<()>,
 }
@@ -50,6 +54,7 @@ impl Visits {
         Ok(Arc::new(Visits {
             db,
             tally: Mutex::new(Tally::default()),
+            saved_day: AtomicI64::new(salt.day),
             salt: Mutex::new(salt),
             flushing: Default::default(),
         }))
@@ -95,9 +100,10 @@ impl Visits {
             }
             salt.clone()
         });
-        if let Some(salt) = salt {
-            if let Err(e) = salt::save(&self.db, &salt).await {
-                rocket::warn!("saving the visitor salt failed: {e}");
+        if let Some(salt) = salt.filter(|s| s.day != self.saved_day.load(Ordering::Acquire)) {
+            match salt::save(&self.db, &salt).await {
+                Ok(()) => self.saved_day.store(salt.day, Ordering::Release),
+                Err(e) => rocket::warn!("saving the visitor salt failed: {e}"),
             }
         }
         let pending = match self.tally.lock() {

@@ -3,7 +3,7 @@
 
 use rocket::http::{Header, Status};
 
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{spawn_app, Browser, TestApp};
 
 const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
 
@@ -22,30 +22,25 @@ fn today() -> i64 {
     folio::visits::today()
 }
 
+/// Opens a story page as a browser would (with a User-Agent, so it counts).
+async fn open(app: &TestApp, reader: &Browser, story: i64) {
+    let uri = format!("/stories/{story}");
+    reader
+        .get_with(app, &uri, Header::new("User-Agent", FIREFOX))
+        .await;
+}
+
 /// Two stories: "Popular" read by three readers and viewed five times,
 /// "Quiet" read by one; plus 40-day-old history straight in the rollups.
 async fn site_with_history(app: &TestApp) -> (i64, i64) {
     let popular = app.add_story("Popular", "Text").await;
     let quiet = app.add_story("Quiet, \"really\"", "Text").await;
     for name in ["ann", "bob", "cyd"] {
-        let reader = app.reader(name).await;
-        reader
-            .get_with(
-                app,
-                &format!("/stories/{popular}"),
-                Header::new("User-Agent", FIREFOX),
-            )
-            .await;
+        open(app, &app.reader(name).await, popular).await;
     }
     let reader = app.reader("dee").await;
     for _ in 0..2 {
-        reader
-            .get_with(
-                app,
-                &format!("/stories/{popular}"),
-                Header::new("User-Agent", FIREFOX),
-            )
-            .await;
+        open(app, &reader, popular).await;
     }
     reader.get(app, &format!("/stories/{quiet}")).await;
     app.flush_visits().await;

@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod forms;
 pub mod live;
+pub mod notifications;
 mod ops;
 mod security;
 pub mod stories;
@@ -57,11 +58,13 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(security::shield())
         .attach(security::ContentSecurityPolicy)
         .manage(settings)
+        .manage(notifications::Inboxes::new())
         .mount("/", auth::routes())
         .mount("/", stories::routes())
         .mount("/", assets::routes())
         .mount("/", ops::routes())
         .mount("/", live::routes())
+        .mount("/", notifications::routes())
         .mount("/api", stories::api_routes())
         .mount("/", admin::routes())
         .register("/", error::catchers())

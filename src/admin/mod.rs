@@ -32,6 +32,8 @@ pub fn routes() -> Vec<Route> {
         stories::unpublish,
         stories::confirm_delete,
         stories::delete,
+        stories::updates::page,
+        stories::updates::post,
         users::list,
         users::change,
     ]

@@ -2,6 +2,7 @@
 //! `CurrentUser` cannot run for a visitor who is not logged in.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
@@ -12,6 +13,7 @@ use super::csrf::CsrfToken;
 use super::sessions::{SessionUser, Sessions};
 use crate::db::Db;
 use crate::error::{stash, Error};
+use crate::notifications::{Inboxes, ReaderState};
 
 /// A logged-in user. Without a valid session the request fails with
 /// `Error::LoginRequired`: pages redirect to the login form and come back
@@ -76,14 +78,21 @@ pub struct Layout {
 pub struct LayoutUser {
     pub username: String,
     pub is_admin: bool,
+    /// The unread badge.
+    pub unread: i64,
 }
 
 impl Layout {
-    fn new(user: Option<&SessionUser>, csrf_token: String) -> Layout {
+    fn new(
+        user: Option<&SessionUser>,
+        inbox: Option<Arc<ReaderState>>,
+        csrf_token: String,
+    ) -> Layout {
         Layout {
             user: user.map(|u| LayoutUser {
                 username: u.username.clone(),
                 is_admin: u.is_admin,
+                unread: inbox.as_ref().map_or(0, |i| i.unread),
             }),
             csrf_token,
         }
@@ -93,8 +102,26 @@ impl Layout {
     /// on anything: for error pages, which render after the guards ran.
     pub fn peek(req: &Request<'_>) -> Layout {
         let user = req.local_cache(|| Lookup(None)).0.as_ref();
+        let inbox = user.and_then(|user| {
+            let inboxes = req.rocket().state::<Inboxes>()?;
+            inboxes.peek(user.user_id)
+        });
         let token = CsrfToken::peek(req.cookies()).unwrap_or_default();
-        Layout::new(user, token)
+        Layout::new(user, inbox, token)
+    }
+}
+
+/// The reader's inbox state for the badge; none if it cannot be read (the
+/// page still shows, without a count).
+async fn inbox(req: &Request<'_>, user: &SessionUser) -> Option<Arc<ReaderState>> {
+    let inboxes = req.rocket().state::<Inboxes>()?;
+    let db = req.rocket().state::<Db>()?;
+    match inboxes.get(db.pool(), user.user_id).await {
+        Ok(state) => Some(state),
+        Err(e) => {
+            rocket::error!("could not read the inbox of user {}: {e}", user.user_id);
+            None
+        }
     }
 }
 
@@ -104,6 +131,10 @@ impl<'r> FromRequest<'r> for Layout {
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
         let user = lookup(req).await.0.as_ref();
-        Outcome::Success(Layout::new(user, CsrfToken::of(req).0))
+        let inbox = match user {
+            Some(user) => inbox(req, user).await,
+            None => None,
+        };
+        Outcome::Success(Layout::new(user, inbox, CsrfToken::of(req).0))
     }
 }

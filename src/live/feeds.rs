@@ -5,10 +5,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use rocket::tokio::select;
 use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use sqlx::SqlitePool;
 
-use super::{Figures, ListFigures, ListMessage, Live, OpenStream, StoryWatch, Viewing};
+use super::{
+    Figures, InboxFeed, ListFigures, ListMessage, Live, OpenStream, PostedFeed, StoryWatch, Viewing,
+};
 use crate::error::Result;
 use crate::stories::{queries, CachedStory};
 
@@ -25,7 +28,7 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    fn json(name: &'static str, value: &impl serde::Serialize) -> Outgoing {
+    pub(super) fn json(name: &'static str, value: &impl serde::Serialize) -> Outgoing {
         let data = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
         Outgoing {
             name,
@@ -74,7 +77,7 @@ impl StoryFeed {
     /// The next event; `None` when the feed has ended.
     pub async fn next(&mut self) -> Option<Outgoing> {
         if let Some(first) = self.first.take() {
-            return Some(Outgoing::json("figures", &first).first());
+            return Some(Outgoing::json("figures", &first));
         }
         let figures = self.watch.changed().await?;
         Some(Outgoing::json("figures", &figures))
@@ -89,6 +92,7 @@ pub struct ListFeed {
     live: Arc<Live>,
     changes: broadcast::Receiver<ListMessage>,
     first: Option<Vec<ListFigures>>,
+    resync: bool,
 }
 
 impl ListFeed {
@@ -102,39 +106,86 @@ impl ListFeed {
             live: Arc::clone(live),
             changes,
             first: Some(first),
+            resync: false,
         })
     }
 
     pub async fn next(&mut self) -> Option<Outgoing> {
         if let Some(first) = self.first.take() {
-            return Some(Outgoing::json("stories", &first).first());
+            return Some(Outgoing::json("stories", &first));
         }
-        match self.changes.recv().await {
-            Ok(ListMessage::Figures(batch)) => Some(Outgoing::json("stories", &batch.as_ref())),
-            Ok(ListMessage::Changed) => Some(Outgoing::json("listchanged", &())),
-            Err(RecvError::Lagged(_)) => {
-                // Skip the backlog (older than what the snapshot will show),
-                // then start afresh from the current figures.
-                self.changes = self.changes.resubscribe();
-                let all = snapshot(&self.db, &self.live).await.ok()?;
-                Some(Outgoing::json("stories", &all))
+        if !self.resync {
+            match self.changes.recv().await {
+                Ok(ListMessage::Figures(batch)) => {
+                    return Some(Outgoing::json("stories", &batch.as_ref()))
+                }
+                Ok(ListMessage::Changed) => return Some(Outgoing::json("listchanged", &())),
+                Err(RecvError::Closed) => return None,
+                Err(RecvError::Lagged(_)) => {
+                    // Skip the backlog (older than what the snapshot shows).
+                    self.changes = self.changes.resubscribe();
+                    self.resync = true;
+                }
             }
-            Err(RecvError::Closed) => None,
         }
+        // Behind: start afresh from the current figures. `resync` stays set
+        // until the snapshot is sent, in case this wait is cut short.
+        let all = snapshot(&self.db, &self.live).await.ok()?;
+        self.resync = false;
+        Some(Outgoing::json("stories", &all))
     }
 }
 
-/// Either feed, for servers that carry both.
-pub enum Feed {
+/// What a page's stream carries besides its reader's inbox.
+pub enum Main {
     Story(StoryFeed),
     List(ListFeed),
+    Posted(PostedFeed),
+}
+
+/// A page's whole stream: what the page shows, and the logged-in reader's
+/// inbox for the badge in its navigation bar.
+pub struct Feed {
+    main: Main,
+    inbox: Option<InboxFeed>,
+    started: bool,
 }
 
 impl Feed {
+    pub fn new(main: Main, inbox: Option<InboxFeed>) -> Feed {
+        Feed {
+            main,
+            inbox,
+            started: false,
+        }
+    }
+
     pub async fn next(&mut self) -> Option<Outgoing> {
+        let out = match &mut self.inbox {
+            // The page's own figures come first (a story page's first event
+            // is its figures). Each branch is safe to cut short: what it was
+            // waiting for stays for the next call.
+            Some(inbox) => select! {
+                biased;
+                out = self.main.next() => out,
+                out = inbox.next() => out,
+            },
+            None => self.main.next().await,
+        }?;
+        if self.started {
+            return Some(out);
+        }
+        self.started = true;
+        Some(out.first())
+    }
+}
+
+impl Main {
+    async fn next(&mut self) -> Option<Outgoing> {
         match self {
-            Feed::Story(feed) => feed.next().await,
-            Feed::List(feed) => feed.next().await,
+            Main::Story(feed) => feed.next().await,
+            Main::List(feed) => feed.next().await,
+            Main::Posted(feed) => feed.next().await,
         }
     }
 }

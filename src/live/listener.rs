@@ -19,12 +19,14 @@ use rocket::{Orbit, Rocket, Shutdown};
 use rocket_db_pools::Database;
 use sqlx::SqlitePool;
 
-use super::feeds::{Feed, ListFeed, StoryFeed};
+use super::feeds::{Feed, ListFeed, Main, StoryFeed};
 use super::http::{error_response, read_head, HeadError, RequestHead, STREAM_HEAD};
 use super::Live;
+use super::{InboxFeed, PostedFeed};
 use crate::auth::{CookieKey, Sessions};
 use crate::db::Db;
 use crate::error::Error;
+use crate::notifications::Inboxes;
 use crate::stories::{pages::find, StoryCache};
 
 /// Keeps proxies from timing out an idle stream; closed connections are
@@ -95,6 +97,7 @@ struct Context {
     live: Arc<Live>,
     stories: StoryCache,
     sessions: Sessions,
+    inboxes: Inboxes,
     key: Arc<CookieKey>,
 }
 
@@ -109,8 +112,11 @@ fn serve(rocket: &Rocket<Orbit>) {
         rocket.state::<Arc<Live>>(),
         rocket.state::<StoryCache>(),
         rocket.state::<Sessions>(),
+        rocket.state::<Inboxes>(),
     );
-    let (Some(listener), Some(db), Some(live), Some(stories), Some(sessions)) = parts else {
+    let (Some(listener), Some(db), Some(live), Some(stories), Some(sessions), Some(inboxes)) =
+        parts
+    else {
         rocket::error!("the live listener could not start");
         return;
     };
@@ -120,6 +126,7 @@ fn serve(rocket: &Rocket<Orbit>) {
         live: Arc::clone(live),
         stories: stories.clone(),
         sessions: sessions.clone(),
+        inboxes: inboxes.clone(),
         key: Arc::clone(&bound.key),
     });
     let shutdown = rocket.shutdown();
@@ -176,15 +183,6 @@ async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, 
         }
         (e.status().code, e.public_message())
     };
-    if head.path == "/live/stories" {
-        return ListFeed::open(&context.db, &context.live)
-            .await
-            .map(Feed::List)
-            .map_err(refuse);
-    }
-    let Some(key) = head.path.strip_prefix("/live/stories/") else {
-        return Err(refuse(Error::NotFound));
-    };
     let token = context
         .key
         .session_token(head.cookies.iter().map(String::as_str));
@@ -196,13 +194,36 @@ async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, 
             .map_err(refuse)?,
         None => None,
     };
-    let user = user.ok_or_else(|| refuse(Error::LoginRequired))?;
-    let story = find(&context.db, &context.stories, key)
-        .await
-        .map_err(refuse)?;
-    StoryFeed::open(&context.live, &story, user.session_id)
-        .map(Feed::Story)
-        .ok_or_else(|| refuse(Error::Internal("the live channels are unavailable".into())))
+    let inbox = match &user {
+        Some(user) => Some(
+            InboxFeed::of_reader(&context.db, &context.inboxes, &context.live, user.user_id)
+                .await
+                .map_err(refuse)?,
+        ),
+        None => None,
+    };
+    let main = match head.path.as_str() {
+        "/live/stories" => ListFeed::open(&context.db, &context.live)
+            .await
+            .map(Main::List)
+            .map_err(refuse)?,
+        "/live/inbox" if user.is_some() => Main::Posted(PostedFeed::open(&context.live)),
+        path => {
+            let key = path
+                .strip_prefix("/live/stories/")
+                .ok_or_else(|| refuse(Error::NotFound))?;
+            let user = user.as_ref().ok_or_else(|| refuse(Error::LoginRequired))?;
+            let story = find(&context.db, &context.stories, key)
+                .await
+                .map_err(refuse)?;
+            StoryFeed::open(&context.live, &story, user.session_id)
+                .map(Main::Story)
+                .ok_or_else(|| {
+                    refuse(Error::Internal("the live channels are unavailable".into()))
+                })?
+        }
+    };
+    Ok(Feed::new(main, inbox))
 }
 
 /// Sends the feed until the client leaves, a write stalls, or Folio stops.

@@ -5,6 +5,8 @@ mod changes;
 pub mod feeds;
 mod http;
 mod hub;
+mod inbox;
+mod inbox_feed;
 mod listener;
 mod memory;
 mod presence;
@@ -20,6 +22,9 @@ use rocket::Route;
 use changes::Changes;
 use hub::Hub;
 pub use hub::{Figures, ListBatch, ListFigures, ListMessage};
+use inbox::InboxChannels;
+pub use inbox::{Inbox, InboxWatch, Notice, UserId};
+pub use inbox_feed::{InboxFeed, PostedFeed};
 pub use listener::LiveListener;
 pub use presence::Presence;
 
@@ -37,6 +42,7 @@ pub struct Live {
     presence: Presence,
     changes: Arc<Changes>,
     hub: Hub,
+    inboxes: InboxChannels,
     ttl: Duration,
     streams: memory::StreamCount,
 }
@@ -48,6 +54,7 @@ impl Live {
             presence: Presence::new(ttl, Arc::clone(&changes)),
             changes,
             hub: Hub::new(),
+            inboxes: InboxChannels::new(),
             ttl,
             streams: memory::StreamCount::default(),
         })

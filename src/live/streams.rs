@@ -10,11 +10,13 @@ use rocket::response::stream::{Event, EventStream};
 use rocket::tokio::select;
 use rocket::{get, post, Route, Shutdown, State};
 
-use super::feeds::{Feed, ListFeed, Outgoing, StoryFeed};
+use super::feeds::{Feed, ListFeed, Main, Outgoing, StoryFeed};
 use super::Live;
+use super::{InboxFeed, PostedFeed};
 use crate::auth::{CsrfHeader, CurrentUser};
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::notifications::Inboxes;
 use crate::stories::{pages::find, StoryCache};
 
 /// Rocket notices a closed connection only when it next writes to it, so
@@ -46,6 +48,7 @@ fn stream(mut feed: Feed, mut shutdown: Shutdown) -> EventStream![] {
 }
 
 /// A story page's stream: the reader counts as a viewer while it is open.
+#[allow(clippy::too_many_arguments)]
 #[get("/live/stories/<key>")]
 async fn story(
     key: &str,
@@ -53,20 +56,50 @@ async fn story(
     db: &Db,
     stories: &State<StoryCache>,
     live: &State<Arc<Live>>,
+    inboxes: &State<Inboxes>,
     shutdown: Shutdown,
 ) -> Result<EventStream![]> {
     let story = find(db.pool(), stories, key).await?;
     let feed = StoryFeed::open(live, &story, reader.session_id)
         .ok_or_else(|| Error::Internal("the live channels are unavailable".into()))?;
-    Ok(stream(Feed::Story(feed), shutdown))
+    let inbox = InboxFeed::of_reader(db.pool(), inboxes, live, reader.user_id).await?;
+    Ok(stream(Feed::new(Main::Story(feed), Some(inbox)), shutdown))
 }
 
 /// The story list's stream. Open to visitors, like the list itself;
 /// watching the list does not make anyone a viewer.
 #[get("/live/stories")]
-async fn list(db: &Db, live: &State<Arc<Live>>, shutdown: Shutdown) -> Result<EventStream![]> {
+async fn list(
+    reader: Option<CurrentUser>,
+    db: &Db,
+    live: &State<Arc<Live>>,
+    inboxes: &State<Inboxes>,
+    shutdown: Shutdown,
+) -> Result<EventStream![]> {
     let feed = ListFeed::open(db.pool(), live).await?;
-    Ok(stream(Feed::List(feed), shutdown))
+    let inbox = match reader {
+        Some(reader) => Some(InboxFeed::of_reader(db.pool(), inboxes, live, reader.user_id).await?),
+        None => None,
+    };
+    Ok(stream(Feed::new(Main::List(feed), inbox), shutdown))
+}
+
+/// The stream of every other page of a logged-in reader: their inbox, and
+/// a signal when any update is posted (for the notifications page).
+#[get("/live/inbox")]
+async fn inbox(
+    reader: CurrentUser,
+    db: &Db,
+    live: &State<Arc<Live>>,
+    inboxes: &State<Inboxes>,
+    shutdown: Shutdown,
+) -> Result<EventStream![]> {
+    let inbox = InboxFeed::of_reader(db.pool(), inboxes, live, reader.user_id).await?;
+    let posted = PostedFeed::open(live);
+    Ok(stream(
+        Feed::new(Main::Posted(posted), Some(inbox)),
+        shutdown,
+    ))
 }
 
 /// An open story page's sign of life. A stream cannot tell a live reader
@@ -87,5 +120,5 @@ async fn here(
 }
 
 pub fn routes() -> Vec<Route> {
-    rocket::routes![story, list, here]
+    rocket::routes![story, list, inbox, here]
 }

@@ -14,20 +14,35 @@ use crate::auth::{CurrentUser, Layout};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::live::Live;
+use crate::notifications::Inboxes;
 use crate::visits::{Person, Visits};
 
 /// The story list: every published story with its figures. Open to visitors,
 /// so they can see what there is before signing up.
 #[get("/")]
-pub async fn index(db: &Db, layout: Layout, live: &State<Arc<Live>>) -> Result<Template> {
+pub async fn index(
+    reader: Option<CurrentUser>,
+    db: &Db,
+    layout: Layout,
+    live: &State<Arc<Live>>,
+    inboxes: &State<Inboxes>,
+) -> Result<Template> {
     let stories: Vec<StoryFigures> = queries::published(db.pool())
         .await?
         .into_iter()
         .map(|story| StoryFigures::of(story, live))
         .collect();
+    let follows = match reader {
+        Some(reader) => inboxes
+            .get(db.pool(), reader.user_id)
+            .await?
+            .follows
+            .to_vec(),
+        None => Vec::new(),
+    };
     Ok(Template::render(
         "stories/index.html",
-        context! { layout, stories },
+        context! { layout, stories, follows },
     ))
 }
 
@@ -45,6 +60,7 @@ pub async fn show(
     live: &State<Arc<Live>>,
     person: Person,
     visits: &State<Arc<Visits>>,
+    inboxes: &State<Inboxes>,
 ) -> Result<Template> {
     let story = find(db.pool(), stories, key).await?;
     if person.0 {
@@ -54,6 +70,10 @@ pub async fn show(
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
     let viewers = live.here(story.id, reader.session_id);
+    let following = inboxes
+        .get(db.pool(), reader.user_id)
+        .await?
+        .follows(story.id);
     Ok(Template::render(
         "stories/show.html",
         context! {
@@ -63,6 +83,7 @@ pub async fn show(
             },
             read_count,
             viewers,
+            following,
             presence_ttl: live.ttl().as_secs(),
         },
     ))

@@ -60,7 +60,9 @@ async fn readers_are_refused_and_visitors_sent_to_log_in_on_every_admin_route() 
                 Method::Get => browser.get(&app, path).await,
                 Method::Post => {
                     // A valid token, so only the admin check can refuse it.
-                    let body = format!("csrf_token={token}&title=Hijacked&body=x&action=publish");
+                    let body = format!(
+                        "csrf_token={token}&title=Hijacked&body=x&action=publish&text=Hijacked&notify=true"
+                    );
                     browser.post_raw(&app, path, body).await
                 }
                 other => panic!("unexpected method {other} on {path}"),

@@ -70,6 +70,29 @@ impl TestApp {
         browser
     }
 
+    /// A reader who has just signed up and followed the story `key`.
+    pub async fn follower(&self, username: &str, key: &str) -> Browser {
+        let reader = self.reader(username).await;
+        let page = reader
+            .post_form(self, &format!("/stories/{key}/follow"), &[])
+            .await;
+        assert_eq!(page.status, Status::NoContent, "{username} follows {key}");
+        reader
+    }
+
+    /// How many rows of `table` (with a `user_id` column) are `username`'s.
+    pub async fn rows_of(&self, table: &str, username: &str) -> i64 {
+        let sql = format!(
+            "SELECT COUNT(*) FROM {table} JOIN users ON users.id = {table}.user_id
+             WHERE users.username = ?"
+        );
+        sqlx::query_scalar(&sql)
+            .bind(username)
+            .fetch_one(&self.db)
+            .await
+            .expect("a count")
+    }
+
     /// A browser in which the admin `username`, just created, is logged in.
     pub async fn admin(&self, username: &str) -> Browser {
         folio::admin::accounts::create(&self.db, username, PASSWORD.to_string())
@@ -117,6 +140,8 @@ impl TestApp {
                 "SELECT COALESCE(SUM(updated_at), 0) FROM stories",
             ),
             ("reads", "SELECT COUNT(*) FROM reads"),
+            ("updates", "SELECT COUNT(*) FROM story_updates"),
+            ("notifications", "SELECT COUNT(*) FROM notifications"),
         ] {
             all.push((name.to_string(), self.count(sql).await));
         }

@@ -142,7 +142,7 @@ async fn live_listener_streams_end_when_folio_stops() {
 
     server.stop();
 
-    assert!(stream.next_data().await.is_none(), "the stream ended");
+    assert!(stream.ended().await, "the stream ended");
 }
 
 #[rocket::async_test]

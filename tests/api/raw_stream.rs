@@ -87,6 +87,20 @@ impl RawStream {
         self.buffer
     }
 
+    /// Whether the server closes the stream within ten seconds (events
+    /// before the end are skipped).
+    pub async fn ended(mut self) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut chunk = [0u8; 2048];
+        loop {
+            match timeout_at(deadline, self.stream.read(&mut chunk)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => return true,
+                Ok(Ok(_)) => continue,
+                Err(_) => return false,
+            }
+        }
+    }
+
     async fn read_more(&mut self, deadline: Instant) -> bool {
         let mut chunk = [0u8; 2048];
         match timeout_at(deadline, self.stream.read(&mut chunk)).await {

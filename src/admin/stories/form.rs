@@ -2,6 +2,7 @@
 
 use rocket::form::FromForm;
 
+use crate::notifications;
 use crate::stories::slugs;
 
 pub const TITLE_MAX: usize = 200;
@@ -20,6 +21,12 @@ pub struct StoryForm {
     /// Which button: "preview", "save" or "publish".
     #[field(default = String::new())]
     pub action: String,
+    /// "Notify followers": tell the story's followers about this save.
+    #[field(default = false)]
+    pub notify: bool,
+    /// What the followers are told; a sentence naming the story if empty.
+    #[field(default = String::new())]
+    pub note: String,
 }
 
 /// What the editor's buttons ask for.
@@ -46,7 +53,16 @@ impl StoryForm {
     pub fn trimmed(mut self) -> StoryForm {
         self.title = self.title.trim().to_string();
         self.slug = self.slug.trim().to_string();
+        self.note = self.note.trim().to_string();
         self
+    }
+
+    /// What followers are told when "Notify followers" is ticked.
+    pub fn notice_text(&self) -> String {
+        match self.note.as_str() {
+            "" => format!("“{}” was updated.", self.title),
+            note => note.to_string(),
+        }
     }
 
     /// Why the form cannot be saved, in words for the editor.
@@ -67,7 +83,13 @@ impl StoryForm {
             ));
         }
         if !self.slug.is_empty() {
-            return slugs::slug_problem(&self.slug);
+            if let Some(problem) = slugs::slug_problem(&self.slug) {
+                return Some(problem);
+            }
+        }
+        if self.notify && !self.note.is_empty() {
+            return notifications::text_problem(&self.note)
+                .map(|problem| format!("The note to followers: {problem}"));
         }
         None
     }

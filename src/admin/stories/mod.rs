@@ -3,6 +3,7 @@
 
 mod form;
 pub mod queries;
+pub mod updates;
 
 use std::sync::Arc;
 
@@ -19,6 +20,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::forms::FormReply;
 use crate::live::Live;
+use crate::notifications::{self, Inboxes, Kind};
 use crate::stories::{markdown, StoryCache};
 
 /// Every story, drafts included, with its figures.
@@ -46,20 +48,31 @@ pub async fn list(
 /// The editor, empty.
 #[get("/admin/stories/new")]
 pub fn new(_admin: Admin, layout: Layout) -> Template {
-    editor(&layout, None, &StoryForm::default(), None, None)
+    editor(&layout, None, &StoryForm::default(), Editor::default())
 }
 
-/// The editor with a story in it.
-#[get("/admin/stories/<id>/edit")]
-pub async fn edit(id: i64, _admin: Admin, layout: Layout, db: &Db) -> Result<Template> {
+/// The editor with a story in it; after a save that notified followers,
+/// how many were.
+#[get("/admin/stories/<id>/edit?<notified>")]
+pub async fn edit(
+    id: i64,
+    notified: Option<u64>,
+    _admin: Admin,
+    layout: Layout,
+    db: &Db,
+) -> Result<Template> {
     let story = queries::get(db.pool(), id).await?.ok_or(Error::NotFound)?;
     let form = StoryForm {
         title: story.title.clone(),
         slug: story.slug.clone(),
         body: story.body.clone(),
-        action: String::new(),
+        ..StoryForm::default()
     };
-    Ok(editor(&layout, Some(&story), &form, None, None))
+    let page = Editor {
+        notified,
+        ..Editor::default()
+    };
+    Ok(editor(&layout, Some(&story), &form, page))
 }
 
 /// A new story: previewed, saved as a draft or published.
@@ -89,16 +102,19 @@ pub async fn create(
     }
 }
 
-/// An edited story: previewed, saved, or saved and published.
+/// An edited story: previewed, saved, or saved and published; with
+/// "Notify followers", its followers are told once it is saved.
+#[allow(clippy::too_many_arguments)]
 #[post("/admin/stories/<id>", data = "<form>")]
 pub async fn update(
     id: i64,
-    _admin: Admin,
+    admin: Admin,
     form: CsrfForm<StoryForm>,
     layout: Layout,
     db: &Db,
     stories: &State<StoryCache>,
     live: &State<Arc<Live>>,
+    inboxes: &State<Inboxes>,
 ) -> Result<FormReply> {
     let story = queries::get(db.pool(), id).await?.ok_or(Error::NotFound)?;
     let form = form.0.trimmed();
@@ -106,17 +122,36 @@ pub async fn update(
         return Ok(reply);
     }
     let publish = (form.action() == Action::Publish).then_some(true);
+    if form.notify && publish.is_none() && story.published_at.is_none() {
+        let problem = "Followers hear only about a published story: \
+                       save and publish it, or untick “Notify followers”.";
+        let page = editor(&layout, Some(&story), &form, Editor::refused(problem));
+        return Ok(FormReply::rejected(Status::UnprocessableEntity, page));
+    }
     match queries::update(db.pool(), id, &edit_of(&form, publish)).await? {
         Ok(()) => {
             stories.invalidate(id);
             live.list_changed();
-            Ok(FormReply::Done(Redirect::to(format!(
-                "/admin/stories/{id}/edit"
-            ))))
         }
-        Err(Refused::Missing) => Err(Error::NotFound),
-        Err(Refused::SlugTaken) => Ok(slug_taken(&layout, Some(&story), &form)),
+        Err(Refused::Missing) => return Err(Error::NotFound),
+        Err(Refused::SlugTaken) => return Ok(slug_taken(&layout, Some(&story), &form)),
     }
+    let mut to = format!("/admin/stories/{id}/edit");
+    if form.notify {
+        let text = form.notice_text();
+        let posted = notifications::post(
+            db.pool(),
+            live,
+            inboxes,
+            id,
+            Kind::Chapter,
+            &text,
+            admin.user_id,
+        )
+        .await?;
+        to.push_str(&format!("?notified={}", posted.notified));
+    }
+    Ok(FormReply::Done(Redirect::to(to)))
 }
 
 /// Publishes a story.
@@ -155,7 +190,8 @@ pub async fn confirm_delete(id: i64, _admin: Admin, layout: Layout, db: &Db) -> 
     ))
 }
 
-/// Deletes a story, its reads and its daily figures.
+/// Deletes a story, its reads, its daily figures and its updates.
+#[allow(clippy::too_many_arguments)]
 #[post("/admin/stories/<id>/delete", data = "<_form>")]
 pub async fn delete(
     id: i64,
@@ -164,12 +200,17 @@ pub async fn delete(
     db: &Db,
     stories: &State<StoryCache>,
     live: &State<Arc<Live>>,
+    inboxes: &State<Inboxes>,
 ) -> Result<Redirect> {
     if !queries::delete(db.pool(), id).await? {
         return Err(Error::NotFound);
     }
     stories.invalidate(id);
     live.list_changed();
+    // Its followers' unread notifications went with it.
+    if let Err(e) = notifications::refresh_open_pages(db.pool(), live, inboxes).await {
+        rocket::error!("story {id} was deleted but open pages were not told: {e}");
+    }
     Ok(Redirect::to("/admin/stories"))
 }
 
@@ -204,13 +245,19 @@ fn unsaved(
     form: &StoryForm,
 ) -> Option<FormReply> {
     if let Some(problem) = form.problem() {
-        let page = editor(layout, story, form, Some(&problem), None);
+        let page = editor(layout, story, form, Editor::refused(&problem));
         return Some(FormReply::rejected(Status::UnprocessableEntity, page));
     }
     if form.action() == Action::Preview {
         let preview = markdown::render(&form.body);
-        let page = editor(layout, story, form, None, Some(&preview));
-        return Some(FormReply::rejected(Status::Ok, page));
+        let page = Editor {
+            preview: Some(&preview),
+            ..Editor::default()
+        };
+        return Some(FormReply::rejected(
+            Status::Ok,
+            editor(layout, story, form, page),
+        ));
     }
     None
 }
@@ -219,23 +266,47 @@ fn slug_taken(layout: &Layout, story: Option<&queries::StoryText>, form: &StoryF
     let problem = "Another story already has that URL name. Choose another, or leave it empty.";
     FormReply::rejected(
         Status::Conflict,
-        editor(layout, story, form, Some(problem), None),
+        editor(layout, story, form, Editor::refused(problem)),
     )
+}
+
+/// What the editor shows besides the story and the form.
+#[derive(Default)]
+struct Editor<'a> {
+    error: Option<&'a str>,
+    preview: Option<&'a str>,
+    /// How many followers the last save notified.
+    notified: Option<u64>,
+}
+
+impl<'a> Editor<'a> {
+    fn refused(error: &'a str) -> Editor<'a> {
+        Editor {
+            error: Some(error),
+            ..Editor::default()
+        }
+    }
 }
 
 fn editor(
     layout: &Layout,
     story: Option<&queries::StoryText>,
     form: &StoryForm,
-    error: Option<&str>,
-    preview: Option<&str>,
+    page: Editor<'_>,
 ) -> Template {
+    let Editor {
+        error,
+        preview,
+        notified,
+    } = page;
     Template::render(
         "admin/story_edit.html",
         context! {
-            layout, story, error, preview,
+            layout, story, error, preview, notified,
             title: &form.title, slug: &form.slug, body: &form.body,
+            notify: form.notify, note: &form.note,
             title_max: TITLE_MAX, body_max_mb: BODY_MAX_BYTES / 1_000_000,
+            note_max: notifications::TEXT_MAX,
         },
     )
 }

@@ -1,0 +1,151 @@
+//! Posting an update: stored with one notification per follower in a
+//! single transaction (so once the admin sees "sent", every follower has
+//! it, whether or not they are online), then pushed to the followers who
+//! have Folio open.
+
+use std::sync::Arc;
+
+use sqlx::SqlitePool;
+
+use super::inbox::Inboxes;
+use super::queries;
+use crate::db::{lock_for_writing, unix_now};
+use crate::error::{Error, Result};
+use crate::live::{Inbox, Live, Notice};
+
+/// The most characters an update may have.
+pub const TEXT_MAX: usize = 2000;
+
+/// What an update is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A short note to the story's readers.
+    Announcement,
+    /// A new chapter or an edit, published with "notify followers".
+    Chapter,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Announcement => "announcement",
+            Kind::Chapter => "chapter",
+        }
+    }
+}
+
+/// Why an update's text cannot be posted, in words for the form.
+pub fn text_problem(text: &str) -> Option<String> {
+    let chars = text.chars().count();
+    if text.trim().is_empty() {
+        return Some("Write what the update says.".into());
+    }
+    if chars > TEXT_MAX {
+        return Some(format!(
+            "An update has at most 2,000 characters; this one has {chars}."
+        ));
+    }
+    None
+}
+
+/// A posted update: its id and how many followers were notified.
+#[derive(Debug, Clone, Copy)]
+pub struct Posted {
+    pub id: i64,
+    pub notified: u64,
+}
+
+/// Posts an update to a published story and notifies its followers.
+pub async fn post(
+    db: &SqlitePool,
+    live: &Live,
+    inboxes: &Inboxes,
+    story: i64,
+    kind: Kind,
+    text: &str,
+    author: i64,
+) -> Result<Posted> {
+    if let Some(problem) = text_problem(text) {
+        return Err(Error::BadRequest(problem));
+    }
+    let mut tx = db.begin().await?;
+    lock_for_writing(&mut tx).await?;
+    let found: Option<(String, String)> = sqlx::query_as(
+        "SELECT COALESCE(slug, CAST(id AS TEXT)), title FROM stories
+         WHERE id = ? AND published_at IS NOT NULL",
+    )
+    .bind(story)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((slug, title)) = found else {
+        return Err(Error::Conflict(
+            "Publish the story first: its readers cannot see it yet.".into(),
+        ));
+    };
+    let id = sqlx::query(
+        "INSERT INTO story_updates (story_id, kind, body, author_id, created_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(story)
+    .bind(kind.as_str())
+    .bind(text)
+    .bind(author)
+    .bind(unix_now())
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    let notified = sqlx::query(
+        "INSERT INTO notifications (user_id, update_id) SELECT user_id, ? FROM follows
+         WHERE story_id = ?",
+    )
+    .bind(id)
+    .bind(story)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    inboxes.changed_many();
+
+    let notice = Arc::new(Notice {
+        id,
+        story_id: story,
+        story: title,
+        url: format!("/stories/{slug}"),
+        kind: kind.as_str(),
+        text: text.to_string(),
+    });
+    // Stored is what counts: a page that misses this push shows the update
+    // at its next load.
+    if let Err(e) = push(db, live, Some(&notice)).await {
+        rocket::error!("update {id} was stored but not pushed to open pages: {e}");
+    }
+    live.update_posted(notice);
+    Ok(Posted { id, notified })
+}
+
+/// Sends readers with pages open their current inbox: after many readers'
+/// inboxes changed at once (a story was deleted, say).
+pub async fn refresh_open_pages(db: &SqlitePool, live: &Live, inboxes: &Inboxes) -> Result<()> {
+    inboxes.changed_many();
+    push(db, live, None).await
+}
+
+/// Sends the readers with a page open their new inbox: with `notice`, only
+/// those notified of it.
+async fn push(db: &SqlitePool, live: &Live, notice: Option<&Arc<Notice>>) -> Result<()> {
+    let readers = live.inbox_readers();
+    if readers.is_empty() {
+        return Ok(());
+    }
+    let states = queries::inbox_states(db, &readers, notice.map(|n| n.id)).await?;
+    for (user, unread, version, live_notices) in states {
+        let inbox = Inbox {
+            unread,
+            version,
+            live_notices,
+            notice: notice.cloned(),
+        };
+        live.publish_inbox(user, inbox);
+    }
+    Ok(())
+}

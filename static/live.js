@@ -145,10 +145,14 @@
     // Every other page of a logged-in reader keeps its badge fresh; the
     // notifications page also hears of every update posted.
     streamUrl = "/live/inbox";
+    // Updates posted close together bring one refresh.
+    let refreshing = null;
     handlers.posted = () => {
-      if (document.querySelector("[data-live-feed]")?.dataset.liveFeed === "refresh") {
+      if (refreshing || document.querySelector("[data-live-feed]")?.dataset.liveFeed !== "refresh") return;
+      refreshing = setTimeout(() => {
+        refreshing = null;
         refreshFrom("[data-live-feed]", markShown);
-      }
+      }, 300);
     };
   }
   if (streamUrl) follow(streamUrl, handlers);
@@ -163,6 +167,7 @@
       csrf_token: csrfToken,
       from: feed.dataset.markFrom,
       up_to: feed.dataset.markUpTo,
+      view: feed.dataset.view || "following",
     });
     delete feed.dataset.markFrom;
     fetch("/notifications/read", { method: "POST", body, credentials: "same-origin" }).catch(() => {});
@@ -175,6 +180,9 @@
     const form = event.target.closest("form[data-follow]");
     if (!form) return;
     event.preventDefault();
+    const button = form.querySelector("button");
+    if (button.disabled) return;
+    button.disabled = true;
     const body = new URLSearchParams(new FormData(form));
     body.delete("next");
     fetch(form.action, { method: "POST", body, credentials: "same-origin" })
@@ -182,7 +190,7 @@
         if (response.status !== 204) return Promise.reject(response.status);
         const following = !form.action.endsWith("/unfollow");
         form.action = form.action.replace(/\/(un)?follow$/, following ? "/unfollow" : "/follow");
-        const button = form.querySelector("button");
+        button.disabled = false;
         button.textContent = following ? "Following ✓" : "Follow";
         button.setAttribute("aria-pressed", String(following));
       })

@@ -59,9 +59,13 @@ impl Default for InboxChannels {
     }
 }
 
-/// Replaces `current` with `newer` if it is newer; true if it did.
+/// Replaces `current` with `newer` if it is newer, or the same state with
+/// the notice that brought it (a page that caught up on opening may get
+/// the state before the push that carries its notice); true if it did.
 fn advance(current: &mut Inbox, newer: Inbox) -> bool {
-    if newer.version <= current.version {
+    let adds_notice =
+        newer.version == current.version && newer.notice.is_some() && current.notice.is_none();
+    if newer.version <= current.version && !adds_notice {
         return false;
     }
     *current = newer;

@@ -52,7 +52,7 @@ impl InboxFeed {
         // database; after one of this reader's own, from memory (the push
         // keeps only a newer state).
         if inboxes.generation() != generation {
-            inboxes.changed(db, live, user).await?;
+            inboxes.changed(db, live, user).await;
         } else if let Some(now) = inboxes.peek(user) {
             live.publish_inbox(user, now.inbox(None));
         }

@@ -207,7 +207,10 @@ async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, 
             .await
             .map(Main::List)
             .map_err(refuse)?,
-        "/live/inbox" if user.is_some() => Main::Posted(PostedFeed::open(&context.live)),
+        "/live/inbox" => match user {
+            Some(_) => Main::Posted(PostedFeed::open(&context.live)),
+            None => return Err(refuse(Error::LoginRequired)),
+        },
         path => {
             let key = path
                 .strip_prefix("/live/stories/")

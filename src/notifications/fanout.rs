@@ -34,9 +34,15 @@ impl Kind {
     }
 }
 
+/// The text as stored and counted: line breaks as browsers count them in
+/// a text area (one character), though forms send them as two.
+pub fn normalized(text: &str) -> String {
+    text.trim().replace("\r\n", "\n")
+}
+
 /// Why an update's text cannot be posted, in words for the form.
 pub fn text_problem(text: &str) -> Option<String> {
-    let chars = text.chars().count();
+    let chars = normalized(text).chars().count();
     if text.trim().is_empty() {
         return Some("Write what the update says.".into());
     }
@@ -68,6 +74,7 @@ pub async fn post(
     if let Some(problem) = text_problem(text) {
         return Err(Error::BadRequest(problem));
     }
+    let text = normalized(text);
     let mut tx = db.begin().await?;
     lock_for_writing(&mut tx).await?;
     let found: Option<(String, String)> = sqlx::query_as(
@@ -88,7 +95,7 @@ pub async fn post(
     )
     .bind(story)
     .bind(kind.as_str())
-    .bind(text)
+    .bind(&text)
     .bind(author)
     .bind(unix_now())
     .execute(&mut *tx)
@@ -104,7 +111,6 @@ pub async fn post(
     .await?
     .rows_affected();
     tx.commit().await?;
-    inboxes.changed_many();
 
     let notice = Arc::new(Notice {
         id,
@@ -112,12 +118,15 @@ pub async fn post(
         story: title,
         url: format!("/stories/{slug}"),
         kind: kind.as_str(),
-        text: text.to_string(),
+        text,
     });
-    // Stored is what counts: a page that misses this push shows the update
-    // at its next load.
-    if let Err(e) = push(db, live, Some(&notice)).await {
-        rocket::error!("update {id} was stored but not pushed to open pages: {e}");
+    if notified > 0 {
+        inboxes.changed_many();
+        // Stored is what counts: a page that misses this push shows the
+        // update at its next load.
+        if let Err(e) = push(db, live, Some(&notice)).await {
+            rocket::error!("update {id} was stored but not pushed to open pages: {e}");
+        }
     }
     live.update_posted(notice);
     Ok(Posted { id, notified })

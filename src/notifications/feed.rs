@@ -72,7 +72,7 @@ pub async fn mark_one(
     inboxes: &State<Inboxes>,
 ) -> Result<Done> {
     if queries::mark_read(db.pool(), reader.user_id, update).await? {
-        inboxes.changed(db.pool(), live, reader.user_id).await?;
+        inboxes.changed(db.pool(), live, reader.user_id).await;
     }
     Ok(back(form.0))
 }
@@ -82,6 +82,8 @@ pub async fn mark_one(
 pub struct Range {
     from: Option<i64>,
     up_to: Option<i64>,
+    /// The view the range was shown in: "all" or "following".
+    view: Option<String>,
     next: Option<String>,
 }
 
@@ -94,10 +96,19 @@ pub async fn mark_all(
     live: &State<Arc<Live>>,
     inboxes: &State<Inboxes>,
 ) -> Result<Done> {
-    let Range { from, up_to, next } = form.0;
+    let Range {
+        from,
+        up_to,
+        view,
+        next,
+    } = form.0;
+    let view = match view.as_deref() {
+        Some("all") => View::All,
+        _ => View::Following,
+    };
     let (from, up_to) = (from.unwrap_or(0), up_to.unwrap_or(i64::MAX));
-    if queries::mark_range(db.pool(), reader.user_id, from, up_to).await? > 0 {
-        inboxes.changed(db.pool(), live, reader.user_id).await?;
+    if queries::mark_range(db.pool(), reader.user_id, view, from, up_to).await? > 0 {
+        inboxes.changed(db.pool(), live, reader.user_id).await;
     }
     Ok(back(Back { next }))
 }
@@ -121,6 +132,6 @@ pub async fn preferences(
 ) -> Result<Done> {
     let Preferences { live_notices, next } = form.0;
     queries::set_live_notices(db.pool(), reader.user_id, live_notices).await?;
-    inboxes.changed(db.pool(), live, reader.user_id).await?;
+    inboxes.changed(db.pool(), live, reader.user_id).await;
     Ok(back(Back { next }))
 }

@@ -30,7 +30,7 @@ pub async fn follow(
 ) -> Result<Done> {
     let story = find(db.pool(), stories, key).await?;
     if queries::follow(db.pool(), reader.user_id, story.id).await? {
-        inboxes.changed(db.pool(), live, reader.user_id).await?;
+        inboxes.changed(db.pool(), live, reader.user_id).await;
     }
     Ok(back(form.0))
 }
@@ -49,7 +49,7 @@ pub async fn unfollow(
         .await?
         .ok_or(Error::NotFound)?;
     if queries::unfollow(db.pool(), reader.user_id, story).await? {
-        inboxes.changed(db.pool(), live, reader.user_id).await?;
+        inboxes.changed(db.pool(), live, reader.user_id).await;
     }
     Ok(back(form.0))
 }
@@ -76,7 +76,7 @@ pub async fn following(
     });
     Ok(Template::render(
         "notifications/following.html",
-        context! { layout, stories, next: next.flatten(), first_page: after.is_none() },
+        context! { layout, stories, after, next: next.flatten(), first_page: after.is_none() },
     ))
 }
 

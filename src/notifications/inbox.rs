@@ -69,7 +69,9 @@ impl Inboxes {
         Inboxes {
             cache: Cache::builder()
                 .max_capacity(100_000)
-                .time_to_idle(Duration::from_secs(30 * 60))
+                // Changes are pushed in, so this only bounds how long a
+                // state missed by a failed reload can last.
+                .time_to_live(Duration::from_secs(5 * 60))
                 .build(),
             generation: Arc::new(AtomicU64::new(0)),
         }
@@ -94,13 +96,16 @@ impl Inboxes {
             .then(|| Arc::clone(&entry.state))
     }
 
-    /// `user`'s state after a change of theirs was committed; also sent to
-    /// their open pages.
-    pub async fn changed(&self, db: &SqlitePool, live: &Live, user: i64) -> Result<()> {
+    /// Loads `user`'s state after a change of theirs was committed, and
+    /// sends it to their open pages. The change stands whatever happens
+    /// here: if the state cannot be read now, the next page reads it.
+    pub async fn changed(&self, db: &SqlitePool, live: &Live, user: i64) {
+        self.cache.invalidate(&user);
         let generation = self.generation.load(Ordering::Acquire);
-        let state = self.load(db, user, generation).await?;
-        live.publish_inbox(user, state.inbox(None));
-        Ok(())
+        match self.load(db, user, generation).await {
+            Ok(state) => live.publish_inbox(user, state.inbox(None)),
+            Err(e) => rocket::error!("the inbox of user {user} changed but was not reloaded: {e}"),
+        }
     }
 
     /// Rises with every change to many readers at once.

@@ -13,7 +13,7 @@ use rocket::http::Status;
 use rocket::response::Redirect;
 use rocket::{Either, Route};
 
-pub use fanout::{post, refresh_open_pages, text_problem, Kind, Posted, TEXT_MAX};
+pub use fanout::{normalized, post, refresh_open_pages, text_problem, Kind, Posted, TEXT_MAX};
 pub use inbox::{Inboxes, ReaderState};
 
 use crate::forms::local_path;

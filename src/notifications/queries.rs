@@ -58,12 +58,13 @@ pub async fn unfollow(db: &SqlitePool, user: i64, story: i64) -> Result<bool> {
 /// The id of any story, published or not, by id or slug: readers may stop
 /// following a story that has been unpublished.
 pub async fn any_story_id(db: &SqlitePool, key: &str) -> Result<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM stories WHERE slug = ?1 OR CAST(id AS TEXT) = ?1 ORDER BY slug = ?1 LIMIT 1",
-    )
-    .bind(key)
-    .fetch_optional(db)
-    .await?)
+    // A number is an id (slugs of digits only never match a story's id
+    // first: the numeric link always names the story with that id).
+    let found = match key.parse::<i64>() {
+        Ok(id) => sqlx::query_scalar("SELECT id FROM stories WHERE id = ?").bind(id),
+        Err(_) => sqlx::query_scalar("SELECT id FROM stories WHERE slug = ?").bind(key),
+    };
+    Ok(found.fetch_optional(db).await?)
 }
 
 /// The inbox states of those of `users` who were notified of `update`
@@ -108,16 +109,28 @@ pub async fn mark_read(db: &SqlitePool, user: i64, update: i64) -> Result<bool> 
 }
 
 /// Marks read every unread notification with an update id in
-/// `from..=up_to`; how many it marked.
-pub async fn mark_range(db: &SqlitePool, user: i64, from: i64, up_to: i64) -> Result<u64> {
+/// `from..=up_to` that `view` shows; how many it marked.
+pub async fn mark_range(
+    db: &SqlitePool,
+    user: i64,
+    view: View,
+    from: i64,
+    up_to: i64,
+) -> Result<u64> {
+    // "All updates" leaves out unpublished stories: their notifications in
+    // the range were not on the page.
     let done = sqlx::query(
-        "UPDATE notifications SET read_at = ?
-         WHERE user_id = ? AND update_id BETWEEN ? AND ? AND read_at IS NULL",
+        "UPDATE notifications SET read_at = ?1
+         WHERE user_id = ?2 AND update_id BETWEEN ?3 AND ?4 AND read_at IS NULL
+           AND (?5 OR update_id IN (SELECT u.id FROM story_updates AS u
+                JOIN stories AS s ON s.id = u.story_id
+                WHERE u.id BETWEEN ?3 AND ?4 AND s.published_at IS NOT NULL))",
     )
     .bind(unix_now())
     .bind(user)
     .bind(from)
     .bind(up_to)
+    .bind(view == View::Following)
     .execute(db)
     .await?;
     Ok(done.rows_affected())

@@ -58,6 +58,23 @@ async fn an_update_over_two_thousand_characters_is_refused_and_kept_in_the_form(
 }
 
 #[rocket::async_test]
+async fn a_line_break_counts_as_one_character_as_in_the_form() {
+    let app = spawn_app().await;
+    let story = followed_story(&app, "Night Train", &["alice"]).await;
+    let admin = app.admin("editor").await;
+    // 2,000 characters as the text area counts them; 2,002 as sent.
+    let text = vec!["x".repeat(666); 3].join("\r\n");
+
+    post_update(&app, &admin, story, &text).await;
+
+    let stored: String = sqlx::query_scalar("SELECT body FROM story_updates")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, vec!["x".repeat(666); 3].join("\n"));
+}
+
+#[rocket::async_test]
 async fn an_empty_update_is_refused() {
     let app = spawn_app().await;
     let story = followed_story(&app, "Night Train", &["alice"]).await;

@@ -171,6 +171,17 @@ async fn the_following_page_is_paginated() {
         alice
             .post_form(&app, &format!("/stories/{id}/follow"), &[])
             .await;
+        // Some have updates (they come first, latest first), most none.
+        if n % 3 == 0 {
+            sqlx::query(
+                "INSERT INTO story_updates (story_id, kind, body, created_at)
+                 VALUES (?, 'announcement', 'News', 1)",
+            )
+            .bind(id)
+            .execute(&app.db)
+            .await
+            .unwrap();
+        }
     }
 
     let first = alice.get(&app, "/following").await;

@@ -114,6 +114,7 @@ async fn the_live_listener_refuses_what_it_does_not_serve() {
             404,
         ),
         ("GET /admin HTTP/1.1".to_string(), Some(alice.as_str()), 404),
+        ("GET /live/inbox HTTP/1.1".to_string(), None, 401),
         (
             format!("POST /live/stories/{story} HTTP/1.1"),
             Some(alice.as_str()),
@@ -129,6 +130,39 @@ async fn the_live_listener_refuses_what_it_does_not_serve() {
             response.body().await.starts_with("{\"error\":"),
             "{request}"
         );
+    }
+}
+
+#[rocket::async_test]
+async fn the_live_listener_carries_a_readers_inbox_on_every_stream() {
+    let (server, port) = server_with_listener().await;
+    let story = server.add_story("A story", "Text").await;
+    let alice = server.login_cookie("alice").await;
+    // An update she was notified of while away.
+    sqlx::query(
+        "INSERT INTO story_updates (story_id, kind, body, created_at) VALUES (?, 'announcement', 'News', 1);
+         INSERT INTO notifications (user_id, update_id)
+             SELECT id, last_insert_rowid() FROM users WHERE username = 'alice';",
+    )
+    .bind(story)
+    .execute(&server.db)
+    .await
+    .expect("a notification");
+
+    for path in [
+        "/live/inbox".to_string(),
+        format!("/live/stories/{story}"),
+        "/live/stories".into(),
+    ] {
+        let request = format!("GET {path} HTTP/1.1");
+        let mut stream = RawStream::open(port, &request, Some(&alice)).await;
+        assert_eq!(stream.status, 200, "{path}");
+        let mut unread = None;
+        while unread.is_none() {
+            let data = stream.next_data().await.expect("an event");
+            unread = data.get("unread").cloned();
+        }
+        assert_eq!(unread, Some(serde_json::json!(1)), "{path}");
     }
 }
 

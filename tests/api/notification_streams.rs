@@ -176,3 +176,22 @@ async fn the_inbox_stream_needs_a_login() {
     assert_eq!(page.status, Status::Unauthorized);
     assert!(page.body.contains("\"error\""));
 }
+
+#[rocket::async_test]
+async fn deleting_a_story_lowers_the_badge_on_open_pages() {
+    let app = spawn_app().await;
+    let story = app.add_story("Night Train", "Text").await;
+    let admin = app.admin("editor").await;
+    let alice = app.follower("alice", "night-train").await;
+    post_update(&app, &admin, story, "Soon gone").await;
+    let mut stream = alice.events(&app, "/live/inbox").await;
+    assert_eq!(next_inbox(&mut stream).await.data["unread"], 1);
+
+    admin
+        .post_form(&app, &format!("/admin/stories/{story}/delete"), &[])
+        .await;
+
+    let event = next_inbox(&mut stream).await;
+    assert_eq!(event.data["unread"], 0);
+    assert!(event.data.get("notice").is_none(), "{event:?}");
+}

@@ -273,3 +273,41 @@ async fn deleting_a_story_takes_its_unread_notifications_off_the_badge() {
     assert_eq!(badge(&alice.get(&app, "/").await), 0);
     assert_eq!(app.count("SELECT COUNT(*) FROM notifications").await, 0);
 }
+
+#[rocket::async_test]
+async fn marking_the_all_updates_page_read_leaves_what_it_did_not_show() {
+    let app = spawn_app().await;
+    let train = app.add_story("Night Train", "Text").await;
+    let boat = app.add_story("Day Boat", "Text").await;
+    let admin = app.admin("editor").await;
+    let alice = app.follower("alice", "night-train").await;
+    alice.post_form(&app, "/stories/day-boat/follow", &[]).await;
+    post_update(&app, &admin, train, "First").await;
+    post_update(&app, &admin, boat, "Hidden").await;
+    post_update(&app, &admin, train, "Third").await;
+    admin
+        .post_form(&app, &format!("/admin/stories/{boat}/unpublish"), &[])
+        .await;
+    let (first, third) = (
+        app.count("SELECT MIN(id) FROM story_updates").await,
+        app.count("SELECT MAX(id) FROM story_updates").await,
+    );
+    let page = alice.get(&app, "/notifications?view=all").await;
+    assert!(page.body.contains(&format!(
+        "data-mark-from=\"{first}\" data-mark-up-to=\"{third}\""
+    )));
+
+    // What the page's script sends once the page was seen.
+    let (from, up_to) = (first.to_string(), third.to_string());
+    let fields = [
+        ("from", from.as_str()),
+        ("up_to", up_to.as_str()),
+        ("view", "all"),
+    ];
+    alice.post_form(&app, "/notifications/read", &fields).await;
+
+    assert_eq!(badge(&alice.get(&app, "/").await), 1);
+    let following = alice.get(&app, "/notifications").await;
+    assert_eq!(following.body.matches("class=\"update unread\"").count(), 1);
+    assert!(following.body.contains("Hidden"));
+}

@@ -1,6 +1,7 @@
 //! Story management: the list of every story, the editor with its preview,
 //! publishing, unpublishing and deleting.
 
+mod editor_page;
 mod form;
 pub mod queries;
 pub mod updates;
@@ -12,7 +13,8 @@ use rocket::response::Redirect;
 use rocket::{get, post, State};
 use rocket_dyn_templates::{context, Template};
 
-use self::form::{Action, StoryForm, BODY_MAX_BYTES, TITLE_MAX};
+use self::editor_page::{editor, slug_taken, unsaved, Editor};
+use self::form::{Action, StoryForm};
 use self::queries::{Edit, Refused};
 use super::Admin;
 use crate::auth::{CsrfForm, Layout, NoFields};
@@ -21,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::forms::FormReply;
 use crate::live::Live;
 use crate::notifications::{self, Inboxes, Kind};
-use crate::stories::{markdown, StoryCache};
+use crate::stories::StoryCache;
 
 /// Every story, drafts included, with its figures.
 #[get("/admin/stories")]
@@ -139,17 +141,24 @@ pub async fn update(
     let mut to = format!("/admin/stories/{id}/edit");
     if form.notify {
         let text = form.notice_text();
-        let posted = notifications::post(
-            db.pool(),
-            live,
-            inboxes,
-            id,
-            Kind::Chapter,
-            &text,
-            admin.user_id,
-        )
-        .await?;
-        to.push_str(&format!("?notified={}", posted.notified));
+        let kind = Kind::Chapter;
+        match notifications::post(db.pool(), live, inboxes, id, kind, &text, admin.user_id).await {
+            Ok(posted) => to.push_str(&format!("?notified={}", posted.notified)),
+            // Saved, not sent: say so, and let a resubmission send it.
+            Err(e) => {
+                if e.status().code >= 500 {
+                    rocket::error!("story {id} was saved but its followers were not told: {e}");
+                }
+                let problem = format!(
+                    "The story was saved, but its followers were not told: {} \
+                     Save again to tell them.",
+                    e.public_message()
+                );
+                let story = queries::get(db.pool(), id).await?.ok_or(Error::NotFound)?;
+                let page = editor(&layout, Some(&story), &form, Editor::refused(&problem));
+                return Ok(FormReply::rejected(e.status(), page));
+            }
+        }
     }
     Ok(FormReply::Done(Redirect::to(to)))
 }
@@ -236,77 +245,4 @@ fn edit_of(form: &StoryForm, publish: Option<bool>) -> Edit<'_> {
         slug: &form.slug,
         publish,
     }
-}
-
-/// The editor again when the form is refused or only previewed.
-fn unsaved(
-    layout: &Layout,
-    story: Option<&queries::StoryText>,
-    form: &StoryForm,
-) -> Option<FormReply> {
-    if let Some(problem) = form.problem() {
-        let page = editor(layout, story, form, Editor::refused(&problem));
-        return Some(FormReply::rejected(Status::UnprocessableEntity, page));
-    }
-    if form.action() == Action::Preview {
-        let preview = markdown::render(&form.body);
-        let page = Editor {
-            preview: Some(&preview),
-            ..Editor::default()
-        };
-        return Some(FormReply::rejected(
-            Status::Ok,
-            editor(layout, story, form, page),
-        ));
-    }
-    None
-}
-
-fn slug_taken(layout: &Layout, story: Option<&queries::StoryText>, form: &StoryForm) -> FormReply {
-    let problem = "Another story already has that URL name. Choose another, or leave it empty.";
-    FormReply::rejected(
-        Status::Conflict,
-        editor(layout, story, form, Editor::refused(problem)),
-    )
-}
-
-/// What the editor shows besides the story and the form.
-#[derive(Default)]
-struct Editor<'a> {
-    error: Option<&'a str>,
-    preview: Option<&'a str>,
-    /// How many followers the last save notified.
-    notified: Option<u64>,
-}
-
-impl<'a> Editor<'a> {
-    fn refused(error: &'a str) -> Editor<'a> {
-        Editor {
-            error: Some(error),
-            ..Editor::default()
-        }
-    }
-}
-
-fn editor(
-    layout: &Layout,
-    story: Option<&queries::StoryText>,
-    form: &StoryForm,
-    page: Editor<'_>,
-) -> Template {
-    let Editor {
-        error,
-        preview,
-        notified,
-    } = page;
-    Template::render(
-        "admin/story_edit.html",
-        context! {
-            layout, story, error, preview, notified,
-            title: &form.title, slug: &form.slug, body: &form.body,
-            notify: form.notify, note: &form.note,
-            title_max: TITLE_MAX, body_max_mb: BODY_MAX_BYTES / 1_000_000,
-            note_max: notifications::TEXT_MAX,
-        },
-    )
 }

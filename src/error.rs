@@ -23,6 +23,9 @@ pub enum Error {
     /// The page needs a logged-in user; pages redirect to the login form.
     #[error("You need to log in first.")]
     LoginRequired,
+    /// An API request without valid credentials; the message says which.
+    #[error("{0}")]
+    Unauthorized(String),
     /// The user is known but may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -54,7 +57,7 @@ impl Error {
     pub fn status(&self) -> Status {
         match self {
             Error::NotFound => Status::NotFound,
-            Error::LoginRequired => Status::Unauthorized,
+            Error::LoginRequired | Error::Unauthorized(_) => Status::Unauthorized,
             Error::Forbidden(_) => Status::Forbidden,
             Error::Conflict(_) => Status::Conflict,
             Error::BadRequest(_) => Status::BadRequest,
@@ -172,8 +175,10 @@ struct Stashed(std::sync::Mutex<Option<Error>>);
 pub fn stash(req: &Request<'_>, error: Error) -> Status {
     let status = error.status();
     let slot = req.local_cache(|| Stashed(std::sync::Mutex::new(None)));
+    // The last guard to fail decides: one built on another (the activity
+    // log's caller on the session) refines the error of the one it used.
     if let Ok(mut slot) = slot.0.lock() {
-        slot.get_or_insert(error);
+        *slot = Some(error);
     }
     status
 }

@@ -3,6 +3,7 @@
 //! [`rocket`] builds the whole application from a figment; `main.rs` and
 //! the tests both call it.
 
+pub mod activity;
 pub mod admin;
 pub mod assets;
 pub mod auth;
@@ -53,6 +54,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(stories::stage(settings.sample_stories))
         .attach(visits::stage())
         .attach(admin::stage())
+        .attach(activity::stage())
         .attach(live::listener(&settings))
         .attach(assets::templates())
         .attach(security::shield())
@@ -66,6 +68,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .mount("/", live::routes())
         .mount("/", notifications::routes())
         .mount("/api", stories::api_routes())
+        .mount("/api", activity::api_routes())
         .mount("/", admin::routes())
         .register("/", error::catchers())
 }

@@ -6,6 +6,7 @@ pub mod cli;
 mod guard;
 pub mod stats;
 pub mod stories;
+pub mod tokens;
 pub mod users;
 
 use rocket::fairing::AdHoc;
@@ -36,6 +37,9 @@ pub fn routes() -> Vec<Route> {
         stories::updates::post,
         users::list,
         users::change,
+        tokens::list,
+        tokens::create,
+        tokens::revoke,
     ]
 }
 

@@ -6,7 +6,7 @@ use rocket::http::{Method, Status};
 use crate::helpers::{spawn_app, Browser, TestApp};
 
 /// The admin routes as (method, URI) with their parameters filled in.
-fn admin_routes(app: &TestApp, story: i64, user: i64) -> Vec<(Method, String)> {
+fn admin_routes(app: &TestApp, story: i64, user: i64, token: i64) -> Vec<(Method, String)> {
     let routes: Vec<(Method, String)> = app
         .client
         .rocket()
@@ -18,7 +18,8 @@ fn admin_routes(app: &TestApp, story: i64, user: i64) -> Vec<(Method, String)> {
                 .path()
                 .to_string()
                 .replace("/stories/<id>", &format!("/stories/{story}"))
-                .replace("/users/<id>/<action>", &format!("/users/{user}/disable"));
+                .replace("/users/<id>/<action>", &format!("/users/{user}/disable"))
+                .replace("/tokens/<id>", &format!("/tokens/{token}"));
             (route.method, path)
         })
         .collect();
@@ -34,15 +35,20 @@ fn admin_routes(app: &TestApp, story: i64, user: i64) -> Vec<(Method, String)> {
 #[rocket::async_test]
 async fn readers_are_refused_and_visitors_sent_to_log_in_on_every_admin_route() {
     let app = spawn_app().await;
-    let _admin = app.admin("editor").await;
+    let admin = app.admin("editor").await;
+    let made = admin
+        .post_form(&app, "/admin/tokens", &[("name", "kept")])
+        .await;
+    assert_eq!(made.status, Status::Created);
+    let token = app.count("SELECT id FROM api_tokens").await;
     let story = app.add_story("Kept", "Body").await;
     let reader = app.reader("reader").await;
     let user = app
         .count("SELECT id FROM users WHERE username = 'editor'")
         .await;
-    let routes = admin_routes(&app, story, user);
+    let routes = admin_routes(&app, story, user, token);
     assert!(
-        routes.len() >= 16,
+        routes.len() >= 21,
         "only {} admin routes found",
         routes.len()
     );
@@ -61,7 +67,7 @@ async fn readers_are_refused_and_visitors_sent_to_log_in_on_every_admin_route() 
                 Method::Post => {
                     // A valid token, so only the admin check can refuse it.
                     let body = format!(
-                        "csrf_token={token}&title=Hijacked&body=x&action=publish&text=Hijacked&notify=true"
+                        "csrf_token={token}&title=Hijacked&body=x&action=publish&text=Hijacked&notify=true&name=Hijacked"
                     );
                     browser.post_raw(&app, path, body).await
                 }

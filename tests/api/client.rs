@@ -93,7 +93,7 @@ impl Browser {
         request.cookies(cookies).remote(self.address)
     }
 
-    async fn keep(&self, response: LocalResponse<'_>) -> Page {
+    pub async fn keep_response(&self, response: LocalResponse<'_>) -> Page {
         let headers: Vec<(String, String)> = response
             .headers()
             .iter()
@@ -121,18 +121,18 @@ impl Browser {
 
     pub async fn get(&self, app: &TestApp, uri: &str) -> Page {
         let request = self.dress(app.client.get(uri.to_string()));
-        self.keep(request.dispatch().await).await
+        self.keep_response(request.dispatch().await).await
     }
 
     pub async fn get_with(&self, app: &TestApp, uri: &str, header: Header<'static>) -> Page {
         let request = self.dress(app.client.get(uri.to_string())).header(header);
-        self.keep(request.dispatch().await).await
+        self.keep_response(request.dispatch().await).await
     }
 
     /// Posts an empty body with one extra header (a page script's request).
     pub async fn post_with(&self, app: &TestApp, uri: &str, header: Header<'static>) -> Page {
         let request = self.dress(app.client.post(uri.to_string())).header(header);
-        self.keep(request.dispatch().await).await
+        self.keep_response(request.dispatch().await).await
     }
 
     /// Posts a form exactly as given (no CSRF token added).
@@ -141,7 +141,7 @@ impl Browser {
             .dress(app.client.post(uri.to_string()))
             .header(ContentType::Form)
             .body(body);
-        self.keep(request.dispatch().await).await
+        self.keep_response(request.dispatch().await).await
     }
 
     /// Posts a form the way its page would: with this browser's CSRF token.

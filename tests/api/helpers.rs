@@ -142,6 +142,11 @@ impl TestApp {
             ("reads", "SELECT COUNT(*) FROM reads"),
             ("updates", "SELECT COUNT(*) FROM story_updates"),
             ("notifications", "SELECT COUNT(*) FROM notifications"),
+            ("tokens", "SELECT COUNT(*) FROM api_tokens"),
+            (
+                "live tokens",
+                "SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL",
+            ),
         ] {
             all.push((name.to_string(), self.count(sql).await));
         }

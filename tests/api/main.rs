@@ -1,9 +1,14 @@
 //! Folio's black-box tests: one binary, each test on its own database.
 
+mod activity_helpers;
 mod client;
 mod events;
 mod helpers;
 
+mod activity_access;
+mod activity_errors;
+mod activity_fuzz;
+mod activity_log;
 mod admin_cli;
 mod admin_routes;
 mod admin_stories;
@@ -12,6 +17,7 @@ mod admin_users;
 mod api;
 mod assets;
 mod browser;
+mod browser_activity;
 mod browser_admin;
 mod browser_live;
 mod browser_notifications;
@@ -25,8 +31,10 @@ mod login;
 mod logout;
 mod notification_streams;
 mod notifications;
+mod openapi;
 mod presence;
 mod raw_stream;
+mod read_through;
 mod reads;
 mod server;
 mod signup;

@@ -27,6 +27,8 @@ use crate::visits::today;
 
 /// Stories in the "top stories" table and its CSV.
 pub const TOP: i64 = 20;
+/// Stories in the read-through table.
+const READ_THROUGH: i64 = 50;
 
 /// A published story with its viewers now.
 #[derive(Serialize)]
@@ -63,6 +65,11 @@ pub async fn dashboard(
         .collect();
     reading.sort_by_key(|r| std::cmp::Reverse(r.viewers));
     let reading_total: usize = reading.iter().map(|r| r.viewers).sum();
+    let read_through: Vec<_> = queries::read_through(pool, READ_THROUGH)
+        .await?
+        .into_iter()
+        .map(|story| context! { percent: story.percent(), story })
+        .collect();
     let charts = context! {
         views: chart::bars(&series(&range, &days, "views", |d| d.views)),
         reads: chart::bars(&series(&range, &days, "new reads", |d| d.reads)),
@@ -72,7 +79,7 @@ pub async fn dashboard(
         "admin/dashboard.html",
         context! {
             layout, totals, range, presets: PRESETS, error, q, charts, top, reading, reading_total,
-            sum: queries::sum(&days),
+            read_through, sum: queries::sum(&days),
         },
     );
     Ok((status, page))
@@ -99,10 +106,13 @@ pub async fn story(
         reads: chart::bars(&series(&range, &days, "new reads", |d| d.reads)),
     };
     let viewers = live.viewers(id);
+    let read_through = queries::story_read_through(pool, id)
+        .await?
+        .map(|story| context! { percent: story.percent(), finished: story.finished });
     let page = Template::render(
         "admin/story_stats.html",
         context! {
-            layout, story, range, presets: PRESETS, error, q, charts, viewers,
+            layout, story, range, presets: PRESETS, error, q, charts, viewers, read_through,
             sum: queries::sum(&days),
         },
     );

@@ -155,3 +155,42 @@ pub fn sum(days: &[DayFigures]) -> DayFigures {
             visitors: acc.visitors + d.visitors,
         })
 }
+
+/// How many of a story's readers reached its end (a READ_COMPLETE action
+/// from Folio's own pages, or a client of the activity log).
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ReadThrough {
+    pub id: i64,
+    pub title: String,
+    pub readers: i64,
+    pub finished: i64,
+}
+
+impl ReadThrough {
+    /// Finished per hundred readers; none without readers.
+    pub fn percent(&self) -> Option<i64> {
+        (self.readers > 0).then(|| (100 * self.finished.min(self.readers)) / self.readers)
+    }
+}
+
+/// The published stories with the most readers, with how many finished.
+pub async fn read_through(db: &SqlitePool, limit: i64) -> Result<Vec<ReadThrough>> {
+    Ok(sqlx::query_as(
+        "SELECT id, title, read_count AS readers, completion_count AS finished FROM stories
+         WHERE published_at IS NOT NULL ORDER BY read_count DESC, id LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(db)
+    .await?)
+}
+
+/// One story's readers and how many finished it.
+pub async fn story_read_through(db: &SqlitePool, story: i64) -> Result<Option<ReadThrough>> {
+    Ok(sqlx::query_as(
+        "SELECT id, title, read_count AS readers, completion_count AS finished FROM stories
+         WHERE id = ?",
+    )
+    .bind(story)
+    .fetch_optional(db)
+    .await?)
+}

@@ -1,0 +1,128 @@
+//! The activity-log endpoints: `POST /api/log` stores a batch of actions;
+//! `GET /api/log` (and `/api/log/get`, the original API's path) reads them.
+
+use rocket::data::{Data, Limits, ToByteUnit};
+use rocket::http::{ContentType, Status};
+use rocket::serde::json::Json;
+use rocket::{get, post, State};
+use serde::Serialize;
+
+use super::caller::Caller;
+use super::input::{self, Problem};
+use super::query::{self, LogPage, LogQuery};
+use super::store::ActionLog;
+use super::Refusal;
+use crate::db::Db;
+use crate::error::Error;
+
+/// What a stored batch answers.
+#[derive(Debug, Serialize)]
+pub struct Stored {
+    /// How many actions were stored.
+    pub stored: usize,
+}
+
+fn refuse(status: Status, field: &str, error: impl Into<String>) -> Refusal {
+    Refusal::Problem(
+        status,
+        Problem {
+            error: error.into(),
+            field: field.into(),
+            index: None,
+            too_large: false,
+        },
+    )
+}
+
+/// Stores a batch of actions, all or none; 201 once they are on disk.
+#[post("/log", data = "<body>")]
+pub async fn post(
+    caller: Caller,
+    content_type: Option<&ContentType>,
+    limits: &Limits,
+    body: Data<'_>,
+    log: &State<ActionLog>,
+) -> Result<(Status, Json<Stored>), Refusal> {
+    // A page's own script sends JSON; a form on another site cannot, so a
+    // logged-in reader's browser cannot be made to post for them.
+    if matches!(caller, Caller::Reader(_)) && !content_type.is_some_and(|c| c.is_json()) {
+        return Err(refuse(
+            Status::UnsupportedMediaType,
+            "",
+            "Send the body as application/json.",
+        ));
+    }
+    let limit = limits.get("json").unwrap_or(1.mebibytes());
+    let body = body
+        .open(limit)
+        .into_bytes()
+        .await
+        .map_err(|e| Error::BadRequest(format!("The body could not be read: {e}")))?;
+    if !body.is_complete() {
+        return Err(refuse(
+            Status::PayloadTooLarge,
+            "",
+            format!("The body is larger than {limit}."),
+        ));
+    }
+    let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| {
+        refuse(
+            Status::BadRequest,
+            "",
+            format!("The body is not valid JSON: {e}."),
+        )
+    })?;
+    let batch = input::check(&value).map_err(|problem| {
+        let status = match problem.too_large {
+            true => Status::PayloadTooLarge,
+            false => Status::BadRequest,
+        };
+        Refusal::Problem(status, problem)
+    })?;
+    if let Caller::Reader(reader) = &caller {
+        if batch.user != reader.username {
+            return Err(refuse(
+                Status::Forbidden,
+                "userId",
+                "A reader may post actions only for themself: userId must be your username.",
+            ));
+        }
+    }
+    let stored = batch.actions.len();
+    log.store(batch).await?;
+    Ok((Status::Created, Json(Stored { stored })))
+}
+
+/// The log, filtered, a page at a time.
+#[get("/log?<query..>")]
+pub async fn list(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>, Refusal> {
+    read(caller, query, db).await
+}
+
+/// The original API's path for the same.
+#[get("/log/get?<query..>")]
+pub async fn get(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>, Refusal> {
+    read(caller, query, db).await
+}
+
+async fn read(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>, Refusal> {
+    let mut filter = query
+        .check()
+        .map_err(|p| Refusal::Problem(Status::BadRequest, p))?;
+    if let Caller::Reader(reader) = &caller {
+        if !reader.is_admin {
+            match &filter.user {
+                None => filter.user = Some(reader.username.clone()),
+                Some(user) if *user == reader.username => {}
+                Some(_) => {
+                    return Err(refuse(
+                        Status::Forbidden,
+                        "userId",
+                        "A reader may read only their own log.",
+                    ))
+                }
+            }
+        }
+    }
+    Ok(Json(query::page(db.pool(), &filter).await?))
+}

@@ -1,0 +1,65 @@
+//! Who is calling the activity-log API: a script with an API token, or a
+//! logged-in reader's own pages.
+
+use rocket::outcome::Outcome;
+use rocket::request::{self, FromRequest, Request};
+
+use super::tokens::ApiTokens;
+use crate::auth::{CurrentUser, SessionUser};
+use crate::db::Db;
+use crate::error::{stash, Error};
+
+/// The caller of the activity-log API. Without a valid API token or a
+/// session the request fails with 401 and a JSON body.
+pub enum Caller {
+    /// `Authorization: Bearer <token>`: may post for any user and read
+    /// everything.
+    Token(i64),
+    /// A logged-in reader: posts for themself, reads their own log (an
+    /// admin reads everything).
+    Reader(SessionUser),
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Caller {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        if let Some(header) = req.headers().get_one("Authorization") {
+            // A token that is wrong is an error, not a reason to try the
+            // session instead.
+            return match by_token(req, header).await {
+                Ok(id) => Outcome::Success(Caller::Token(id)),
+                Err(e) => Outcome::Error((stash(req, e), ())),
+            };
+        }
+        match req.guard::<CurrentUser>().await {
+            Outcome::Success(user) => Outcome::Success(Caller::Reader(user.0)),
+            _ => {
+                let error = Error::Unauthorized(
+                    "Log in, or send an API token as Authorization: Bearer <token>.".into(),
+                );
+                Outcome::Error((stash(req, error), ()))
+            }
+        }
+    }
+}
+
+async fn by_token(req: &Request<'_>, header: &str) -> Result<i64, Error> {
+    let token = header
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .ok_or_else(|| {
+            Error::Unauthorized("Send the API token as Authorization: Bearer <token>.".into())
+        })?;
+    let (Some(tokens), Some(db)) = (
+        req.rocket().state::<ApiTokens>(),
+        req.rocket().state::<Db>(),
+    ) else {
+        return Err(Error::Internal("API tokens are not set up".into()));
+    };
+    tokens
+        .check(db.pool(), token)
+        .await?
+        .ok_or_else(|| Error::Unauthorized("That API token is not valid, or was revoked.".into()))
+}

@@ -1,0 +1,70 @@
+//! The activity log: what readers do while reading (NAVIGATE, SCROLL,
+//! READ_COMPLETE, or any type a client names), posted in batches and read
+//! back with filters, in the JSON shapes of the original OpenHouse API.
+
+pub mod api;
+mod caller;
+pub mod input;
+pub mod openapi;
+pub mod query;
+pub mod store;
+pub mod times;
+pub mod tokens;
+
+use rocket::fairing::AdHoc;
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Responder};
+use rocket::serde::json::Json;
+use rocket::Route;
+use rocket_db_pools::Database;
+
+pub use caller::Caller;
+pub use store::ActionLog;
+pub use tokens::ApiTokens;
+
+use crate::db::Db;
+use crate::error::Error;
+use input::Problem;
+
+/// Why a request to the activity log was refused: a problem with what was
+/// sent, named field by field, or any other error.
+#[derive(Debug)]
+pub enum Refusal {
+    Problem(Status, Problem),
+    Error(Error),
+}
+
+impl From<Error> for Refusal {
+    fn from(error: Error) -> Refusal {
+        Refusal::Error(error)
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Refusal {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        match self {
+            Refusal::Problem(status, problem) => {
+                let mut response = Json(problem).respond_to(req)?;
+                response.set_status(status);
+                Ok(response)
+            }
+            Refusal::Error(error) => error.respond_to(req),
+        }
+    }
+}
+
+pub fn api_routes() -> Vec<Route> {
+    rocket::routes![api::post, api::list, api::get, openapi::document]
+}
+
+/// Starts the activity writer and the token checker.
+pub fn stage() -> AdHoc {
+    AdHoc::try_on_ignite("Activity log", |rocket| async move {
+        let Some(db) = Db::fetch(&rocket) else {
+            return Err(rocket);
+        };
+        let log = ActionLog::start(db.pool().clone());
+        Ok(rocket.manage(log).manage(ApiTokens::new()))
+    })
+}

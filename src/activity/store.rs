@@ -1,0 +1,136 @@
+//! Storing actions durably and fast. Every batch is committed before its
+//! request is answered, and one writer task commits all the batches waiting
+//! in its queue in one transaction: thousands of actions share one disk
+//! sync, and writers never contend for SQLite's lock.
+
+use rocket::tokio::sync::{mpsc, oneshot};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+use super::input::{Batch, NewAction};
+use crate::db::unix_now;
+use crate::error::{Error, Result};
+
+/// Actions committed together at most (several batches' worth).
+const ACTIONS_PER_COMMIT: usize = 8_000;
+/// Rows per INSERT statement: 8 columns each, well within SQLite's limit
+/// on bound values.
+const ROWS_PER_INSERT: usize = 100;
+/// Batches waiting for the writer before new ones wait to be queued.
+const QUEUE: usize = 1_024;
+
+struct Pending {
+    batch: Batch,
+    done: oneshot::Sender<Result<()>>,
+}
+
+/// The activity log's writer, managed by Rocket.
+pub struct ActionLog {
+    queue: mpsc::Sender<Pending>,
+}
+
+impl ActionLog {
+    /// Starts the writer task on `db`.
+    pub fn start(db: SqlitePool) -> ActionLog {
+        let (queue, pending) = mpsc::channel(QUEUE);
+        rocket::tokio::spawn(write_batches(db, pending));
+        ActionLog { queue }
+    }
+
+    /// Stores a batch; returns once it is on disk.
+    pub async fn store(&self, batch: Batch) -> Result<()> {
+        let stopped = || Error::Internal("the activity writer has stopped".into());
+        let (done, committed) = oneshot::channel();
+        self.queue
+            .send(Pending { batch, done })
+            .await
+            .map_err(|_| stopped())?;
+        committed.await.map_err(|_| stopped())?
+    }
+}
+
+async fn write_batches(db: SqlitePool, mut pending: mpsc::Receiver<Pending>) {
+    while let Some(first) = pending.recv().await {
+        let mut group = vec![first];
+        let mut actions = group[0].batch.actions.len();
+        while actions < ACTIONS_PER_COMMIT {
+            match pending.try_recv() {
+                Ok(next) => {
+                    actions += next.batch.actions.len();
+                    group.push(next);
+                }
+                Err(_) => break,
+            }
+        }
+        let outcome = commit(&db, &group).await;
+        if let Err(e) = &outcome {
+            rocket::error!("storing {actions} actions failed: {e}");
+        }
+        for batch in group {
+            let result = match &outcome {
+                Ok(()) => Ok(()),
+                Err(sqlx::Error::PoolTimedOut) => Err(Error::Unavailable),
+                Err(e) => Err(Error::Internal(format!("storing actions failed: {e}"))),
+            };
+            let _ = batch.done.send(result);
+        }
+    }
+}
+
+async fn commit(db: &SqlitePool, group: &[Pending]) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let now = unix_now();
+    for pending in group {
+        let batch = &pending.batch;
+        for rows in batch.actions.chunks(ROWS_PER_INSERT) {
+            insert_rows(&mut tx, batch, rows, now).await?;
+        }
+        for story in batch.actions.iter().filter_map(|a| a.completes) {
+            record_completion(&mut tx, &batch.user, story, now).await?;
+        }
+    }
+    tx.commit().await
+}
+
+async fn insert_rows(
+    conn: &mut sqlx::SqliteConnection,
+    batch: &Batch,
+    rows: &[NewAction],
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "INSERT INTO actions (user_key, session_key, type, time, at_ms, wall_clock, properties, received_at) ",
+    );
+    insert.push_values(rows, |mut row, action| {
+        row.push_bind(&batch.user)
+            .push_bind(&batch.session)
+            .push_bind(&action.kind)
+            .push_bind(&action.time)
+            .push_bind(action.instant_ms)
+            .push_bind(&action.wall_clock)
+            .push_bind(&action.properties)
+            .push_bind(now);
+    });
+    insert.build().persistent(true).execute(conn).await?;
+    Ok(())
+}
+
+/// A reader who reached the end of a story: counted once per (story,
+/// reader) for its read-through rate, when the user and story exist.
+async fn record_completion(
+    conn: &mut sqlx::SqliteConnection,
+    user: &str,
+    story: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO read_completions (story_id, user_id, completed_at)
+         SELECT s.id, u.id, ? FROM stories AS s, users AS u WHERE s.id = ? AND u.username = ?
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(now)
+    .bind(story)
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

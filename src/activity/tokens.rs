@@ -1,0 +1,132 @@
+//! API tokens, for scripts and tools that post or query actions for any
+//! reader. An admin creates one in the admin area and sees it once; Folio
+//! keeps only its SHA-256, so a leaked database leaks no token. Revoking
+//! takes effect on the next request.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::sync::Cache;
+use rand::RngCore;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+
+use crate::assets::hex;
+use crate::db::unix_now;
+use crate::error::Result;
+
+/// What every token starts with, so one is easy to recognise in a log or
+/// a secret scanner.
+const PREFIX: &str = "folio_";
+
+type TokenHash = [u8; 32];
+
+/// Token lookups, cached briefly; revoking forgets the cached entry.
+#[derive(Clone)]
+pub struct ApiTokens {
+    valid: Cache<TokenHash, i64>,
+    /// Bumped by every revocation, so a lookup that read the database
+    /// before it does not cache a token that is now revoked.
+    generation: Arc<AtomicU64>,
+}
+
+impl Default for ApiTokens {
+    fn default() -> Self {
+        ApiTokens::new()
+    }
+}
+
+/// A token as the admin area lists it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TokenLine {
+    pub id: i64,
+    pub name: String,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl ApiTokens {
+    pub fn new() -> ApiTokens {
+        ApiTokens {
+            // Also how stale `last_used_at` may be.
+            valid: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+            generation: Arc::default(),
+        }
+    }
+
+    /// The id of the live token `token`, if it is one.
+    pub async fn check(&self, db: &SqlitePool, token: &str) -> Result<Option<i64>> {
+        if !token.starts_with(PREFIX) {
+            return Ok(None);
+        }
+        let hash: TokenHash = Sha256::digest(token.as_bytes()).into();
+        if let Some(id) = self.valid.get(&hash) {
+            return Ok(Some(id));
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let id: Option<i64> = sqlx::query_scalar(
+            "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL
+             RETURNING id",
+        )
+        .bind(unix_now())
+        .bind(&hash[..])
+        .fetch_optional(db)
+        .await?;
+        if let Some(id) = id {
+            if self.generation.load(Ordering::Acquire) == generation {
+                self.valid.insert(hash, id);
+            }
+        }
+        Ok(id)
+    }
+
+    /// Creates a token named `name`; returns it, the only time it is seen.
+    pub async fn create(&self, db: &SqlitePool, name: &str, admin: i64) -> Result<String> {
+        let mut bytes = [0u8; 32];
+        rand::thread_rng().fill_bytes(&mut bytes);
+        let token = format!("{PREFIX}{}", hex(&bytes));
+        let hash: TokenHash = Sha256::digest(token.as_bytes()).into();
+        sqlx::query(
+            "INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(name)
+        .bind(&hash[..])
+        .bind(admin)
+        .bind(unix_now())
+        .execute(db)
+        .await?;
+        Ok(token)
+    }
+
+    /// Revokes token `id`; false if there is no such live token.
+    pub async fn revoke(&self, db: &SqlitePool, id: i64) -> Result<bool> {
+        let done =
+            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(unix_now())
+                .bind(id)
+                .execute(db)
+                .await?;
+        // Few tokens are cached; forgetting all is simplest and certain.
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.valid.invalidate_all();
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Every token, live ones first, newest first.
+    pub async fn all(&self, db: &SqlitePool) -> Result<Vec<TokenLine>> {
+        Ok(sqlx::query_as(
+            "SELECT t.id, t.name, u.username AS created_by, t.created_at, t.last_used_at, t.revoked_at
+             FROM api_tokens AS t LEFT JOIN users AS u ON u.id = t.created_by
+             ORDER BY t.revoked_at IS NOT NULL, t.id DESC",
+        )
+        .fetch_all(db)
+        .await?)
+    }
+}

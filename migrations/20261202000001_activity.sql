@@ -16,7 +16,7 @@ CREATE TABLE actions (
 CREATE INDEX actions_by_user ON actions (user_key, at_ms);
 CREATE INDEX actions_by_time ON actions (at_ms);
 
--- Readers who reached the end of a story (a READ_COMPLETE action), once
+-- Readers of a story who reached its end (a READ_COMPLETE action), once
 -- each: the story's read-through rate is completion_count / read_count.
 CREATE TABLE read_completions (
     story_id     INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
@@ -27,6 +27,9 @@ CREATE TABLE read_completions (
 ALTER TABLE stories ADD COLUMN completion_count INTEGER NOT NULL DEFAULT 0;
 CREATE TRIGGER read_completions_count AFTER INSERT ON read_completions BEGIN
     UPDATE stories SET completion_count = completion_count + 1 WHERE id = NEW.story_id;
+END;
+CREATE TRIGGER read_completions_uncount AFTER DELETE ON read_completions BEGIN
+    UPDATE stories SET completion_count = completion_count - 1 WHERE id = OLD.story_id;
 END;
 
 -- API tokens for scripts: shown once when created, stored as SHA-256.

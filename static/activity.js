@@ -10,12 +10,16 @@
   const user = document.body.dataset.reader;
   if (!user) return;
 
-  // One id per tab, kept across its pages.
-  let session = sessionStorage.getItem("folio-activity-session");
-  if (!session) {
-    const bytes = crypto.getRandomValues(new Uint8Array(12));
-    session = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-    sessionStorage.setItem("folio-activity-session", session);
+  // One id per tab, kept across its pages (or per page, where storage is
+  // blocked).
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  let session = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  try {
+    const kept = sessionStorage.getItem("folio-activity-session");
+    if (kept) session = kept;
+    else sessionStorage.setItem("folio-activity-session", session);
+  } catch (_) {
+    // Storage blocked: the id lasts this page.
   }
 
   const queue = [];
@@ -27,7 +31,12 @@
   function send() {
     if (queue.length === 0) return;
     const body = JSON.stringify({ userId: user, sessionId: session, actions: queue.splice(0, 1000) });
-    const sent = navigator.sendBeacon?.("/api/log", new Blob([body], { type: "application/json" }));
+    let sent = false;
+    try {
+      sent = navigator.sendBeacon?.("/api/log", new Blob([body], { type: "application/json" }));
+    } catch (_) {
+      // Refused by this browser: fall back to fetch.
+    }
     if (!sent) {
       fetch("/api/log", {
         method: "POST",
@@ -50,7 +59,12 @@
     const from = new URL(document.referrer);
     if (from.origin === location.origin) pageFrom = from.pathname;
   }
-  record("NAVIGATE", storyId ? { pageFrom, pageTo: location.pathname, storyId } : { pageFrom, pageTo: location.pathname });
+  const navigate = storyId ? { pageFrom, pageTo: location.pathname, storyId } : { pageFrom, pageTo: location.pathname };
+  record("NAVIGATE", navigate);
+  // A page shown again from the back-forward cache is a new visit.
+  addEventListener("pageshow", (event) => {
+    if (event.persisted) record("NAVIGATE", navigate);
+  });
   if (!story) return;
 
   // How much of the story's text has been on screen: the part above the

@@ -46,9 +46,11 @@ impl<'r> FromRequest<'r> for Caller {
 }
 
 async fn by_token(req: &Request<'_>, header: &str) -> Result<i64, Error> {
+    // The scheme's name is case-insensitive.
     let token = header
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+        .split_once(' ')
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .ok_or_else(|| {
             Error::Unauthorized("Send the API token as Authorization: Bearer <token>.".into())
         })?;

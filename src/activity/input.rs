@@ -13,6 +13,9 @@ pub const MAX_ACTIONS: usize = 1_000;
 const MAX_ID: usize = 200;
 /// Longest action type.
 const MAX_TYPE: usize = 64;
+/// Largest `properties` object of one action, as JSON text: a page of a
+/// thousand actions stays a few megabytes.
+pub const MAX_PROPERTIES: usize = 16 * 1024;
 
 /// An action ready to store.
 #[derive(Debug, Clone, PartialEq)]
@@ -154,8 +157,17 @@ fn check_action(index: usize, action: &Value) -> Result<NewAction, Problem> {
     let (properties, completes) = match action.get("properties") {
         None | Some(Value::Null) => ("{}".to_string(), None),
         Some(value @ Value::Object(fields)) => {
+            let text = value.to_string();
+            if text.len() > MAX_PROPERTIES {
+                let message = format!(
+                    "{} has {} bytes of JSON; an action's properties have at most {MAX_PROPERTIES}.",
+                    at("properties"),
+                    text.len()
+                );
+                return Err(problem(at("properties"), message));
+            }
             let story = fields.get("storyId").and_then(story_id);
-            (value.to_string(), story.filter(|_| kind == "READ_COMPLETE"))
+            (text, story.filter(|_| kind == "READ_COMPLETE"))
         }
         Some(_) => {
             let message = format!("{} must be an object.", at("properties"));

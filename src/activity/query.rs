@@ -117,8 +117,9 @@ fn reversed(start: &QueryTime, end: &QueryTime) -> bool {
     match (start, end) {
         (QueryTime::WallClock(a), QueryTime::WallClock(b)) => a > b,
         (QueryTime::Instant(a), QueryTime::Instant(b)) => a > b,
-        // Different kinds cannot be compared exactly; the query decides.
-        _ => false,
+        // A wall-clock time and an instant: reversed if even the widest
+        // offsets cannot bring them in order.
+        _ => start.instant_bounds().0 > end.instant_bounds().1,
     }
 }
 
@@ -208,6 +209,8 @@ pub async fn page(db: &SqlitePool, filter: &Filter) -> Result<LogPage> {
         }
     }
     if let Some((at, id)) = filter.after {
+        // The plain bound lets the index start at the cursor.
+        sql.push(" AND at_ms >= ").push_bind(at);
         sql.push(" AND (at_ms, id) > (")
             .push_bind(at)
             .push(", ")

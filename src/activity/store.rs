@@ -61,17 +61,30 @@ async fn write_batches(db: SqlitePool, mut pending: mpsc::Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        let outcome = commit(&db, &group).await;
-        if let Err(e) = &outcome {
-            rocket::error!("storing {actions} actions failed: {e}");
+        if let Err(e) = commit(&db, &group).await {
+            // One failing batch must not fail the others: retry each alone.
+            rocket::warn!(
+                "storing {actions} actions together failed ({e}); retrying batch by batch"
+            );
+            for batch in group {
+                let outcome = commit(&db, std::slice::from_ref(&batch)).await;
+                let _ = batch.done.send(outcome.map_err(stored_not));
+            }
+            continue;
         }
         for batch in group {
-            let result = match &outcome {
-                Ok(()) => Ok(()),
-                Err(sqlx::Error::PoolTimedOut) => Err(Error::Unavailable),
-                Err(e) => Err(Error::Internal(format!("storing actions failed: {e}"))),
-            };
-            let _ = batch.done.send(result);
+            let _ = batch.done.send(Ok(()));
+        }
+    }
+}
+
+/// The error a request gets when its batch could not be stored.
+fn stored_not(error: sqlx::Error) -> Error {
+    match error {
+        sqlx::Error::PoolTimedOut => Error::Unavailable,
+        other => {
+            rocket::error!("storing a batch of actions failed: {other}");
+            Error::Database(other)
         }
     }
 }
@@ -115,7 +128,7 @@ async fn insert_rows(
 }
 
 /// A reader who reached the end of a story: counted once per (story,
-/// reader) for its read-through rate, when the user and story exist.
+/// reader) for its read-through rate, if they read it (opened its page).
 async fn record_completion(
     conn: &mut sqlx::SqliteConnection,
     user: &str,
@@ -124,7 +137,8 @@ async fn record_completion(
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO read_completions (story_id, user_id, completed_at)
-         SELECT s.id, u.id, ? FROM stories AS s, users AS u WHERE s.id = ? AND u.username = ?
+         SELECT r.story_id, r.user_id, ? FROM reads AS r JOIN users AS u ON u.id = r.user_id
+         WHERE r.story_id = ? AND u.username = ?
          ON CONFLICT DO NOTHING",
     )
     .bind(now)

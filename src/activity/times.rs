@@ -62,7 +62,7 @@ pub struct ActionTime {
 /// Parses an action's time: RFC 3339, with any offset.
 pub fn parse_action_time(text: &str) -> Option<ActionTime> {
     let time = OffsetDateTime::parse(text, &Rfc3339).ok()?;
-    let instant_ms = i64::try_from(time.unix_timestamp_nanos() / 1_000_000).ok()?;
+    let instant_ms = i64::try_from(time.unix_timestamp_nanos().div_euclid(1_000_000)).ok()?;
     Some(ActionTime {
         instant_ms,
         wall_clock: wall_clock(PrimitiveDateTime::new(time.date(), time.time())),

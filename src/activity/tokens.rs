@@ -71,20 +71,36 @@ impl ApiTokens {
             return Ok(Some(id));
         }
         let generation = self.generation.load(Ordering::Acquire);
+        // Read first: a wrong token must not cost a write.
         let id: Option<i64> = sqlx::query_scalar(
-            "UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ? AND revoked_at IS NULL
-             RETURNING id",
+            "SELECT id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
         )
-        .bind(unix_now())
         .bind(&hash[..])
         .fetch_optional(db)
         .await?;
-        if let Some(id) = id {
-            if self.generation.load(Ordering::Acquire) == generation {
-                self.valid.insert(hash, id);
-            }
+        let Some(id) = id else { return Ok(None) };
+        // Once per cache lifetime at most.
+        sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+            .bind(unix_now())
+            .bind(id)
+            .execute(db)
+            .await?;
+        self.valid.insert(hash, id);
+        // A revocation meanwhile must not leave it cached.
+        if self.generation.load(Ordering::Acquire) != generation {
+            self.valid.invalidate(&hash);
+            return self.still_live(db, id).await;
         }
-        Ok(id)
+        Ok(Some(id))
+    }
+
+    async fn still_live(&self, db: &SqlitePool, id: i64) -> Result<Option<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = ? AND revoked_at IS NULL")
+                .bind(id)
+                .fetch_optional(db)
+                .await?,
+        )
     }
 
     /// Creates a token named `name`; returns it, the only time it is seen.

@@ -221,3 +221,47 @@ async fn pages_stay_stable_while_actions_arrive() {
     // The ten before the cursor's place are behind it; the later twenty are ahead.
     assert_eq!(clicks_on_second, 20);
 }
+
+#[rocket::async_test]
+async fn a_range_is_read_page_by_page_without_gaps_even_at_one_instant() {
+    let app = spawn_app().await;
+    let token = app.api_token("editor").await;
+    let script = Browser::new();
+    // Ninety actions at one instant, in a range with others around it.
+    let same: Vec<serde_json::Value> = (0..90)
+        .map(|n| json!({"time": "2020-01-01T12:00:00Z", "type": "CLICK", "properties": {"n": n}}))
+        .collect();
+    let body = json!({"userId": "u", "sessionId": "s", "actions": same});
+    script
+        .post_json(&app, "/api/log", &body.to_string(), vec![bearer(&token)])
+        .await;
+    script
+        .post_json(
+            &app,
+            "/api/log",
+            &batch("u", "SCROLL", 1_577_880_000 - 5, 10),
+            vec![bearer(&token)],
+        )
+        .await;
+
+    let range = "userId=u&start=2020-01-01T11:59:58Z&end=2020-01-01T12:00:01Z&limit=25";
+    let mut numbers = Vec::new();
+    let mut uri = format!("/api/log?{range}");
+    loop {
+        let page = script.get_with(&app, &uri, bearer(&token)).await.json();
+        for action in page["actions"].as_array().expect("actions") {
+            numbers.push(action["properties"]["n"].as_i64().expect("n"));
+        }
+        match page["next"].as_str() {
+            Some(next) => uri = format!("/api/log?{range}&cursor={next}"),
+            None => break,
+        }
+    }
+
+    // 11:59:58 and :59 (two scrolls, n = 3 and 4), the ninety clicks, and
+    // 12:00:00 and :01 (scrolls n = 5 and 6: the scroll at 12:00:00 comes
+    // after the clicks, stored later).
+    assert_eq!(numbers.len(), 94, "{numbers:?}");
+    let clicks: Vec<i64> = numbers[2..92].to_vec();
+    assert_eq!(clicks, (0..90).collect::<Vec<_>>());
+}

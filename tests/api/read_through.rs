@@ -56,13 +56,19 @@ async fn the_dashboard_shows_how_many_readers_finished_each_story() {
 }
 
 #[rocket::async_test]
-async fn completions_of_missing_stories_or_unknown_users_are_only_logged() {
+async fn completions_without_a_read_are_only_logged() {
     let app = spawn_app().await;
     let story = app.add_story("Night Train", "Text").await;
     let token = app.api_token("editor").await;
     let script = crate::helpers::Browser::new();
 
-    for body in [completion("nobody-here", story), completion("editor", 999)] {
+    // Alice exists but never opened the story.
+    app.reader("alice").await;
+    for body in [
+        completion("nobody-here", story),
+        completion("editor", 999),
+        completion("alice", story),
+    ] {
         let page = script
             .post_json(
                 &app,
@@ -75,5 +81,5 @@ async fn completions_of_missing_stories_or_unknown_users_are_only_logged() {
     }
 
     assert_eq!(app.count("SELECT COUNT(*) FROM read_completions").await, 0);
-    assert_eq!(app.actions().await, 4);
+    assert_eq!(app.actions().await, 6);
 }

@@ -6,6 +6,10 @@
 #   returning GET /stories/1, readers who read it before
 #   first     GET /stories/N, a first read every time (durable before 200)
 # Settings: DURATION (10s), CONNECTIONS (64), THREADS (2), READERS (20000), STORIES (50).
+# To measure another build (an older commit, say), FOLIO_BIN and BENCH_DATA_BIN
+# name its folio binary and its bench_data example; by default both are built
+# from this tree. An older binary cannot open a database migrated by a newer
+# one, hence the generator of the same build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -17,19 +21,21 @@ READERS=${READERS:-20000}
 STORIES=${STORIES:-50}
 
 command -v wrk >/dev/null || { apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; }
-cargo build --release --quiet
-cargo build --release --quiet --example bench_data
+folio=${FOLIO_BIN:-$root/target/release/folio}
+bench_data=${BENCH_DATA_BIN:-$root/target/release/examples/bench_data}
+[ -n "${FOLIO_BIN:-}" ] || cargo build --release --quiet
+[ -n "${BENCH_DATA_BIN:-}" ] || cargo build --release --quiet --example bench_data
 
 work=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
 key=$(openssl rand -base64 32)
-"$root/target/release/examples/bench_data" --db "$work/data/folio.db" --secret-key "$key" \
+"$bench_data" --db "$work/data/folio.db" --secret-key "$key" \
   --readers "$READERS" --stories "$STORIES" --cookies "$work/cookies.txt"
 
 port=$(free_port)
 (cd "$work" && ROCKET_SECRET_KEY="$key" ROCKET_PORT="$port" ROCKET_LOG_LEVEL=off \
-  ROCKET_SAMPLE_STORIES=false exec "$root/target/release/folio") &
+  ROCKET_SAMPLE_STORIES=false exec "$folio") &
 pid=$!
 base="http://127.0.0.1:$port"
 wait_for_folio "$base" || { echo "Folio did not start" >&2; exit 1; }

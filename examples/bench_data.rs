@@ -1,6 +1,7 @@
 //! Fills a Folio database for benchmarks: stories, readers and logged-in
 //! sessions, and writes each reader's cookies (encrypted with the same
 //! secret key the server will use) to a file for the load generator.
+//! With `--follow`, every reader follows that story.
 //!
 //! cargo run --release --example bench_data -- \
 //!     --db bench-data/folio.db --secret-key "$KEY" --readers 20000 --stories 50 --cookies cookies.txt
@@ -28,6 +29,9 @@ struct Args {
     /// Where to write one `Cookie:` header value per reader.
     #[arg(long)]
     cookies: String,
+    /// A story (1 to `stories`) that every reader follows.
+    #[arg(long)]
+    follow: Option<i64>,
 }
 
 const BODY: &str = include_str!("../src/stories/samples/lighthouse.md");
@@ -40,6 +44,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("the secret key must be 32 bytes of base64 (openssl rand -base64 32)".into());
     }
     let key = Key::derive_from(&material);
+    if let Some(story) = args.follow {
+        if story < 1 || story > args.stories as i64 {
+            return Err(
+                format!("--follow {story}: there are stories 1 to {}", args.stories).into(),
+            );
+        }
+    }
 
     folio::db::ensure_data_dir(&args.db)?;
     let options = folio::db::connect_options(&format!("sqlite://{}", args.db))?
@@ -80,6 +91,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+        if let Some(story) = args.follow {
+            sqlx::query("INSERT INTO follows (story_id, user_id, created_at) VALUES (?, ?, 1)")
+                .bind(story)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let csrf = random_token();
         writeln!(
             out,
@@ -90,8 +108,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     tx.commit().await?;
     out.flush()?;
+    let following = match args.follow {
+        Some(story) => format!(", all following story {story}"),
+        None => String::new(),
+    };
     println!(
-        "{} stories, {} readers with sessions; cookies in {}",
+        "{} stories, {} readers with sessions{following}; cookies in {}",
         args.stories, args.readers, args.cookies
     );
     Ok(())

@@ -11,10 +11,14 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use rocket::tokio::io::AsyncReadExt;
 use rocket::tokio::net::TcpStream;
 use rocket::tokio::sync::{watch, Semaphore};
 use rocket::tokio::time::{sleep, timeout};
+
+#[path = "support/live_client.rs"]
+mod live_client;
+use live_client::{connect, data_of, percentile, rss_mib, ChunkedBody};
 
 #[derive(Parser)]
 struct Args {
@@ -130,15 +134,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-async fn connect(host: &str, path: &str, cookie: &str) -> std::io::Result<TcpStream> {
-    let mut stream = TcpStream::connect(host).await?;
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: text/event-stream\r\nCookie: {cookie}\r\n\r\n"
-    );
-    stream.write_all(request.as_bytes()).await?;
-    Ok(stream)
-}
-
 /// Reads a stream's events, noting the viewer count of each; when the count
 /// reaches the target, records how long after the target was set it came.
 async fn watch_stream(
@@ -160,9 +155,10 @@ async fn watch_stream(
             return;
         }
         for line in body.push(&chunk[..read]) {
-            let Some(viewers) = viewers_in(&line) else {
+            let Some(viewers) = data_of(&line).and_then(|v| v["viewers"].as_u64()) else {
                 continue;
             };
+            let viewers = viewers as usize;
             viewer.seen.store(viewers, Ordering::Release);
             let (wanted, since) = *target.borrow();
             if viewers == wanted {
@@ -172,78 +168,6 @@ async fn watch_stream(
             }
         }
     }
-}
-
-/// An HTTP/1.1 response body, chunked or delimited by the connection's
-/// end, turned back into the lines of the event stream it carries (a line
-/// may span chunks).
-#[derive(Default)]
-struct ChunkedBody {
-    raw: Vec<u8>,
-    headers_done: bool,
-    chunked: bool,
-    chunk_left: usize,
-    text: Vec<u8>,
-}
-
-impl ChunkedBody {
-    fn push(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
-        self.raw.extend_from_slice(bytes);
-        if !self.headers_done {
-            let Some(end) = find(&self.raw, b"\r\n\r\n") else {
-                return Vec::new();
-            };
-            let head = String::from_utf8_lossy(&self.raw[..end]).to_ascii_lowercase();
-            self.chunked = head.contains("transfer-encoding: chunked");
-            self.raw.drain(..end + 4);
-            self.headers_done = true;
-        }
-        if !self.chunked {
-            self.text.append(&mut self.raw);
-        }
-        while self.chunked {
-            if self.chunk_left > 0 {
-                let take = self.chunk_left.min(self.raw.len());
-                self.text.extend(self.raw.drain(..take));
-                self.chunk_left -= take;
-                if self.chunk_left > 0 {
-                    break;
-                }
-                continue;
-            }
-            // A chunk's size line, preceded by the CRLF ending the previous chunk.
-            while self.raw.starts_with(b"\r\n") {
-                self.raw.drain(..2);
-            }
-            let Some(end) = find(&self.raw, b"\r\n") else {
-                break;
-            };
-            let size = std::str::from_utf8(&self.raw[..end])
-                .ok()
-                .and_then(|s| usize::from_str_radix(s.trim(), 16).ok());
-            self.raw.drain(..end + 2);
-            match size {
-                Some(0) | None => break,
-                Some(size) => self.chunk_left = size,
-            }
-        }
-        let mut lines = Vec::new();
-        while let Some(end) = find(&self.text, b"\n") {
-            lines.push(self.text.drain(..=end).collect());
-        }
-        lines
-    }
-}
-
-fn viewers_in(line: &[u8]) -> Option<usize> {
-    let line = std::str::from_utf8(line).ok()?;
-    let data = line.strip_prefix("data:")?;
-    let value: serde_json::Value = serde_json::from_str(data.trim()).ok()?;
-    value["viewers"].as_u64().map(|v| v as usize)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 async fn wait_until(viewers: &[Arc<Viewer>], count: usize, within: Duration) -> Result<(), String> {
@@ -267,24 +191,4 @@ async fn wait_until(viewers: &[Arc<Viewer>], count: usize, within: Duration) -> 
             &behind[..behind.len().min(20)]
         )
     })
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
-    sorted[rank.min(sorted.len() - 1)]
-}
-
-fn rss_mib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }

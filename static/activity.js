@@ -7,7 +7,8 @@
 (function () {
   "use strict";
 
-  const user = document.body.dataset.reader;
+  // The logged-in reader's name, as the navigation bar shows it.
+  const user = document.getElementById("reader")?.textContent;
   if (!user) return;
 
   // One id per tab, kept across its pages (or per page, where storage is

@@ -44,9 +44,7 @@
   // for readers who turned live notices off).
   function showInbox(inbox) {
     for (const badge of document.querySelectorAll("#unread-badge")) {
-      setText(badge, inbox.unread);
-      badge.dataset.count = String(inbox.unread);
-      badge.parentElement?.setAttribute("aria-label", `Notifications, ${inbox.unread} unread`);
+      setText(badge, inbox.unread > 0 ? inbox.unread : "");
     }
     if (inbox.notice) showNotice(inbox.notice);
   }
@@ -92,7 +90,7 @@
 
   const handlers = {};
   let streamUrl = null;
-  const reader = document.body.hasAttribute("data-reader");
+  const reader = document.getElementById("reader") !== null;
   if (reader) handlers.inbox = showInbox;
 
   const story = document.querySelector("article.story[data-story-id]");
@@ -175,26 +173,36 @@
   markShown();
   document.addEventListener("visibilitychange", markShown);
 
-  // Follow buttons work in place: no reload, no lost scroll position.
+  // Follow buttons work in place: no reload, no lost scroll position. A
+  // button either has a form of its own or names its action (the story
+  // list's buttons share one form).
   document.addEventListener("submit", (event) => {
-    const form = event.target.closest("form[data-follow]");
-    if (!form) return;
+    const form = event.target;
+    if (!form.matches("form[data-follow], form[data-follow-buttons]")) return;
+    const button = event.submitter || form.querySelector("button");
+    if (!button) return;
     event.preventDefault();
-    const button = form.querySelector("button");
     if (button.disabled) return;
+    const own = button.hasAttribute("formaction");
+    const action = own ? button.formAction : form.action;
     button.disabled = true;
     const body = new URLSearchParams(new FormData(form));
     body.delete("next");
-    fetch(form.action, { method: "POST", body, credentials: "same-origin" })
+    fetch(action, { method: "POST", body, credentials: "same-origin" })
       .then((response) => {
         if (response.status !== 204) return Promise.reject(response.status);
-        const following = !form.action.endsWith("/unfollow");
-        form.action = form.action.replace(/\/(un)?follow$/, following ? "/unfollow" : "/follow");
+        const following = !action.endsWith("/unfollow");
+        const next = action.replace(/\/(un)?follow$/, following ? "/unfollow" : "/follow");
+        if (own) button.setAttribute("formaction", next);
+        else form.action = next;
         button.disabled = false;
         button.textContent = following ? "Following ✓" : "Follow";
         button.setAttribute("aria-pressed", String(following));
       })
       // Let the page itself say what went wrong.
-      .catch(() => form.submit());
+      .catch(() => {
+        form.action = action;
+        form.submit();
+      });
   });
 })();

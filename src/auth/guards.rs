@@ -71,6 +71,10 @@ impl<'r> FromRequest<'r> for CurrentUser {
 pub struct Layout {
     pub user: Option<LayoutUser>,
     pub csrf_token: String,
+    /// The reader's inbox state, as read for the badge: pages that show
+    /// follows use it rather than look it up again.
+    #[serde(skip)]
+    pub inbox: Option<Arc<ReaderState>>,
 }
 
 /// The logged-in user as the navigation bar shows them.
@@ -78,8 +82,8 @@ pub struct Layout {
 pub struct LayoutUser {
     pub username: String,
     pub is_admin: bool,
-    /// The unread badge.
-    pub unread: i64,
+    /// The unread badge: the number of unread notifications, empty for none.
+    pub badge: String,
 }
 
 impl Layout {
@@ -92,9 +96,13 @@ impl Layout {
             user: user.map(|u| LayoutUser {
                 username: u.username.clone(),
                 is_admin: u.is_admin,
-                unread: inbox.as_ref().map_or(0, |i| i.unread),
+                badge: match inbox.as_ref().map_or(0, |i| i.unread) {
+                    0 => String::new(),
+                    unread => unread.to_string(),
+                },
             }),
             csrf_token,
+            inbox,
         }
     }
 

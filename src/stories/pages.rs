@@ -32,13 +32,14 @@ pub async fn index(
         .into_iter()
         .map(|story| StoryFigures::of(story, live))
         .collect();
-    let follows = match reader {
-        Some(reader) => inboxes
+    let follows = match (&layout.inbox, reader) {
+        (Some(state), _) => state.follows.to_vec(),
+        (None, Some(reader)) => inboxes
             .get(db.pool(), reader.user_id)
             .await?
             .follows
             .to_vec(),
-        None => Vec::new(),
+        (None, None) => Vec::new(),
     };
     Ok(Template::render(
         "stories/index.html",
@@ -70,10 +71,14 @@ pub async fn show(
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
     let viewers = live.here(story.id, reader.session_id);
-    let following = inboxes
-        .get(db.pool(), reader.user_id)
-        .await?
-        .follows(story.id);
+    // The layout read the reader's state for the badge already.
+    let following = match &layout.inbox {
+        Some(state) => state.follows(story.id),
+        None => inboxes
+            .get(db.pool(), reader.user_id)
+            .await?
+            .follows(story.id),
+    };
     Ok(Template::render(
         "stories/show.html",
         context! {

@@ -5,6 +5,7 @@
 //! `#[ignore = "needs chromium"]`; `.ci/run` runs them with `--include-ignored`.
 
 use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -27,6 +28,8 @@ impl Driver {
         let port = free_port();
         let process = Command::new("chromedriver")
             .arg(format!("--port={port}"))
+            // Its own process group, so the browsers it starts end with it.
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -45,6 +48,14 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The whole group: chromedriver and every Chromium process it
+        // started, which would otherwise outlive the test.
+        if let Ok(group) = i32::try_from(self.process.id()) {
+            // SAFETY: kill(2) on a process group this test created.
+            unsafe {
+                libc::kill(-group, libc::SIGKILL);
+            }
+        }
         let _ = self.process.kill();
         let _ = self.process.wait();
     }

@@ -27,10 +27,13 @@ pub async fn post_update(app: &TestApp, admin: &Browser, story: i64, text: &str)
 
 /// The unread badge's number on a page.
 pub fn badge(page: &Page) -> i64 {
-    let marker = "id=\"unread-badge\" data-count=\"";
+    let marker = "id=\"unread-badge\" title=\"Unread\">";
     let start = page.body.find(marker).expect("a badge") + marker.len();
-    let end = start + page.body[start..].find('"').expect("the count's end");
-    page.body[start..end].parse().expect("a number")
+    let end = start + page.body[start..].find('<').expect("the badge's end");
+    match &page.body[start..end] {
+        "" => 0,
+        count => count.parse().expect("a number"),
+    }
 }
 
 #[rocket::async_test]

@@ -70,7 +70,7 @@ DROP INDEX actions_by_time;
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < $ACTIONS - 1)
 INSERT INTO actions (user_key, session_key, type, time, at_ms, wall_clock, properties, received_at)
 SELECT 'user-' || (i % $USERS), 's' || (i / 1000),
-       CASE i % 4 WHEN 0 THEN 'NAVIGATE' WHEN 1 THEN 'SCROLL' WHEN 2 THEN 'CLICK' ELSE 'READ_COMPLETE' END,
+       CASE (i / $USERS) % 4 WHEN 0 THEN 'NAVIGATE' WHEN 1 THEN 'SCROLL' WHEN 2 THEN 'CLICK' ELSE 'READ_COMPLETE' END,
        strftime('%Y-%m-%dT%H:%M:%SZ', t, 'unixepoch'), t * 1000,
        strftime('%Y-%m-%dT%H:%M:%S', t, 'unixepoch'), '{"storyId":' || (i % 50) || '}', t
 FROM (SELECT i, 1767225600 + (i * ($DAYS * 86400 / $ACTIONS.0)) AS t FROM n);

@@ -8,9 +8,8 @@
 
 use std::io::Write;
 
-use base64::Engine;
 use clap::Parser;
-use cookie::{Cookie, CookieJar, Key};
+use folio::auth::CookieKey;
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqlitePoolOptions;
 
@@ -39,11 +38,8 @@ const BODY: &str = include_str!("../src/stories/samples/lighthouse.md");
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let material = base64::engine::general_purpose::STANDARD.decode(args.secret_key.trim())?;
-    if material.len() != 32 {
-        return Err("the secret key must be 32 bytes of base64 (openssl rand -base64 32)".into());
-    }
-    let key = Key::derive_from(&material);
+    let key = CookieKey::from_secret(&args.secret_key)
+        .ok_or("the secret key must be 32 bytes of base64 (openssl rand -base64 32)")?;
     if let Some(story) = args.follow {
         if story < 1 || story > args.stories as i64 {
             return Err(
@@ -102,8 +98,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         writeln!(
             out,
             "session={}; csrf={}",
-            encrypt(&key, "session", &token),
-            encrypt(&key, "csrf", &csrf)
+            key.encrypt("session", &token),
+            key.encrypt("csrf", &csrf)
         )?;
     }
     tx.commit().await?;
@@ -117,16 +113,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.stories, args.readers, args.cookies
     );
     Ok(())
-}
-
-/// A cookie value as Rocket's private cookie jar would send it.
-fn encrypt(key: &Key, name: &str, value: &str) -> String {
-    let mut jar = CookieJar::new();
-    jar.private_mut(key)
-        .add(Cookie::new(name.to_string(), value.to_string()));
-    jar.get(name)
-        .map(|c| c.value().to_string())
-        .unwrap_or_default()
 }
 
 fn random_token() -> String {

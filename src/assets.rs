@@ -36,12 +36,27 @@ pub fn template_dir(data_dir: &std::path::Path) -> PathBuf {
 
 /// The Tera engine, loaded with every embedded template at once (a child
 /// template added before the base it extends would be refused).
+/// Where `base.html` names the running build.
+const BUILD_MARK: &str = "@@folio_build@@";
+
+/// `text` escaped for HTML.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
 pub fn templates() -> impl Fairing {
     Template::try_custom(|engines| {
         let mut sources = Vec::new();
         for name in TemplateFiles::iter() {
             if let Some(file) = TemplateFiles::get(&name) {
                 let text = String::from_utf8(file.data.into_owned())?;
+                // The build is fixed at compile time: written into the
+                // footer once rather than looked up on every page.
+                let text = text.replace(BUILD_MARK, &escape(&crate::ops::BUILD.label()));
                 // The name keeps its `.html`: it sets the response's Content-Type
                 // and turns on Tera's auto-escaping.
                 sources.push((name.into_owned(), text));

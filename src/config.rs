@@ -34,6 +34,9 @@ pub struct Settings {
     /// Mark cookies `Secure` (sent over HTTPS only): turn on when Folio is
     /// served over HTTPS through a proxy.
     pub secure_cookies: bool,
+    /// When set, `/metrics` answers only requests that bring
+    /// `Authorization: Bearer <metrics_token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Settings {
@@ -49,6 +52,7 @@ impl Default for Settings {
             throttle_window: 300,
             secure_cookies: false,
             live_port: None,
+            metrics_token: None,
         }
     }
 }
@@ -68,6 +72,15 @@ impl Settings {
                 "seconds",
             ),
         ];
+        if settings
+            .metrics_token
+            .as_deref()
+            .is_some_and(|t| t.trim().len() < 16)
+        {
+            return Err("bad setting: metrics_token must be at least 16 characters \
+                 (try `openssl rand -hex 24`)"
+                .into());
+        }
         for (key, value, min, max, unit) in ranges {
             if !(min..=max).contains(&value) {
                 return Err(format!(
@@ -93,6 +106,8 @@ pub fn figment() -> Figment {
         // Stories of up to 1 MB of Markdown are sent as forms.
         .merge(Serialized::default("limits.form", "4 MiB"))
         .merge(Serialized::default("limits.json", "1 MiB"))
+        // One line per request; `critical` for errors only.
+        .merge(Serialized::default("log_level", "normal"))
         // Trust no client-sent address header unless configured: otherwise
         // anyone could dodge the per-address login throttle.
         .merge(Serialized::default("ip_header", false))
@@ -119,6 +134,30 @@ pub fn figment() -> Figment {
             "ROCKET_PROFILE",
             rocket::Config::DEFAULT_PROFILE,
         ))
+}
+
+/// What Folio logs, from `log_level`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logging {
+    /// `off` or `critical`: Rocket's own level; no request lines.
+    Quiet,
+    /// `normal`: one line per request, start-up lines, warnings, errors.
+    Requests,
+    /// `debug`: request lines and Rocket's detailed trace.
+    Debug,
+}
+
+/// What Folio logs, and the figment with the log level Rocket itself should
+/// use: at `normal`, Folio's own logger keeps Rocket's start-up lines,
+/// warnings and errors, and drops its multi-line account of each request.
+pub fn logging(figment: Figment) -> (Logging, Figment) {
+    use rocket::config::LogLevel;
+    match figment.extract_inner::<LogLevel>("log_level") {
+        Ok(LogLevel::Normal) => (Logging::Requests, figment.merge(("log_level", "critical"))),
+        Ok(LogLevel::Debug) => (Logging::Debug, figment),
+        // Off, critical, or a bad value that Rocket reports at launch.
+        _ => (Logging::Quiet, figment),
+    }
 }
 
 /// Fills in `databases.folio.url` from the data directory when it is not set.

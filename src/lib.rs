@@ -13,7 +13,7 @@ pub mod error;
 pub mod forms;
 pub mod live;
 pub mod notifications;
-mod ops;
+pub mod ops;
 mod security;
 pub mod stories;
 pub mod visits;
@@ -39,6 +39,8 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         Err(message) => return refuse_to_start("Settings", message, figment),
     };
     let figment = figment.merge(("template_dir", assets::template_dir(&settings.data_dir)));
+    let (logging, figment) = config::logging(figment);
+    ops::install_logger(logging);
 
     let mut rocket = rocket::custom(figment);
     if let security::SecretKeyUse::Development = key_use {
@@ -46,6 +48,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
     }
     rocket
         // Ignite fairings run in this order.
+        .attach(ops::stage(logging))
         .attach(AdHoc::try_on_ignite("Data directory", db::create_data_dir))
         .attach(db::Db::init())
         .attach(AdHoc::try_on_ignite("Migrations", db::run_migrations))

@@ -14,6 +14,14 @@ struct Cli {
 enum Command {
     /// Run the web server (the default).
     Serve,
+    /// Exit 0 when the running Folio (at the configured address and port)
+    /// is ready to serve, 1 otherwise: for container health checks.
+    Healthcheck,
+    /// Copy the database, consistently, while Folio keeps serving.
+    Backup {
+        /// The file to write; it must not exist yet.
+        path: std::path::PathBuf,
+    },
     /// Manage admin accounts.
     Admin {
         #[command(subcommand)]
@@ -38,6 +46,8 @@ async fn main() -> ExitCode {
             .await
             .map(|()| String::new())
             .map_err(|e| format!("Folio could not start: {e}")),
+        Command::Healthcheck => folio::ops::healthcheck::check(&folio::figment()),
+        Command::Backup { path } => folio::ops::backup::run(folio::figment(), &path).await,
         Command::Admin { command } => match command {
             AdminCommand::Create { username } => folio::admin::cli::create(&username).await,
             AdminCommand::Promote { username } => folio::admin::cli::promote(&username).await,

@@ -17,6 +17,11 @@ impl CookieKey {
     /// debug build then uses a random key that only Rocket knows).
     pub fn from_figment(figment: &Figment) -> Option<CookieKey> {
         let text: String = figment.extract_inner("secret_key").ok()?;
+        CookieKey::from_secret(&text)
+    }
+
+    /// The key for a `secret_key` value (base64 or hex, as Rocket takes it).
+    pub fn from_secret(text: &str) -> Option<CookieKey> {
         let text = text.trim();
         let bytes = match text.len() {
             44 | 88 => base64::engine::general_purpose::STANDARD
@@ -50,6 +55,19 @@ impl CookieKey {
         jar.private(&self.0)
             .get(COOKIE)
             .map(|c| c.value().to_string())
+    }
+}
+
+impl CookieKey {
+    /// A private cookie's value as Rocket's jar would send it: for tools
+    /// that log readers in without a browser (benchmarks, tests).
+    pub fn encrypt(&self, name: &str, value: &str) -> String {
+        let mut jar = CookieJar::new();
+        jar.private_mut(&self.0)
+            .add(Cookie::new(name.to_string(), value.to_string()));
+        jar.get(name)
+            .map(|c| c.value().to_string())
+            .unwrap_or_default()
     }
 }
 

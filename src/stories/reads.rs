@@ -7,6 +7,7 @@
 //! reads share one sync, and writers never contend. A request waits for the
 //! commit, so a page never shows a read that is not on disk.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -37,16 +38,20 @@ pub struct Reads {
     live: Arc<Live>,
     // Pairs known to be on disk: a returning reader costs no query at all.
     seen: Cache<(i64, i64), ()>,
+    // First reads committed since the start, for the metrics.
+    recorded: Arc<AtomicU64>,
 }
 
 impl Reads {
     /// Starts the writer task on `db`.
     pub fn start(db: SqlitePool, live: Arc<Live>) -> Reads {
         let (queue, pending) = mpsc::channel(QUEUE);
-        rocket::tokio::spawn(write_reads(db, pending));
+        let recorded = Arc::new(AtomicU64::new(0));
+        rocket::tokio::spawn(write_reads(db, pending, Arc::clone(&recorded)));
         Reads {
             queue,
             live,
+            recorded,
             seen: Cache::builder()
                 .max_capacity(500_000)
                 .time_to_idle(Duration::from_secs(3600))
@@ -82,6 +87,11 @@ impl Reads {
         Ok(count.max(story.read_count()))
     }
 
+    /// How many first reads were committed since the start.
+    pub fn recorded(&self) -> u64 {
+        self.recorded.load(Ordering::Relaxed)
+    }
+
     /// Hands a read to the writer and waits until it is committed.
     async fn write(&self, story: i64, user: i64) -> Result<i64> {
         let (done, committed) = oneshot::channel();
@@ -98,12 +108,17 @@ impl Reads {
 
 /// The writer: waits for a read, takes every other read already queued, and
 /// commits them together.
-async fn write_reads(db: SqlitePool, mut pending: mpsc::Receiver<PendingRead>) {
+async fn write_reads(
+    db: SqlitePool,
+    mut pending: mpsc::Receiver<PendingRead>,
+    recorded: Arc<AtomicU64>,
+) {
     let mut batch = Vec::with_capacity(BATCH);
     while pending.recv_many(&mut batch, BATCH).await > 0 {
         let outcome = commit(&db, &batch).await;
         match outcome {
-            Ok(counts) => {
+            Ok((counts, new)) => {
+                recorded.fetch_add(new, Ordering::Relaxed);
                 for (read, count) in batch.drain(..).zip(counts) {
                     let _ = read.done.send(Ok(count));
                 }
@@ -118,7 +133,10 @@ async fn write_reads(db: SqlitePool, mut pending: mpsc::Receiver<PendingRead>) {
                 for read in batch.drain(..) {
                     let result = commit(&db, std::slice::from_ref(&read))
                         .await
-                        .map(|counts| counts.first().copied().unwrap_or(0))
+                        .map(|(counts, new)| {
+                            recorded.fetch_add(new, Ordering::Relaxed);
+                            counts.first().copied().unwrap_or(0)
+                        })
                         .map_err(story_gone_or);
                     let _ = read.done.send(result);
                 }
@@ -127,27 +145,31 @@ async fn write_reads(db: SqlitePool, mut pending: mpsc::Receiver<PendingRead>) {
     }
 }
 
-async fn commit(db: &SqlitePool, reads: &[PendingRead]) -> Result<Vec<i64>, sqlx::Error> {
+/// Commits `reads`; returns each one's story counter and how many were new.
+async fn commit(db: &SqlitePool, reads: &[PendingRead]) -> Result<(Vec<i64>, u64), sqlx::Error> {
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let mut counts = Vec::with_capacity(reads.len());
+    let mut new = 0;
     let now = unix_now();
     for read in reads {
-        counts.push(record_one(&mut tx, read.story, read.user, now).await?);
+        let (count, inserted) = record_one(&mut tx, read.story, read.user, now).await?;
+        counts.push(count);
+        new += u64::from(inserted);
     }
     tx.commit().await?;
-    Ok(counts)
+    Ok((counts, new))
 }
 
 /// Inserts the read (the counter rises by trigger, only if it is new) and
-/// returns the story's read counter.
+/// returns the story's read counter and whether the read was new.
 async fn record_one(
     conn: &mut SqliteConnection,
     story: i64,
     user: i64,
     now: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query(
+) -> Result<(i64, bool), sqlx::Error> {
+    let inserted = sqlx::query(
         "INSERT INTO reads (story_id, user_id, read_at) VALUES (?, ?, ?)
          ON CONFLICT (story_id, user_id) DO NOTHING",
     )
@@ -155,11 +177,14 @@ async fn record_one(
     .bind(user)
     .bind(now)
     .execute(&mut *conn)
-    .await?;
-    sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
+    .await?
+    .rows_affected()
+        == 1;
+    let count = sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
         .bind(story)
         .fetch_one(&mut *conn)
-        .await
+        .await?;
+    Ok((count, inserted))
 }
 
 /// A read of a story deleted meanwhile is a 404; anything else is logged.

@@ -32,6 +32,7 @@ mod logout;
 mod notification_streams;
 mod notifications;
 mod openapi;
+mod ops;
 mod presence;
 mod raw_stream;
 mod read_through;

@@ -1,0 +1,114 @@
+//! `folio backup PATH`: a consistent copy of the database, taken while Folio
+//! serves. SQLite's `VACUUM INTO` copies one read snapshot — the database as
+//! of the moment the copy began — without stopping writers.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rocket::figment::Figment;
+use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::Connection;
+
+use crate::config;
+
+/// Copies the configured database to `target`, which must not exist yet.
+/// The copy is written next to it under a temporary name and renamed when
+/// complete and checked, so `target` is either whole or absent.
+pub async fn run(figment: Figment, target: &Path) -> Result<String, String> {
+    let started = Instant::now();
+    let figment = config::with_database_default(figment);
+    let url: String = figment
+        .extract_inner("databases.folio.url")
+        .map_err(|e| format!("bad setting databases.folio.url: {e}"))?;
+    if target.exists() {
+        return Err(format!(
+            "{} already exists: choose a new file name (backups never overwrite)",
+            target.display()
+        ));
+    }
+    let partial = partial_name(target);
+    let copied = copy(&url, &partial).await;
+    let checked = match copied {
+        Ok(()) => check(&partial).await,
+        Err(e) => Err(e),
+    };
+    let renamed = checked.and_then(|()| {
+        std::fs::rename(&partial, target)
+            .map_err(|e| format!("cannot rename the copy to {}: {e}", target.display()))
+    });
+    if let Err(e) = renamed {
+        let _ = std::fs::remove_file(&partial);
+        return Err(format!("backup failed: {e}"));
+    }
+    sync_directory(target);
+    let size = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
+    Ok(format!(
+        "backed up {url} to {} ({size} bytes in {:.1} s)",
+        target.display(),
+        started.elapsed().as_secs_f64()
+    ))
+}
+
+/// `folio.db` → `.folio.db.partial`, in the same directory (so the final
+/// rename stays on one file system).
+fn partial_name(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "backup".into());
+    target.with_file_name(format!(".{name}.partial"))
+}
+
+async fn copy(url: &str, partial: &Path) -> Result<(), String> {
+    let options = crate::db::connect_options(url)
+        .map_err(|e| format!("bad database URL {url}: {e}"))?
+        .create_if_missing(false);
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .map_err(|e| format!("cannot open the database {url}: {e}"))?;
+    // A leftover from a backup that was killed part-way.
+    let _ = std::fs::remove_file(partial);
+    let text = partial
+        .to_str()
+        .ok_or_else(|| format!("{} is not valid UTF-8", partial.display()))?;
+    let copied = sqlx::query("VACUUM INTO ?").bind(text).execute(&pool).await;
+    pool.close().await;
+    copied
+        .map(|_| ())
+        .map_err(|e| format!("copying into {} failed: {e}", partial.display()))
+}
+
+/// Opens the copy, checks it, and makes sure it is on disk.
+async fn check(partial: &Path) -> Result<(), String> {
+    let mut conn = sqlx::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(partial)
+            .create_if_missing(false),
+    )
+    .await
+    .map_err(|e| format!("cannot open the copy: {e}"))?;
+    let verdict: String = sqlx::query_scalar("PRAGMA quick_check")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|e| format!("cannot check the copy: {e}"))?;
+    let _ = conn.close().await;
+    if verdict != "ok" {
+        return Err(format!("the copy is damaged: {verdict}"));
+    }
+    std::fs::File::open(partial)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| format!("cannot sync the copy to disk: {e}"))
+}
+
+/// Makes the rename durable too.
+fn sync_directory(target: &Path) {
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if let Ok(dir) = std::fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}

@@ -1,0 +1,81 @@
+//! Health checks: `/health` says the process serves requests; `/health/ready`
+//! that it can also use its database, with every migration it knows applied.
+
+use std::time::Duration;
+
+use rocket::http::Status;
+use rocket::serde::json::{json, Json, Value};
+use rocket::{get, State};
+use sqlx::SqlitePool;
+
+use crate::db::{Db, MIGRATOR};
+
+/// How long readiness waits for the database before calling it unavailable.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+/// Liveness: answers as long as the process serves requests. Touches
+/// nothing, so it stays cheap enough to poll often.
+#[get("/health")]
+pub fn health() -> &'static str {
+    "ok"
+}
+
+/// Readiness: 200 `{"status": "ready", "migrations": n}`, or 503
+/// `{"status": "unavailable", "reason": "..."}`.
+#[get("/health/ready")]
+pub async fn ready(db: &State<Db>) -> (Status, Json<Value>) {
+    let checked = rocket::tokio::time::timeout(PATIENCE, readiness(db.pool())).await;
+    let outcome = checked.unwrap_or_else(|_| {
+        Err(format!(
+            "the database did not answer within {} s",
+            PATIENCE.as_secs()
+        ))
+    });
+    match outcome {
+        Ok(migrations) => (
+            Status::Ok,
+            Json(json!({ "status": "ready", "migrations": migrations })),
+        ),
+        Err(reason) => {
+            rocket::warn!("not ready: {reason}");
+            (
+                Status::ServiceUnavailable,
+                Json(json!({ "status": "unavailable", "reason": reason })),
+            )
+        }
+    }
+}
+
+/// How many migrations are applied, or why the database is not usable:
+/// it does not answer, or a migration this binary knows is missing or failed.
+pub async fn readiness(pool: &SqlitePool) -> Result<usize, String> {
+    let applied: Vec<(i64, bool)> =
+        sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
+            .fetch_all(pool)
+            .await
+            .map_err(|e| format!("the database cannot be read: {e}"))?;
+    for migration in MIGRATOR
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+    {
+        match applied
+            .iter()
+            .find(|(version, _)| *version == migration.version)
+        {
+            Some((_, true)) => {}
+            Some((_, false)) => {
+                return Err(format!(
+                    "migration {} ({}) failed part-way",
+                    migration.version, migration.description
+                ))
+            }
+            None => {
+                return Err(format!(
+                    "migration {} ({}) is not applied",
+                    migration.version, migration.description
+                ))
+            }
+        }
+    }
+    Ok(applied.len())
+}

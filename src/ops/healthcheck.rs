@@ -1,0 +1,60 @@
+//! `folio healthcheck`: asks the running Folio whether it is ready, so that
+//! a container needs no HTTP client of its own. Exit status 0 means ready.
+
+use std::io::{Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::time::Duration;
+
+use rocket::figment::Figment;
+
+/// How long the whole check may take.
+const PATIENCE: Duration = Duration::from_secs(4);
+
+/// The address to reach the server configured in `figment` on: its own,
+/// or the loopback one when it listens on every address.
+pub fn target(figment: &Figment) -> Result<SocketAddr, String> {
+    let address: IpAddr = figment
+        .extract_inner("address")
+        .map_err(|e| format!("bad setting address: {e}"))?;
+    let port: u16 = figment
+        .extract_inner("port")
+        .map_err(|e| format!("bad setting port: {e}"))?;
+    let address = match address {
+        IpAddr::V4(a) if a.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(a) if a.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        other => other,
+    };
+    Ok(SocketAddr::new(address, port))
+}
+
+/// Requests `/health/ready`; `Ok` with its body when it answers 200.
+pub fn check(figment: &Figment) -> Result<String, String> {
+    let target = target(figment)?;
+    let url = format!("http://{target}/health/ready");
+    let mut stream = TcpStream::connect_timeout(&target, PATIENCE)
+        .map_err(|e| format!("not ready: nothing answers on {target} ({e})"))?;
+    let timeouts = stream
+        .set_read_timeout(Some(PATIENCE))
+        .and_then(|()| stream.set_write_timeout(Some(PATIENCE)));
+    timeouts.map_err(|e| format!("not ready: {e}"))?;
+    let request = format!(
+        "GET /health/ready HTTP/1.1\r\nHost: {target}\r\nUser-Agent: folio-healthcheck\r\n\
+         Connection: close\r\n\r\n"
+    );
+    let mut response = Vec::new();
+    stream
+        .write_all(request.as_bytes())
+        .and_then(|()| stream.take(64 * 1024).read_to_end(&mut response))
+        .map_err(|e| format!("not ready: {url} did not answer ({e})"))?;
+    let text = String::from_utf8_lossy(&response);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split_whitespace().nth(1).unwrap_or("none");
+    if status == "200" {
+        Ok(format!("ready: {}", body.trim()))
+    } else {
+        Err(format!(
+            "not ready: {url} answered {status} {}",
+            body.trim()
+        ))
+    }
+}

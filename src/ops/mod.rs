@@ -1,0 +1,46 @@
+//! Running Folio: health checks, version, metrics, the request log, and
+//! the `healthcheck` and `backup` commands.
+
+pub mod backup;
+mod health;
+mod logger;
+pub mod healthcheck;
+mod metrics;
+mod requests;
+mod version;
+
+use rocket::fairing::AdHoc;
+use rocket::Route;
+
+use crate::config::Logging;
+
+pub use health::readiness;
+pub use metrics::Registry;
+pub use version::{Build, BUILD};
+
+/// Installs Folio's logger when `logging` asks for it. Must come before
+/// `rocket::custom`, which installs Rocket's own when there is none.
+pub fn install_logger(logging: Logging) {
+    if logging == Logging::Requests {
+        logger::install();
+    }
+}
+
+/// Counts every request, and logs it unless `logging` is quiet.
+pub fn stage(logging: Logging) -> AdHoc {
+    let log = logging != Logging::Quiet;
+    AdHoc::on_ignite("Operations", move |rocket| async move {
+        rocket
+            .manage(Registry::new())
+            .attach(requests::Requests { log })
+    })
+}
+
+pub fn routes() -> Vec<Route> {
+    rocket::routes![
+        health::health,
+        health::ready,
+        version::version,
+        metrics::metrics
+    ]
+}

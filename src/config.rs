@@ -136,6 +136,23 @@ pub fn figment() -> Figment {
         ))
 }
 
+/// Folio keeps its data in SQLite: any other database URL (such as the
+/// `postgres://` one a platform may set in `DATABASE_URL`) is refused.
+pub fn check_database_url(figment: &Figment) -> Result<(), String> {
+    let url: String = figment
+        .extract_inner("databases.folio.url")
+        .map_err(|e| format!("bad setting databases.folio.url: {e}"))?;
+    if url.starts_with("sqlite:") {
+        Ok(())
+    } else {
+        let scheme = url.split(':').next().unwrap_or_default();
+        Err(format!(
+            "bad setting databases.folio.url (or DATABASE_URL): Folio stores its data in SQLite, \
+             so the URL must look like sqlite://data/folio.db, not {scheme}:…"
+        ))
+    }
+}
+
 /// What Folio logs, from `log_level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Logging {

@@ -136,7 +136,7 @@ impl<'r> Responder<'r, 'static> for Error {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let status = self.status();
         if status.code >= 500 {
-            rocket::error!("{} {}: {self}", req.method(), req.uri());
+            rocket::error!("{} {}: {self}", req.method(), req.uri().path());
         }
         if matches!(self, Error::LoginRequired) && !is_api(req) {
             return login_redirect(req.uri()).respond_to(req);

@@ -38,6 +38,9 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         Ok(settings) => settings,
         Err(message) => return refuse_to_start("Settings", message, figment),
     };
+    if let Err(message) = config::check_database_url(&figment) {
+        return refuse_to_start("Database URL", message, figment);
+    }
     let figment = figment.merge(("template_dir", assets::template_dir(&settings.data_dir)));
     let (logging, figment) = config::logging(figment);
     ops::install_logger(logging);
@@ -86,28 +89,47 @@ fn refuse_to_start(what: &'static str, message: String, figment: Figment) -> Roc
 }
 
 /// Runs Folio with the configuration from `Rocket.toml` and the environment.
-pub async fn serve() -> Result<(), Box<rocket::Error>> {
-    match rocket(figment()).launch().await {
-        Ok(rocket) => {
-            finish(&rocket).await;
-            Ok(())
-        }
-        // Stopped, but some work outlived the grace period: still write
-        // what was counted.
-        Err(e) => {
-            if let rocket::error::ErrorKind::Shutdown(rocket, _) = e.kind() {
-                finish(rocket).await;
-            }
-            Err(Box::new(e))
-        }
+pub async fn serve() -> Result<(), String> {
+    let figment = figment();
+    // Rocket's own settings, checked here so that a bad one is named (at
+    // launch Rocket says only that its configuration failed); the secret
+    // key first, for its advice on setting one.
+    security::check_secret_key(&figment)?;
+    if let Err(e) = rocket::Config::try_from(&figment) {
+        return Err(format!("Folio could not start: bad setting: {e}"));
     }
+    let stopped = match rocket(figment).launch().await {
+        Ok(rocket) => finish(&rocket).await,
+        // Rocket may report a shutdown as failed while requests are still
+        // running, sometimes at once rather than after the grace period:
+        // let them finish, then write what was counted.
+        Err(e) => match e.kind() {
+            rocket::error::ErrorKind::Shutdown(rocket, _) => finish(rocket).await,
+            _ => return Err(format!("Folio could not start: {e}")),
+        },
+    };
+    stopped.map_err(|running| {
+        format!(
+            "Folio stopped with {running} requests still running at the end of the grace \
+             period (shutdown.grace + shutdown.mercy seconds)"
+        )
+    })
 }
 
-/// After the server has stopped: writes the views and visitors counted
-/// during the grace period, then closes the database.
-async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) {
+/// After the server has stopped accepting: waits (up to the grace period)
+/// for requests still running, writes the views and visitors counted, then
+/// closes the database. `Err` with how many requests were still running.
+async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> Result<(), i64> {
+    let seconds = |key: &str, default: u64| rocket.figment().extract_inner(key).unwrap_or(default);
+    let patience =
+        std::time::Duration::from_secs(seconds("shutdown.grace", 2) + seconds("shutdown.mercy", 3));
+    let drained = match rocket.state::<ops::Registry>() {
+        Some(registry) => registry.drained(patience).await,
+        None => Ok(()),
+    };
     visits::flush_all(rocket).await;
     if let Some(db) = db::Db::fetch(rocket) {
         db.pool().close().await;
     }
+    drained
 }

@@ -42,10 +42,7 @@ enum AdminCommand {
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => folio::serve()
-            .await
-            .map(|()| String::new())
-            .map_err(|e| format!("Folio could not start: {e}")),
+        Command::Serve => folio::serve().await.map(|()| String::new()),
         Command::Healthcheck => folio::ops::healthcheck::check(&folio::figment()),
         Command::Backup { path } => folio::ops::backup::run(folio::figment(), &path).await,
         Command::Admin { command } => match command {

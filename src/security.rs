@@ -60,12 +60,19 @@ pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse, String> {
     if figment.profile() != rocket::Config::RELEASE_PROFILE {
         return Ok(SecretKeyUse::Fine);
     }
-    let config: rocket::Config = figment.extract().map_err(|e| format!("bad setting: {e}"))?;
-    if config.secret_key.is_zero() {
+    // An empty value (`ROCKET_SECRET_KEY=` left blank in an env file) is no key.
+    let blank = figment
+        .extract_inner::<String>("secret_key")
+        .is_ok_and(|key| key.trim().is_empty());
+    let config: Option<rocket::Config> = match blank {
+        true => None,
+        false => Some(figment.extract().map_err(|e| format!("bad setting: {e}"))?),
+    };
+    let Some(config) = config.filter(|c| !c.secret_key.is_zero()) else {
         return Err(format!(
             "Folio needs a secret key to encrypt its login cookies, and none is set.\n{HOW_TO_SET}"
         ));
-    }
+    };
     let development: Option<SecretKey> = Figment::from(("secret_key", DEVELOPMENT_KEY))
         .extract_inner("secret_key")
         .ok();

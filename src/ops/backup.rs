@@ -26,6 +26,10 @@ pub async fn run(figment: Figment, target: &Path) -> Result<String, String> {
             target.display()
         ));
     }
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create the directory {}: {e}", dir.display()))?;
+    }
     let partial = partial_name(target);
     let copied = copy(&url, &partial).await;
     let checked = match copied {

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rocket::http::{ContentType, Method, Status};
 use rocket::request::{FromRequest, Outcome};
@@ -36,6 +38,17 @@ struct RouteStats {
 pub struct Registry {
     routes: Mutex<HashMap<String, RouteStats>>,
     started: i64,
+    in_flight: Arc<AtomicI64>,
+}
+
+/// A request being handled, or its response being sent: counted from its
+/// arrival until Rocket drops it (even when the client went away).
+pub struct InFlight(Arc<AtomicI64>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Registry {
@@ -43,6 +56,29 @@ impl Registry {
         Registry {
             routes: Mutex::new(HashMap::new()),
             started: unix_now(),
+            in_flight: Arc::new(AtomicI64::new(0)),
+        }
+    }
+
+    /// Counts a request as in flight until the returned value is dropped.
+    pub fn arrived(&self) -> InFlight {
+        self.in_flight.fetch_add(1, Ordering::SeqCst);
+        InFlight(Arc::clone(&self.in_flight))
+    }
+
+    /// Waits until no request is in flight, for at most `patience`; `Err`
+    /// with how many still are.
+    pub async fn drained(&self, patience: Duration) -> Result<(), i64> {
+        let deadline = rocket::tokio::time::Instant::now() + patience;
+        loop {
+            let running = self.in_flight.load(Ordering::SeqCst);
+            if running <= 0 {
+                return Ok(());
+            }
+            if rocket::tokio::time::Instant::now() >= deadline {
+                return Err(running);
+            }
+            rocket::tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
 

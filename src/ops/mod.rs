@@ -3,8 +3,8 @@
 
 pub mod backup;
 mod health;
-mod logger;
 pub mod healthcheck;
+mod logger;
 mod metrics;
 mod requests;
 mod version;

@@ -8,10 +8,13 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::time::OffsetDateTime;
 use rocket::{Data, Request, Response};
 
-use super::metrics::Registry;
+use super::metrics::{InFlight, Registry};
 
-/// When the request arrived.
-struct Arrived(Instant);
+/// When the request arrived, and its place among those in flight.
+struct Arrived {
+    at: Instant,
+    _in_flight: Option<InFlight>,
+}
 
 /// Times requests, counts them in the [`Registry`] and logs them.
 pub struct Requests {
@@ -29,11 +32,21 @@ impl Fairing for Requests {
     }
 
     async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
-        req.local_cache(|| Arrived(Instant::now()));
+        let in_flight = req.rocket().state::<Registry>().map(Registry::arrived);
+        req.local_cache(|| Arrived {
+            at: Instant::now(),
+            _in_flight: in_flight,
+        });
     }
 
     async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
-        let elapsed = req.local_cache(|| Arrived(Instant::now())).0.elapsed();
+        let elapsed = req
+            .local_cache(|| Arrived {
+                at: Instant::now(),
+                _in_flight: None,
+            })
+            .at
+            .elapsed();
         let route = req.route().map_or("unmatched", |r| r.uri.path());
         let status = res.status().code;
         if let Some(registry) = req.rocket().state::<Registry>() {

@@ -1,0 +1,300 @@
+//! Folio as a separate process, as a self-hoster runs it: started from a
+//! binary in an empty directory, talked to over real sockets, stopped with a
+//! signal or killed. Readers and stories are written into its database
+//! beforehand, so that a load of first reads can start at once.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::time::Duration;
+
+use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use rocket::tokio::net::TcpStream;
+use rocket::tokio::time::{sleep, timeout, Instant};
+use sha2::{Digest, Sha256};
+use sqlx::SqlitePool;
+use tempfile::TempDir;
+
+/// How long a start, a stop or one request may take.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+/// The debug binary Cargo built for these tests.
+pub fn debug_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_folio"))
+}
+
+/// The release binary: `FOLIO_BIN`, or `target/release/folio`.
+pub fn release_binary() -> PathBuf {
+    let path = std::env::var_os("FOLIO_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/folio"));
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --release` first (or set FOLIO_BIN)",
+        path.display()
+    );
+    path
+}
+
+/// A fresh secret key, as `openssl rand -base64 32` makes one.
+pub fn new_key() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>())
+}
+
+/// A port nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running Folio process, in a directory of its own.
+pub struct Folio {
+    child: Child,
+    binary: PathBuf,
+    pub dir: TempDir,
+    pub port: u16,
+    pub key: String,
+}
+
+impl Folio {
+    /// The database file in `dir`, for [`populate`] before the start.
+    pub fn database(dir: &TempDir) -> PathBuf {
+        dir.path().join("data").join("folio.db")
+    }
+
+    /// Starts `binary` in `dir`, with a fresh secret key, and waits until it
+    /// is ready.
+    pub async fn start(binary: &Path, dir: TempDir, key: &str) -> Folio {
+        let port = free_port();
+        let child = spawn(binary, dir.path(), port, key, &["serve"]);
+        let mut folio = Folio {
+            child,
+            binary: binary.to_path_buf(),
+            dir,
+            port,
+            key: key.to_string(),
+        };
+        folio.wait_ready().await;
+        folio
+    }
+
+    /// Starts the same binary again on the same directory and port, once
+    /// the previous process has ended.
+    pub async fn restart(&mut self) {
+        self.child = spawn(
+            &self.binary,
+            self.dir.path(),
+            self.port,
+            &self.key,
+            &["serve"],
+        );
+        self.wait_ready().await;
+    }
+
+    async fn wait_ready(&mut self) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Ok((200, _)) = get(self.port, "/health/ready", None).await {
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("folio exited with {status}:\n{}", self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "folio never got ready:\n{}",
+                self.log()
+            );
+            sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Runs `folio <args>` with the server's settings and directory.
+    pub fn command(&self, args: &[&str]) -> Output {
+        let child = spawn(&self.binary, self.dir.path(), self.port, &self.key, args);
+        child.wait_with_output().expect("folio finishes")
+    }
+
+    /// Sends SIGTERM and waits for the process to end.
+    pub async fn terminate(&mut self) -> ExitStatus {
+        let pid = self.child.id() as libc::pid_t;
+        // SAFETY: signals the child this struct owns and has not reaped.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("the child's status") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "folio did not stop:\n{}",
+                self.log()
+            );
+            sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// SIGKILL: the process ends at once, mid-write if it was writing.
+    pub fn kill(&mut self) {
+        self.child.kill().expect("folio is killed");
+        self.child.wait().expect("folio is reaped");
+    }
+
+    /// What the process printed.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("folio.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Folio {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn(binary: &Path, dir: &Path, port: u16, key: &str, args: &[&str]) -> Child {
+    let serving = args == ["serve"];
+    let log = File::options()
+        .create(true)
+        .append(true)
+        .open(dir.join("folio.log"))
+        .expect("a log file");
+    let (out, err) = match serving {
+        true => (Stdio::from(log.try_clone().expect("log")), Stdio::from(log)),
+        false => (Stdio::piped(), Stdio::piped()),
+    };
+    Command::new(binary)
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("ROCKET_SECRET_KEY", key)
+        .env("ROCKET_PORT", port.to_string())
+        .env("ROCKET_SAMPLE_STORIES", "false")
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .expect("the folio binary runs")
+}
+
+/// `GET path` on a new connection: the status and the body.
+pub async fn get(port: u16, path: &str, cookie: Option<&str>) -> std::io::Result<(u16, String)> {
+    let cookie = cookie
+        .map(|c| format!("Cookie: {c}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
+         User-Agent: Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0\r\n{cookie}Connection: close\r\n\r\n"
+    );
+    let exchange = async {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
+        stream.write_all(request.as_bytes()).await?;
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await?;
+        Ok::<_, std::io::Error>(response)
+    };
+    let response = timeout(PATIENCE, exchange).await??;
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other(format!("no status line in {head:?}")))?;
+    Ok((status, body.to_string()))
+}
+
+/// Readers, each with a session cookie, and stories, in a database.
+pub struct Population {
+    /// (user id, `Cookie` header value)
+    pub readers: Vec<(i64, String)>,
+    pub stories: Vec<i64>,
+}
+
+/// Creates the database at `path` with Folio's migrations, `stories`
+/// stories and `readers` readers logged in with cookies for `key`.
+pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) -> Population {
+    let cookie_key = folio::auth::CookieKey::from_secret(key).expect("a valid key");
+    folio::db::ensure_data_dir(&format!("sqlite://{}", path.display())).expect("data dir");
+    let db = open(path).await;
+    folio::db::MIGRATOR.run(&db).await.expect("migrations");
+    let mut tx = db.begin().await.expect("a transaction");
+    let body = "A paragraph of the story, long enough to be worth reading. ".repeat(60);
+    let mut population = Population {
+        readers: Vec::new(),
+        stories: Vec::new(),
+    };
+    for n in 0..stories {
+        let id = sqlx::query(
+            "INSERT INTO stories (title, body, published_at, created_at, updated_at)
+             VALUES (?, ?, 1, 1, 1)",
+        )
+        .bind(format!("Story {n}"))
+        .bind(&body)
+        .execute(&mut *tx)
+        .await
+        .expect("a story")
+        .last_insert_rowid();
+        population.stories.push(id);
+    }
+    for n in 0..readers {
+        let user = sqlx::query(
+            "INSERT INTO users (username, password_hash, created_at) VALUES (?, 'none', 1)",
+        )
+        .bind(format!("reader{n}"))
+        .execute(&mut *tx)
+        .await
+        .expect("a reader")
+        .last_insert_rowid();
+        let token = folio::assets::hex(&rand::random::<[u8; 32]>());
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+             VALUES (?, ?, 1, 4102444800)",
+        )
+        .bind(&Sha256::digest(token.as_bytes())[..])
+        .bind(user)
+        .execute(&mut *tx)
+        .await
+        .expect("a session");
+        let cookie = format!("session={}", cookie_key.encrypt("session", &token));
+        population.readers.push((user, cookie));
+    }
+    tx.commit().await.expect("commit");
+    db.close().await;
+    population
+}
+
+/// A pool on the SQLite file at `path`, with Folio's pragmas.
+pub async fn open(path: &Path) -> SqlitePool {
+    let options = folio::db::connect_options(&format!("sqlite://{}", path.display()))
+        .expect("options")
+        .create_if_missing(true);
+    SqlitePool::connect_with(options)
+        .await
+        .expect("the database opens")
+}
+
+/// Every (story, reader) read in the database.
+pub async fn reads_in(db: &SqlitePool) -> HashSet<(i64, i64)> {
+    sqlx::query_as::<_, (i64, i64)>("SELECT story_id, user_id FROM reads")
+        .fetch_all(db)
+        .await
+        .expect("the reads")
+        .into_iter()
+        .collect()
+}
+
+/// Stories whose read counter differs from their rows in `reads`.
+pub async fn miscounted_stories(db: &SqlitePool) -> Vec<(i64, i64, i64)> {
+    sqlx::query_as(
+        "SELECT s.id, s.read_count, (SELECT COUNT(*) FROM reads r WHERE r.story_id = s.id) AS n
+         FROM stories s WHERE s.read_count != n",
+    )
+    .fetch_all(db)
+    .await
+    .expect("the counters")
+}

@@ -34,8 +34,6 @@ pub fn template_dir(data_dir: &std::path::Path) -> PathBuf {
     }
 }
 
-/// The Tera engine, loaded with every embedded template at once (a child
-/// template added before the base it extends would be refused).
 /// Where `base.html` names the running build.
 const BUILD_MARK: &str = "@@folio_build@@";
 
@@ -46,8 +44,13 @@ fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
         .replace('\'', "&#39;")
+        // Written into template source: keep Tera's delimiters out.
+        .replace('{', "&#123;")
+        .replace('}', "&#125;")
 }
 
+/// The Tera engine, loaded with every embedded template at once (a child
+/// template added before the base it extends would be refused).
 pub fn templates() -> impl Fairing {
     Template::try_custom(|engines| {
         let mut sources = Vec::new();

@@ -156,11 +156,14 @@ pub fn check_database_url(figment: &Figment) -> Result<(), String> {
 /// What Folio logs, from `log_level`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Logging {
-    /// `off` or `critical`: Rocket's own level; no request lines.
-    Quiet,
-    /// `normal`: one line per request, start-up lines, warnings, errors.
+    /// `off` (or a bad value, which Rocket reports at launch): nothing.
+    Off,
+    /// `critical`: start-up lines, warnings and errors.
+    Critical,
+    /// `normal`: those, and one line per request.
     Requests,
-    /// `debug`: request lines and Rocket's detailed trace.
+    /// `debug`: request lines and Rocket's detailed trace, headers and
+    /// cookies included (for debugging only).
     Debug,
 }
 
@@ -171,9 +174,9 @@ pub fn logging(figment: Figment) -> (Logging, Figment) {
     use rocket::config::LogLevel;
     match figment.extract_inner::<LogLevel>("log_level") {
         Ok(LogLevel::Normal) => (Logging::Requests, figment.merge(("log_level", "critical"))),
+        Ok(LogLevel::Critical) => (Logging::Critical, figment),
         Ok(LogLevel::Debug) => (Logging::Debug, figment),
-        // Off, critical, or a bad value that Rocket reports at launch.
-        _ => (Logging::Quiet, figment),
+        _ => (Logging::Off, figment),
     }
 }
 

@@ -104,7 +104,12 @@ pub async fn serve() -> Result<(), String> {
         // running, sometimes at once rather than after the grace period:
         // let them finish, then write what was counted.
         Err(e) => match e.kind() {
-            rocket::error::ErrorKind::Shutdown(rocket, _) => finish(rocket).await,
+            rocket::error::ErrorKind::Shutdown(rocket, None) => finish(rocket).await,
+            // The server itself failed, with or without a shutdown asked for.
+            rocket::error::ErrorKind::Shutdown(rocket, Some(failure)) => {
+                let _ = finish(rocket).await;
+                return Err(format!("Folio stopped: the server failed: {failure}"));
+            }
             _ => return Err(format!("Folio could not start: {e}")),
         },
     };
@@ -116,8 +121,8 @@ pub async fn serve() -> Result<(), String> {
     })
 }
 
-/// After the server has stopped accepting: waits (up to the grace period)
-/// for requests still running, writes the views and visitors counted, then
+/// After the server has stopped accepting: waits (until grace + mercy
+/// seconds after shutdown began) for requests still running, writes the views and visitors counted, then
 /// closes the database. `Err` with how many requests were still running.
 async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> Result<(), i64> {
     let seconds = |key: &str, default: u64| rocket.figment().extract_inner(key).unwrap_or(default);

@@ -12,11 +12,12 @@ use sqlx::Connection;
 use crate::config;
 
 /// Copies the configured database to `target`, which must not exist yet.
-/// The copy is written next to it under a temporary name and renamed when
-/// complete and checked, so `target` is either whole or absent.
+/// The copy is written next to it under a temporary name and given its name
+/// when complete and checked, so `target` is either whole or absent.
 pub async fn run(figment: Figment, target: &Path) -> Result<String, String> {
     let started = Instant::now();
     let figment = config::with_database_default(figment);
+    config::check_database_url(&figment)?;
     let url: String = figment
         .extract_inner("databases.folio.url")
         .map_err(|e| format!("bad setting databases.folio.url: {e}"))?;
@@ -36,12 +37,18 @@ pub async fn run(figment: Figment, target: &Path) -> Result<String, String> {
         Ok(()) => check(&partial).await,
         Err(e) => Err(e),
     };
-    let renamed = checked.and_then(|()| {
-        std::fs::rename(&partial, target)
-            .map_err(|e| format!("cannot rename the copy to {}: {e}", target.display()))
+    // A hard link, unlike a rename, fails if the target appeared meanwhile.
+    let linked = checked.and_then(|()| {
+        std::fs::hard_link(&partial, target).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => format!(
+                "{} appeared while the copy was made; the copy is not kept",
+                target.display()
+            ),
+            _ => format!("cannot name the copy {}: {e}", target.display()),
+        })
     });
-    if let Err(e) = renamed {
-        let _ = std::fs::remove_file(&partial);
+    let _ = std::fs::remove_file(&partial);
+    if let Err(e) = linked {
         return Err(format!("backup failed: {e}"));
     }
     sync_directory(target);
@@ -53,14 +60,14 @@ pub async fn run(figment: Figment, target: &Path) -> Result<String, String> {
     ))
 }
 
-/// `folio.db` → `.folio.db.partial`, in the same directory (so the final
-/// rename stays on one file system).
+/// `folio.db` → `.folio.db.<pid>.partial`, in the same directory (so the
+/// final link stays on one file system); two backups never share one.
 fn partial_name(target: &Path) -> PathBuf {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "backup".into());
-    target.with_file_name(format!(".{name}.partial"))
+    target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 
 async fn copy(url: &str, partial: &Path) -> Result<(), String> {
@@ -72,7 +79,7 @@ async fn copy(url: &str, partial: &Path) -> Result<(), String> {
         .connect_with(options)
         .await
         .map_err(|e| format!("cannot open the database {url}: {e}"))?;
-    // A leftover from a backup that was killed part-way.
+    // A leftover from a backup (of this pid) killed part-way.
     let _ = std::fs::remove_file(partial);
     let text = partial
         .to_str()

@@ -39,6 +39,8 @@ pub struct Registry {
     routes: Mutex<HashMap<String, RouteStats>>,
     started: i64,
     in_flight: Arc<AtomicI64>,
+    /// When shutdown began: the grace period counts from then.
+    stopping: Mutex<Option<rocket::tokio::time::Instant>>,
 }
 
 /// A request being handled, or its response being sent: counted from its
@@ -57,6 +59,7 @@ impl Registry {
             routes: Mutex::new(HashMap::new()),
             started: unix_now(),
             in_flight: Arc::new(AtomicI64::new(0)),
+            stopping: Mutex::new(None),
         }
     }
 
@@ -66,10 +69,17 @@ impl Registry {
         InFlight(Arc::clone(&self.in_flight))
     }
 
-    /// Waits until no request is in flight, for at most `patience`; `Err`
-    /// with how many still are.
+    /// Notes that shutdown began.
+    pub fn stopping(&self) {
+        let mut stopping = self.stopping.lock().unwrap_or_else(|e| e.into_inner());
+        stopping.get_or_insert_with(rocket::tokio::time::Instant::now);
+    }
+
+    /// Waits until no request is in flight, for at most `patience` after
+    /// shutdown began; `Err` with how many still are.
     pub async fn drained(&self, patience: Duration) -> Result<(), i64> {
-        let deadline = rocket::tokio::time::Instant::now() + patience;
+        let began = *self.stopping.lock().unwrap_or_else(|e| e.into_inner());
+        let deadline = began.unwrap_or_else(rocket::tokio::time::Instant::now) + patience;
         loop {
             let running = self.in_flight.load(Ordering::SeqCst);
             if running <= 0 {
@@ -192,7 +202,8 @@ impl<'r> FromRequest<'r> for Scraper {
             .map(|(_, token)| token.trim())
             .unwrap_or_default();
         // Digests compared, so the time taken says nothing about the token.
-        let allowed = Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes());
+        let allowed =
+            Sha256::digest(given.as_bytes()) == Sha256::digest(expected.trim().as_bytes());
         Outcome::Success(Scraper(allowed))
     }
 }
@@ -216,6 +227,12 @@ pub fn metrics(
     let pool = db.pool();
     let in_use = (pool.size() as usize).saturating_sub(pool.num_idle());
     let gauges = [
+        (
+            "folio_http_requests_in_flight",
+            "gauge",
+            "Requests being handled or answered, open live streams included.",
+            registry.in_flight.load(Ordering::SeqCst).max(0) as u64,
+        ),
         (
             "folio_current_viewers",
             "gauge",

@@ -21,14 +21,14 @@ pub use version::{Build, BUILD};
 /// Installs Folio's logger when `logging` asks for it. Must come before
 /// `rocket::custom`, which installs Rocket's own when there is none.
 pub fn install_logger(logging: Logging) {
-    if logging == Logging::Requests {
+    if matches!(logging, Logging::Requests | Logging::Critical) {
         logger::install();
     }
 }
 
-/// Counts every request, and logs it unless `logging` is quiet.
+/// Counts every request, and logs it at `normal` and `debug`.
 pub fn stage(logging: Logging) -> AdHoc {
-    let log = logging != Logging::Quiet;
+    let log = matches!(logging, Logging::Requests | Logging::Debug);
     AdHoc::on_ignite("Operations", move |rocket| async move {
         rocket
             .manage(Registry::new())

@@ -27,7 +27,13 @@ impl Fairing for Requests {
     fn info(&self) -> Info {
         Info {
             name: "Request metrics and log",
-            kind: Kind::Request | Kind::Response,
+            kind: Kind::Request | Kind::Response | Kind::Shutdown,
+        }
+    }
+
+    async fn on_shutdown(&self, rocket: &rocket::Rocket<rocket::Orbit>) {
+        if let Some(registry) = rocket.state::<Registry>() {
+            registry.stopping();
         }
     }
 

@@ -132,6 +132,12 @@ async fn sigterm_finishes_requests_closes_streams_and_keeps_every_count() {
     let mut rest = Vec::new();
     let ended = timeout(Duration::from_secs(1), stream.read_to_end(&mut rest)).await;
     assert!(matches!(ended, Ok(Ok(_))), "the live stream was not closed");
+    // Ended by Folio, not cut: the chunked body's last, empty chunk.
+    assert!(
+        rest.ends_with(b"\r\n0\r\n\r\n"),
+        "the live stream was cut, not ended: {:?}",
+        String::from_utf8_lossy(&rest[rest.len().saturating_sub(80)..])
+    );
     assert!(
         seen.refused.iter().all(|s| *s < 500),
         "errors while stopping: {:?}",

@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use rand::seq::SliceRandom;
 use rocket::tokio::sync::watch;
 use rocket::tokio::task::JoinHandle;
+use rocket::tokio::time::timeout;
+use std::time::Duration;
 
 use crate::process::{get, Population};
 
@@ -89,10 +91,15 @@ impl Load {
         }
     }
 
-    /// Waits until `n` reads were acknowledged (or the load ran out).
+    /// Waits until `n` reads were acknowledged; fails the test if the load
+    /// ends first or stalls for a minute.
     pub async fn wait_for(&mut self, n: usize) -> usize {
-        let reached = self.count.wait_for(|count| *count >= n).await;
-        reached.map(|count| *count).expect("the load is running")
+        let waited = timeout(
+            Duration::from_secs(60),
+            self.count.wait_for(|count| *count >= n),
+        );
+        let reached = waited.await.expect("the load stalled");
+        reached.map(|count| *count).expect("the load ended first")
     }
 
     /// The reads acknowledged so far.

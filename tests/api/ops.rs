@@ -160,6 +160,11 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_gauges() {
         "the reader is on the page"
     );
     assert_eq!(sample(m, "folio_live_streams_open"), Some(0.0));
+    assert_eq!(
+        sample(m, "folio_http_requests_in_flight"),
+        Some(1.0),
+        "only the scrape itself"
+    );
     let in_use = sample(m, "folio_db_pool_connections_in_use").expect("pool in use");
     let open = sample(m, "folio_db_pool_connections").expect("pool size");
     assert!(open >= 1.0 && in_use <= open, "{in_use} of {open}");

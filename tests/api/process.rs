@@ -43,14 +43,6 @@ pub fn new_key() -> String {
     base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>())
 }
 
-/// A port nothing listens on right now.
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 /// A running Folio process, in a directory of its own.
 pub struct Folio {
     child: Child,
@@ -66,40 +58,52 @@ impl Folio {
         dir.path().join("data").join("folio.db")
     }
 
-    /// Starts `binary` in `dir`, with a fresh secret key, and waits until it
-    /// is ready.
+    /// Starts `binary` in `dir`, with a fresh secret key, on a port of the
+    /// system's choosing, and waits until it is ready.
     pub async fn start(binary: &Path, dir: TempDir, key: &str) -> Folio {
-        let port = free_port();
-        let child = spawn(binary, dir.path(), port, key, &["serve"]);
+        let child = spawn(binary, dir.path(), 0, key, &["serve"]);
         let mut folio = Folio {
             child,
             binary: binary.to_path_buf(),
             dir,
-            port,
+            port: 0,
             key: key.to_string(),
         };
         folio.wait_ready().await;
         folio
     }
 
-    /// Starts the same binary again on the same directory and port, once
-    /// the previous process has ended.
+    /// Starts the same binary again on the same directory, once the
+    /// previous process has ended.
     pub async fn restart(&mut self) {
-        self.child = spawn(
-            &self.binary,
-            self.dir.path(),
-            self.port,
-            &self.key,
-            &["serve"],
-        );
+        self.child = spawn(&self.binary, self.dir.path(), 0, &self.key, &["serve"]);
         self.wait_ready().await;
+    }
+
+    /// How many times the log says Folio launched, and the port of the last.
+    fn launches(&self) -> (usize, Option<u16>) {
+        let log = self.log();
+        let lines: Vec<&str> = log
+            .lines()
+            .filter(|l| l.contains("launched from http://"))
+            .collect();
+        let port = lines
+            .last()
+            .and_then(|l| l.rsplit(':').next()?.trim().parse().ok());
+        (lines.len(), port)
     }
 
     async fn wait_ready(&mut self) {
         let deadline = Instant::now() + PATIENCE;
+        let (before, _) = self.launches();
         loop {
-            if let Ok((200, _)) = get(self.port, "/health/ready", None).await {
-                return;
+            if let (count, Some(port)) = self.launches() {
+                if count > before {
+                    self.port = port;
+                    if let Ok((200, _)) = get(port, "/health/ready", None).await {
+                        return;
+                    }
+                }
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("folio exited with {status}:\n{}", self.log());

@@ -11,7 +11,7 @@ use sqlx::SqlitePool;
 use crate::db::{Db, MIGRATOR};
 
 /// How long readiness waits for the database before calling it unavailable.
-const PATIENCE: Duration = Duration::from_secs(3);
+const PATIENCE: Duration = Duration::from_secs(2);
 
 /// Liveness: answers as long as the process serves requests. Touches
 /// nothing, so it stays cheap enough to poll often.

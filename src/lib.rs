@@ -129,7 +129,7 @@ async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> Result<(), i64> {
     let patience =
         std::time::Duration::from_secs(seconds("shutdown.grace", 2) + seconds("shutdown.mercy", 3));
     let drained = match rocket.state::<ops::Registry>() {
-        Some(registry) => registry.drained(patience).await,
+        Some(registry) => registry.in_flight.drained(patience).await,
         None => Ok(()),
     };
     visits::flush_all(rocket).await;

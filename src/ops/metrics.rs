@@ -3,15 +3,14 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use rocket::http::{ContentType, Method, Status};
 use rocket::request::{FromRequest, Outcome};
 use rocket::{get, Request, State};
 use sha2::{Digest, Sha256};
 
+use super::in_flight::Requests;
 use super::version::BUILD;
 use crate::config::Settings;
 use crate::db::{unix_now, Db};
@@ -38,19 +37,8 @@ struct RouteStats {
 pub struct Registry {
     routes: Mutex<HashMap<String, RouteStats>>,
     started: i64,
-    in_flight: Arc<AtomicI64>,
-    /// When shutdown began: the grace period counts from then.
-    stopping: Mutex<Option<rocket::tokio::time::Instant>>,
-}
-
-/// A request being handled, or its response being sent: counted from its
-/// arrival until Rocket drops it (even when the client went away).
-pub struct InFlight(Arc<AtomicI64>);
-
-impl Drop for InFlight {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
+    /// Requests in flight, for the gauge and for shutdown.
+    pub in_flight: Arc<Requests>,
 }
 
 impl Registry {
@@ -58,37 +46,7 @@ impl Registry {
         Registry {
             routes: Mutex::new(HashMap::new()),
             started: unix_now(),
-            in_flight: Arc::new(AtomicI64::new(0)),
-            stopping: Mutex::new(None),
-        }
-    }
-
-    /// Counts a request as in flight until the returned value is dropped.
-    pub fn arrived(&self) -> InFlight {
-        self.in_flight.fetch_add(1, Ordering::SeqCst);
-        InFlight(Arc::clone(&self.in_flight))
-    }
-
-    /// Notes that shutdown began.
-    pub fn stopping(&self) {
-        let mut stopping = self.stopping.lock().unwrap_or_else(|e| e.into_inner());
-        stopping.get_or_insert_with(rocket::tokio::time::Instant::now);
-    }
-
-    /// Waits until no request is in flight, for at most `patience` after
-    /// shutdown began; `Err` with how many still are.
-    pub async fn drained(&self, patience: Duration) -> Result<(), i64> {
-        let began = *self.stopping.lock().unwrap_or_else(|e| e.into_inner());
-        let deadline = began.unwrap_or_else(rocket::tokio::time::Instant::now) + patience;
-        loop {
-            let running = self.in_flight.load(Ordering::SeqCst);
-            if running <= 0 {
-                return Ok(());
-            }
-            if rocket::tokio::time::Instant::now() >= deadline {
-                return Err(running);
-            }
-            rocket::tokio::time::sleep(Duration::from_millis(10)).await;
+            in_flight: Arc::default(),
         }
     }
 
@@ -231,7 +189,7 @@ pub fn metrics(
             "folio_http_requests_in_flight",
             "gauge",
             "Requests being handled or answered, open live streams included.",
-            registry.in_flight.load(Ordering::SeqCst).max(0) as u64,
+            registry.in_flight.count() as u64,
         ),
         (
             "folio_current_viewers",

@@ -4,6 +4,7 @@
 pub mod backup;
 mod health;
 pub mod healthcheck;
+pub mod in_flight;
 mod logger;
 mod metrics;
 mod requests;

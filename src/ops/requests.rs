@@ -8,7 +8,8 @@ use rocket::fairing::{Fairing, Info, Kind};
 use rocket::time::OffsetDateTime;
 use rocket::{Data, Request, Response};
 
-use super::metrics::{InFlight, Registry};
+use super::in_flight::InFlight;
+use super::metrics::Registry;
 
 /// When the request arrived, and its place among those in flight.
 struct Arrived {
@@ -33,12 +34,15 @@ impl Fairing for Requests {
 
     async fn on_shutdown(&self, rocket: &rocket::Rocket<rocket::Orbit>) {
         if let Some(registry) = rocket.state::<Registry>() {
-            registry.stopping();
+            registry.in_flight.stopping();
         }
     }
 
     async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
-        let in_flight = req.rocket().state::<Registry>().map(Registry::arrived);
+        let in_flight = req
+            .rocket()
+            .state::<Registry>()
+            .map(|r| r.in_flight.arrived());
         req.local_cache(|| Arrived {
             at: Instant::now(),
             _in_flight: in_flight,

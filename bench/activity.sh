@@ -22,20 +22,7 @@ ROUNDS=${ROUNDS:-15}
 command -v wrk >/dev/null || { apt-get install -y -qq wrk || { apt-get update -qq && apt-get install -y -qq wrk; }; }
 cargo build --release --quiet
 
-work=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-key=$(openssl rand -base64 32)
-port=$(free_port)
-base="http://127.0.0.1:$port"
-start_folio() {
-  (cd "$work" && ROCKET_SECRET_KEY="$key" ROCKET_PORT="$port" ROCKET_LOG_LEVEL=off \
-    ROCKET_SAMPLE_STORIES=false exec "$root/target/release/folio") &
-  pid=$!
-  wait_for_folio "$base" || { echo "Folio did not start" >&2; exit 1; }
-}
-stop_folio() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
-
+scratch_folio
 start_folio
 db="$work/data/folio.db"
 # An API token, stored as Folio stores one (its SHA-256).

@@ -14,20 +14,10 @@ command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq 
 folio=${FOLIO_BIN:-$root/target/release/folio}
 [ -n "${FOLIO_BIN:-}" ] || cargo build --release --quiet
 
-work=$(mktemp -d)
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
-key=$(openssl rand -base64 32)
-port=$(free_port)
-base="http://127.0.0.1:$port"
-start() {
-  (cd "$work" && ROCKET_SECRET_KEY="$key" ROCKET_PORT="$port" ROCKET_LOG_LEVEL=off exec "$folio") &
-  pid=$!
-  wait_for_folio "$base"
-}
-
-start # creates the database, with the sample stories
-kill "$pid"; wait "$pid" || true
+scratch_folio
+export SAMPLES=true
+start_folio # creates the database, with the sample stories
+stop_folio
 db="$work/data/folio.db"
 sqlite3 "$db" >/dev/null <<SQL
 PRAGMA journal_mode = WAL;
@@ -40,7 +30,7 @@ FROM (SELECT i, 1767225600 + i * 1.7 AS t FROM n);
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL
 echo "database: $(du -h "$db" | cut -f1)"
-start
+start_folio
 sync
 seconds() { /usr/bin/time -f %e "$@" 2>&1 >/dev/null | tail -n1; }
 echo "cp of the file (baseline, server idle): $(seconds cp "$db" "$work/cp.db") s"

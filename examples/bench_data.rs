@@ -1,6 +1,7 @@
 //! Fills a Folio database for benchmarks: stories, readers and logged-in
-//! sessions, and writes each reader's cookies (encrypted with the same
-//! secret key the server will use) to a file for the load generator.
+//! sessions, and writes each reader's cookies (made for the same secret key
+//! the server will use: session, stream ticket and CSRF token) to a file
+//! for the load generator.
 //! With `--follow`, every reader follows that story.
 //!
 //! cargo run --release --example bench_data -- \
@@ -9,7 +10,6 @@
 use std::io::Write;
 
 use clap::Parser;
-use folio::auth::CookieKey;
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::SqlitePoolOptions;
 
@@ -33,13 +33,18 @@ struct Args {
     follow: Option<i64>,
 }
 
+#[path = "support/cookies.rs"]
+mod cookies;
+
+/// When the benchmark sessions end: far beyond any run.
+const EXPIRES_AT: i64 = 4_102_444_800;
+
 const BODY: &str = include_str!("../src/stories/samples/lighthouse.md");
 
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let key = CookieKey::from_secret(&args.secret_key)
-        .ok_or("the secret key must be 32 bytes of base64 (openssl rand -base64 32)")?;
+    let key = cookies::CookieMint::new(&args.secret_key).await;
     if let Some(story) = args.follow {
         if story < 1 || story > args.stories as i64 {
             return Err(
@@ -79,13 +84,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .bind(&password_hash)
         .fetch_one(&mut *tx)
         .await?;
-        let token = random_token();
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, 1, 4102444800)",
+        let token = folio::util::random_token();
+        let session: i64 = sqlx::query_scalar(
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, 1, ?)
+             RETURNING id",
         )
         .bind(&Sha256::digest(token.as_bytes())[..])
         .bind(user_id)
-        .execute(&mut *tx)
+        .bind(EXPIRES_AT)
+        .fetch_one(&mut *tx)
         .await?;
         if let Some(story) = args.follow {
             sqlx::query("INSERT INTO follows (story_id, user_id, created_at) VALUES (?, ?, 1)")
@@ -94,13 +101,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .execute(&mut *tx)
                 .await?;
         }
-        let csrf = random_token();
-        writeln!(
-            out,
-            "session={}; csrf={}",
-            key.encrypt("session", &token),
-            key.encrypt("csrf", &csrf)
-        )?;
+        let reader = key.reader(&token, session, EXPIRES_AT).await;
+        let csrf = key.private("csrf", &folio::util::random_token()).await;
+        writeln!(out, "{reader}; csrf={csrf}")?;
     }
     tx.commit().await?;
     out.flush()?;
@@ -113,8 +116,4 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.stories, args.readers, args.cookies
     );
     Ok(())
-}
-
-fn random_token() -> String {
-    folio::assets::hex(&rand::random::<[u8; 32]>())
 }

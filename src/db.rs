@@ -3,7 +3,7 @@
 
 use std::ops::Deref;
 use std::str::FromStr;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use rocket::fairing;
 use rocket::figment::Figment;
@@ -11,6 +11,9 @@ use rocket::{Build, Rocket};
 use rocket_db_pools::Database;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+
+use crate::config::{self, Settings};
+use crate::error::Error;
 
 /// The application's database, managed by Rocket. Handlers take `&Db`
 /// and borrow a connection only when they need one.
@@ -157,16 +160,25 @@ pub async fn lock_for_writing(conn: &mut sqlx::SqliteConnection) -> Result<(), s
         .map(|_| ())
 }
 
-/// Whether `error` is a UNIQUE constraint failing.
-pub fn is_unique_violation(error: &crate::error::Error) -> bool {
-    matches!(error, crate::error::Error::Database(sqlx::Error::Database(e))
-        if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
-}
-
-/// Seconds since the Unix epoch: how Folio stores every timestamp.
-pub fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+/// The configured database for a command run beside the server (`folio
+/// admin …`): one connection, with the migrations applied.
+pub async fn open_for_command(figment: &Figment) -> crate::error::Result<SqlitePool> {
+    let figment = config::with_database_default(figment.clone());
+    Settings::from_figment(&figment)?;
+    config::check_database_url(&figment)?;
+    let url = config::database_url(&figment)?;
+    ensure_data_dir(&url)
+        .map_err(|e| Error::internal_from(format!("cannot create the directory for {url}"), e))?;
+    let options =
+        connect_options(&url).map_err(|e| Error::Config(format!("bad database URL {url}: {e}")))?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .map_err(|e| Error::internal_from(format!("cannot open the database {url}"), e))?;
+    MIGRATOR
+        .run(&pool)
+        .await
+        .map_err(|e| Error::internal_from(format!("cannot migrate the database {url}"), e))?;
+    Ok(pool)
 }

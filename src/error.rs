@@ -1,20 +1,18 @@
-//! One error type for every handler and guard, and the catchers that render
-//! it: an HTML page for pages, JSON for `/api`, and an opaque, logged 500
-//! for anything the user did not cause.
+//! One error type for every layer: what went wrong, and the HTTP status it
+//! stands for. How it is shown (an HTML page, JSON for `/api`) is the web
+//! layer's business ([`crate::web`]).
 
-use rocket::http::{uri::Origin, Status};
+use rocket::http::Status;
 use rocket::request::Request;
-use rocket::response::{self, Redirect, Responder};
-use rocket::serde::json::{json, Json};
-use rocket::Catcher;
-use rocket_dyn_templates::{context, Template};
+use serde::Serialize;
 
-use crate::auth::Layout;
-
-/// The result type of handlers.
+/// The result type of handlers and of everything they call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong while answering a request.
+/// A boxed cause, kept for the log.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
+/// Everything that can go wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The thing asked for does not exist, or this user may not know it exists.
@@ -35,6 +33,14 @@ pub enum Error {
     /// The request is malformed; the message says what is wrong.
     #[error("{0}")]
     BadRequest(String),
+    /// One field of a JSON request is wrong, named (with the index of the
+    /// item, in a list) so that a client can fix its request. `status` is
+    /// 400, or 403, 413 or 415 when that says it better.
+    #[error("{}", .problem.error)]
+    Field {
+        status: Status,
+        problem: Box<FieldProblem>,
+    },
     /// The body is larger than Folio accepts.
     #[error("That request is too large.")]
     PayloadTooLarge,
@@ -45,15 +51,98 @@ pub enum Error {
     /// taken); try again shortly.
     #[error("Folio is busy. Please try again in a moment.")]
     Unavailable,
+    /// A setting is wrong or missing: Folio does not start (or a command
+    /// does not run). The message names the setting and how to fix it.
+    #[error("{0}")]
+    Config(String),
     /// A database failure: logged in full, shown as an opaque 500.
     #[error("database error: {0}")]
     Database(sqlx::Error),
-    /// Any other failure on Folio's side: logged in full, shown as an opaque 500.
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Any other failure on Folio's side: logged in full, with its cause,
+    /// and shown as an opaque 500.
+    #[error("{}", with_cause(.context, .source.as_deref()))]
+    Internal {
+        context: String,
+        source: Option<Cause>,
+    },
+}
+
+/// What is wrong with one field of a JSON request, as the API answers it:
+/// `{"error": "...", "field": "actions[2].time", "index": 2}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldProblem {
+    pub error: String,
+    /// The field at fault, as a path: `userId`, `actions[3].time`; empty
+    /// for the body as a whole.
+    pub field: String,
+    /// The index of the item at fault, in a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
+}
+
+fn with_cause(context: &str, cause: Option<&(dyn std::error::Error + Send + Sync)>) -> String {
+    match cause {
+        Some(cause) => format!("{context}: {cause}"),
+        None => context.to_string(),
+    }
 }
 
 impl Error {
+    /// A failure on Folio's side, described by `context`.
+    pub fn internal(context: impl Into<String>) -> Error {
+        Error::Internal {
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// A failure on Folio's side, with the error that caused it.
+    pub fn internal_from(context: impl Into<String>, cause: impl Into<Cause>) -> Error {
+        Error::Internal {
+            context: context.into(),
+            source: Some(cause.into()),
+        }
+    }
+
+    /// Field `field` of a JSON request is wrong (400).
+    pub fn field(field: impl Into<String>, error: impl Into<String>) -> Error {
+        Error::field_with(Status::BadRequest, field, error)
+    }
+
+    /// Field `field` of a JSON request is refused with `status`.
+    pub fn field_with(status: Status, field: impl Into<String>, error: impl Into<String>) -> Error {
+        Error::Field {
+            status,
+            problem: Box::new(FieldProblem {
+                error: error.into(),
+                field: field.into(),
+                index: None,
+            }),
+        }
+    }
+
+    /// The same field error, about the item at `index` of a list.
+    pub fn at_index(self, index: usize) -> Error {
+        match self {
+            Error::Field {
+                status,
+                mut problem,
+            } => {
+                problem.index = Some(index);
+                Error::Field { status, problem }
+            }
+            other => other,
+        }
+    }
+
+    /// The field at fault, for a field error.
+    pub fn field_problem(&self) -> Option<&FieldProblem> {
+        match self {
+            Error::Field { problem, .. } => Some(problem),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> Status {
         match self {
             Error::NotFound => Status::NotFound,
@@ -61,17 +150,20 @@ impl Error {
             Error::Forbidden(_) => Status::Forbidden,
             Error::Conflict(_) => Status::Conflict,
             Error::BadRequest(_) => Status::BadRequest,
+            Error::Field { status, .. } => *status,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
             Error::TooManyRequests { .. } => Status::TooManyRequests,
             Error::Unavailable => Status::ServiceUnavailable,
-            Error::Database(_) | Error::Internal(_) => Status::InternalServerError,
+            Error::Config(_) | Error::Database(_) | Error::Internal { .. } => {
+                Status::InternalServerError
+            }
         }
     }
 
     /// What the user is told. Server-side failures say nothing about their cause.
     pub fn public_message(&self) -> String {
         match self {
-            Error::Database(_) | Error::Internal(_) => {
+            Error::Config(_) | Error::Database(_) | Error::Internal { .. } => {
                 "Something went wrong on our side. Please try again.".to_string()
             }
             other => other.to_string(),
@@ -79,8 +171,9 @@ impl Error {
     }
 
     /// The error a bare status code stands for, when Rocket reports one
-    /// without a handler-provided error (a failed guard, an unknown route).
-    fn from_status(status: Status) -> Error {
+    /// without a guard's or handler's error (an unknown route, a body that
+    /// does not parse).
+    pub fn from_status(status: Status) -> Error {
         match status.code {
             401 => Error::LoginRequired,
             403 => Error::Forbidden("You are not allowed to do that.".into()),
@@ -89,8 +182,14 @@ impl Error {
             429 => Error::TooManyRequests { retry_after: 60 },
             503 => Error::Unavailable,
             400..=499 => Error::BadRequest("The request could not be understood.".into()),
-            _ => Error::Internal(format!("unhandled status {status}")),
+            _ => Error::internal(format!("unhandled status {status}")),
         }
+    }
+
+    /// Whether this is a UNIQUE constraint failing.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Error::Database(sqlx::Error::Database(e))
+            if e.kind() == sqlx::error::ErrorKind::UniqueViolation)
     }
 }
 
@@ -104,74 +203,12 @@ impl From<sqlx::Error> for Error {
     }
 }
 
-/// Whether a request is for the JSON API or a live stream rather than a
-/// page: those get JSON errors, never a redirect to the login form.
-pub fn is_api(req: &Request<'_>) -> bool {
-    let path = req.uri().path();
-    ["/api", "/live"]
-        .iter()
-        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")[..]))
-}
-
-/// The login page, with a way back to where the user was going.
-pub fn login_redirect(next: &Origin<'_>) -> Redirect {
-    Redirect::to(format!("/login?next={}", query_encode(&next.to_string())))
-}
-
-/// Percent-encodes a query parameter value.
-pub fn query_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-impl<'r> Responder<'r, 'static> for Error {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let status = self.status();
-        if status.code >= 500 {
-            rocket::error!("{} {}: {self}", req.method(), req.uri().path());
-        }
-        if matches!(self, Error::LoginRequired) && !is_api(req) {
-            return login_redirect(req.uri()).respond_to(req);
-        }
-        let message = self.public_message();
-        let mut response = if is_api(req) {
-            Json(json!({ "error": message })).respond_to(req)?
-        } else {
-            let layout = Layout::peek(req);
-            let title = status.reason().unwrap_or("Error");
-            Template::render(
-                "error.html",
-                context! { layout, status: status.code, title, message },
-            )
-            .respond_to(req)?
-        };
-        response.set_status(status);
-        match self {
-            Error::TooManyRequests { retry_after } => {
-                response.set_raw_header("Retry-After", retry_after.to_string());
-            }
-            Error::Unavailable => {
-                response.set_raw_header("Retry-After", "2");
-            }
-            _ => {}
-        }
-        Ok(response)
-    }
-}
-
-/// Lets a failing request guard hand its error to the catchers, which
-/// otherwise only see a status code.
+/// A failing request guard's error, kept for the catcher that answers the
+/// request (which otherwise sees only a status code).
 struct Stashed(std::sync::Mutex<Option<Error>>);
 
-/// Remembers `error` for the catcher that will answer this request.
+/// Keeps `error` for the catcher that will answer this request, and
+/// returns its status for the guard's outcome.
 pub fn stash(req: &Request<'_>, error: Error) -> Status {
     let status = error.status();
     let slot = req.local_cache(|| Stashed(std::sync::Mutex::new(None)));
@@ -183,23 +220,11 @@ pub fn stash(req: &Request<'_>, error: Error) -> Status {
     status
 }
 
-#[rocket::catch(default)]
-async fn any_status(status: Status, req: &Request<'_>) -> Error {
-    // So the error page's navigation shows who is logged in.
-    let _ = req.guard::<Layout>().await;
-    let stashed = req
-        .local_cache(|| Stashed(std::sync::Mutex::new(None)))
+/// The error a guard stashed for this request, if any (taken once).
+pub fn take_stashed(req: &Request<'_>) -> Option<Error> {
+    req.local_cache(|| Stashed(std::sync::Mutex::new(None)))
         .0
         .lock()
         .ok()
-        .and_then(|mut slot| slot.take());
-    match stashed {
-        Some(error) if error.status() == status => error,
-        _ => Error::from_status(status),
-    }
-}
-
-/// The catchers that render every error status.
-pub fn catchers() -> Vec<Catcher> {
-    rocket::catchers![any_status]
+        .and_then(|mut slot| slot.take())
 }

@@ -1,22 +1,49 @@
 //! Folio: a self-hosted story site in one binary.
 //!
 //! [`rocket`] builds the whole application from a figment; `main.rs` and
-//! the tests both call it.
+//! the tests both call it. The modules form layers, each using only those
+//! below it (docs/ARCHITECTURE.md; `tests/api/layers.rs` checks it):
+//!
+//! 1. foundation: [`util`], [`ids`], [`build_info`], [`error`], [`config`], [`db`]
+//! 2. the live engine: [`live`]
+//! 3. identity: [`auth`]
+//! 4. the page frame: [`web`]
+//! 5. resources: [`visits`], [`notifications`], [`stories`], [`accounts`], [`activity`]
+//! 6. the live streams: [`streams`]
+//! 7. the admin area: [`admin`]
+//! 8. operations: [`ops`]
+//! 9. this file, which puts them together.
 
-pub mod activity;
-pub mod admin;
-pub mod assets;
-pub mod auth;
+pub mod util;
+
+pub mod build_info;
+pub mod ids;
+
+pub mod error;
+
 pub mod config;
 pub mod db;
-pub mod error;
-pub mod forms;
+
 pub mod live;
+
+pub mod auth;
+
+pub mod web;
+
+pub mod accounts;
+pub mod activity;
 pub mod notifications;
-pub mod ops;
-mod security;
 pub mod stories;
 pub mod visits;
+
+pub mod streams;
+
+pub mod admin;
+
+pub mod ops;
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
@@ -24,30 +51,32 @@ use rocket::{Build, Rocket};
 use rocket_db_pools::Database;
 
 pub use config::{figment, Settings};
+use error::{Error, Result};
+use live::{Engine, MemoryEngine};
 
 /// Builds Folio: the one place that attaches, manages and mounts.
 pub fn rocket(figment: Figment) -> Rocket<Build> {
     let figment = config::with_database_default(figment);
     // Ignite fairings all run even after one fails, so refusals that must
     // come before the database is touched are decided here.
-    let key_use = match security::check_secret_key(&figment) {
+    let key_use = match config::check_secret_key(&figment) {
         Ok(key_use) => key_use,
-        Err(message) => return refuse_to_start("Secret key", message, figment),
+        Err(e) => return refuse_to_start("Secret key", e, figment),
     };
     let settings = match Settings::from_figment(&figment) {
         Ok(settings) => settings,
-        Err(message) => return refuse_to_start("Settings", message, figment),
+        Err(e) => return refuse_to_start("Settings", e, figment),
     };
-    if let Err(message) = config::check_database_url(&figment) {
-        return refuse_to_start("Database URL", message, figment);
+    if let Err(e) = config::check_database_url(&figment) {
+        return refuse_to_start("Database URL", e, figment);
     }
-    let figment = figment.merge(("template_dir", assets::template_dir(&settings.data_dir)));
+    let figment = figment.merge(("template_dir", web::template_dir(&settings.data_dir)));
     let (logging, figment) = config::logging(figment);
     ops::install_logger(logging);
 
     let mut rocket = rocket::custom(figment);
-    if let security::SecretKeyUse::Development = key_use {
-        rocket = rocket.attach(security::development_key_warning());
+    if let config::SecretKeyUse::Development = key_use {
+        rocket = rocket.attach(config::development_key_warning());
     }
     rocket
         // Ignite fairings run in this order.
@@ -56,47 +85,59 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(db::Db::init())
         .attach(AdHoc::try_on_ignite("Migrations", db::run_migrations))
         .attach(auth::stage(&settings))
-        .attach(live::stage(&settings))
+        .attach(live_engine(&settings))
+        .attach(notifications::stage())
         .attach(stories::stage(settings.sample_stories))
         .attach(visits::stage())
         .attach(admin::stage())
         .attach(activity::stage())
-        .attach(live::listener(&settings))
-        .attach(assets::templates())
-        .attach(security::shield())
-        .attach(security::ContentSecurityPolicy)
+        .attach(streams::stage(&settings))
+        .attach(ops::metrics())
+        .attach(web::templates())
+        .attach(web::shield())
+        .attach(web::ContentSecurityPolicy)
         .manage(settings)
-        .manage(notifications::Inboxes::new())
-        .mount("/", auth::routes())
+        .mount("/", accounts::routes())
         .mount("/", stories::routes())
-        .mount("/", assets::routes())
+        .mount("/", web::routes())
         .mount("/", ops::routes())
-        .mount("/", live::routes())
+        .mount("/", streams::routes())
         .mount("/", notifications::routes())
         .mount("/api", stories::api_routes())
         .mount("/api", activity::api_routes())
         .mount("/", admin::routes())
-        .register("/", error::catchers())
+        .register("/", web::catchers())
 }
 
-/// A Rocket that fails to ignite with `message`: for settings so wrong that
+/// The live engine, managed as [`Engine`]: in memory, for one node.
+fn live_engine(settings: &Settings) -> AdHoc {
+    let ttl = Duration::from_secs(settings.presence_ttl);
+    AdHoc::on_ignite("Live engine", move |rocket| async move {
+        let engine: Engine = MemoryEngine::start(ttl);
+        rocket.manage(engine)
+    })
+}
+
+/// A Rocket that fails to ignite with `error`: for settings so wrong that
 /// nothing else can be built.
-fn refuse_to_start(what: &'static str, message: String, figment: Figment) -> Rocket<Build> {
+fn refuse_to_start(what: &'static str, error: Error, figment: Figment) -> Rocket<Build> {
     rocket::custom(figment).attach(AdHoc::try_on_ignite(what, |rocket| async move {
-        rocket::error!("{message}");
+        rocket::error!("{error}");
         Err(rocket)
     }))
 }
 
 /// Runs Folio with the configuration from `Rocket.toml` and the environment.
-pub async fn serve() -> Result<(), String> {
+pub async fn serve() -> Result<()> {
     let figment = figment();
     // Rocket's own settings, checked here so that a bad one is named (at
     // launch Rocket says only that its configuration failed); the secret
     // key first, for its advice on setting one.
-    security::check_secret_key(&figment)?;
+    config::check_secret_key(&figment)?;
     if let Err(e) = rocket::Config::try_from(&figment) {
-        return Err(format!("Folio could not start: bad setting: {e}"));
+        return Err(Error::Config(format!(
+            "Folio could not start: bad setting: {e}"
+        )));
     }
     let stopped = match rocket(figment).launch().await {
         Ok(rocket) => finish(&rocket).await,
@@ -108,28 +149,30 @@ pub async fn serve() -> Result<(), String> {
             // The server itself failed, with or without a shutdown asked for.
             rocket::error::ErrorKind::Shutdown(rocket, Some(failure)) => {
                 let _ = finish(rocket).await;
-                return Err(format!("Folio stopped: the server failed: {failure}"));
+                return Err(Error::internal(format!(
+                    "Folio stopped: the server failed: {failure}"
+                )));
             }
-            _ => return Err(format!("Folio could not start: {e}")),
+            _ => return Err(Error::internal(format!("Folio could not start: {e}"))),
         },
     };
     stopped.map_err(|running| {
-        format!(
+        Error::internal(format!(
             "Folio stopped with {running} requests still running at the end of the grace \
              period (shutdown.grace + shutdown.mercy seconds)"
-        )
+        ))
     })
 }
 
 /// After the server has stopped accepting: waits (until grace + mercy
-/// seconds after shutdown began) for requests still running, writes the views and visitors counted, then
-/// closes the database. `Err` with how many requests were still running.
-async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> Result<(), i64> {
+/// seconds after shutdown began) for requests still running, writes the
+/// views and visitors counted, then closes the database. `Err` with how
+/// many requests were still running.
+async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> std::result::Result<(), i64> {
     let seconds = |key: &str, default: u64| rocket.figment().extract_inner(key).unwrap_or(default);
-    let patience =
-        std::time::Duration::from_secs(seconds("shutdown.grace", 2) + seconds("shutdown.mercy", 3));
-    let drained = match rocket.state::<ops::Registry>() {
-        Some(registry) => registry.in_flight.drained(patience).await,
+    let patience = Duration::from_secs(seconds("shutdown.grace", 2) + seconds("shutdown.mercy", 3));
+    let drained = match rocket.state::<Arc<ops::InFlight>>() {
+        Some(in_flight) => in_flight.drained(patience).await,
         None => Ok(()),
     };
     visits::flush_all(rocket).await;

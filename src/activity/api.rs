@@ -8,12 +8,11 @@ use rocket::{get, post, State};
 use serde::Serialize;
 
 use super::caller::Caller;
-use super::input::{self, Problem};
+use super::input;
 use super::query::{self, LogPage, LogQuery};
 use super::store::ActionLog;
-use super::Refusal;
 use crate::db::Db;
-use crate::error::Error;
+use crate::error::{Error, Result};
 
 /// What a stored batch answers.
 #[derive(Debug, Serialize)]
@@ -22,16 +21,8 @@ pub struct Stored {
     pub stored: usize,
 }
 
-fn refuse(status: Status, field: &str, error: impl Into<String>) -> Refusal {
-    Refusal::Problem(
-        status,
-        Problem {
-            error: error.into(),
-            field: field.into(),
-            index: None,
-            too_large: false,
-        },
-    )
+fn refuse(status: Status, field: &str, error: impl Into<String>) -> Error {
+    Error::field_with(status, field, error)
 }
 
 /// Stores a batch of actions, all or none; 201 once they are on disk.
@@ -42,7 +33,7 @@ pub async fn post(
     limits: &Limits,
     body: Data<'_>,
     log: &State<ActionLog>,
-) -> Result<(Status, Json<Stored>), Refusal> {
+) -> Result<(Status, Json<Stored>)> {
     // A page's own script sends JSON; a form on another site cannot, so a
     // logged-in reader's browser cannot be made to post for them.
     if matches!(caller, Caller::Reader(_)) && !content_type.is_some_and(|c| c.is_json()) {
@@ -72,13 +63,7 @@ pub async fn post(
             format!("The body is not valid JSON: {e}."),
         )
     })?;
-    let batch = input::check(&value).map_err(|problem| {
-        let status = match problem.too_large {
-            true => Status::PayloadTooLarge,
-            false => Status::BadRequest,
-        };
-        Refusal::Problem(status, problem)
-    })?;
+    let batch = input::check(&value)?;
     if let Caller::Reader(reader) = &caller {
         if batch.user != reader.username {
             return Err(refuse(
@@ -95,20 +80,18 @@ pub async fn post(
 
 /// The log, filtered, a page at a time.
 #[get("/log?<query..>")]
-pub async fn list(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>, Refusal> {
+pub async fn list(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>> {
     read(caller, query, db).await
 }
 
 /// The original API's path for the same.
 #[get("/log/get?<query..>")]
-pub async fn get(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>, Refusal> {
+pub async fn get(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>> {
     read(caller, query, db).await
 }
 
-async fn read(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>, Refusal> {
-    let mut filter = query
-        .check()
-        .map_err(|p| Refusal::Problem(Status::BadRequest, p))?;
+async fn read(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>> {
+    let mut filter = query.check()?;
     if let Caller::Reader(reader) = &caller {
         if !reader.is_admin {
             match &filter.user {

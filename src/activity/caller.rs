@@ -8,13 +8,14 @@ use super::tokens::ApiTokens;
 use crate::auth::{CurrentUser, SessionUser};
 use crate::db::Db;
 use crate::error::{stash, Error};
+use crate::ids::TokenId;
 
 /// The caller of the activity-log API. Without a valid API token or a
 /// session the request fails with 401 and a JSON body.
 pub enum Caller {
     /// `Authorization: Bearer <token>`: may post for any user and read
     /// everything.
-    Token(i64),
+    Token(TokenId),
     /// A logged-in reader: posts for themself, reads their own log (an
     /// admin reads everything).
     Reader(SessionUser),
@@ -45,7 +46,7 @@ impl<'r> FromRequest<'r> for Caller {
     }
 }
 
-async fn by_token(req: &Request<'_>, header: &str) -> Result<i64, Error> {
+async fn by_token(req: &Request<'_>, header: &str) -> Result<TokenId, Error> {
     // The scheme's name is case-insensitive.
     let token = header
         .split_once(' ')
@@ -58,7 +59,7 @@ async fn by_token(req: &Request<'_>, header: &str) -> Result<i64, Error> {
         req.rocket().state::<ApiTokens>(),
         req.rocket().state::<Db>(),
     ) else {
-        return Err(Error::Internal("API tokens are not set up".into()));
+        return Err(Error::internal("API tokens are not set up"));
     };
     tokens
         .check(db.pool(), token)

@@ -2,10 +2,11 @@
 //! the field (and the index of the action) so a client can fix its request;
 //! one bad action refuses the whole batch.
 
-use serde::Serialize;
+use rocket::http::Status;
 use serde_json::{Map, Value};
 
 use super::times::parse_action_time;
+use crate::error::Error;
 
 /// Most actions in one batch.
 pub const MAX_ACTIONS: usize = 1_000;
@@ -38,31 +39,14 @@ pub struct Batch {
     pub actions: Vec<NewAction>,
 }
 
-/// What is wrong with a batch, for the client.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    pub error: String,
-    /// The field at fault, as a path: `userId`, `actions[3].time`.
-    pub field: String,
-    /// The index of the action at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub index: Option<usize>,
-    /// Too many actions: answered 413 rather than 400.
-    #[serde(skip)]
-    pub too_large: bool,
-}
-
-fn problem(field: impl Into<String>, error: impl Into<String>) -> Problem {
-    Problem {
-        error: error.into(),
-        field: field.into(),
-        index: None,
-        too_large: false,
-    }
+fn problem(field: impl Into<String>, error: impl Into<String>) -> Error {
+    Error::field(field, error)
 }
 
 /// Checks a parsed body.
-pub fn check(body: &Value) -> Result<Batch, Problem> {
+/// What is wrong is an [`Error::Field`] naming the field, and the index
+/// of the action at fault.
+pub fn check(body: &Value) -> Result<Batch, Error> {
     let Value::Object(body) = body else {
         return Err(problem("", "The body must be a JSON object."));
     };
@@ -77,26 +61,16 @@ pub fn check(body: &Value) -> Result<Batch, Problem> {
         return Err(problem("actions", "actions must hold at least one action."));
     }
     if actions.len() > MAX_ACTIONS {
-        return Err(Problem {
-            too_large: true,
-            ..problem(
-                "actions",
-                format!(
-                    "A batch holds at most {MAX_ACTIONS} actions; this one has {}.",
-                    actions.len()
-                ),
-            )
-        });
+        let error = format!(
+            "A batch holds at most {MAX_ACTIONS} actions; this one has {}.",
+            actions.len()
+        );
+        return Err(Error::field_with(Status::PayloadTooLarge, "actions", error));
     }
     let actions = actions
         .iter()
         .enumerate()
-        .map(|(index, action)| {
-            check_action(index, action).map_err(|mut p| {
-                p.index = Some(index);
-                p
-            })
-        })
+        .map(|(index, action)| check_action(index, action).map_err(|e| e.at_index(index)))
         .collect::<Result<_, _>>()?;
     Ok(Batch {
         user,
@@ -105,7 +79,7 @@ pub fn check(body: &Value) -> Result<Batch, Problem> {
     })
 }
 
-fn id_field(body: &Map<String, Value>, name: &str) -> Result<String, Problem> {
+fn id_field(body: &Map<String, Value>, name: &str) -> Result<String, Error> {
     match body.get(name) {
         None => Err(problem(name, format!("{name} is missing."))),
         Some(Value::String(id)) if id.is_empty() => {
@@ -120,7 +94,7 @@ fn id_field(body: &Map<String, Value>, name: &str) -> Result<String, Problem> {
     }
 }
 
-fn check_action(index: usize, action: &Value) -> Result<NewAction, Problem> {
+fn check_action(index: usize, action: &Value) -> Result<NewAction, Error> {
     let at = |field: &str| format!("actions[{index}].{field}");
     let Value::Object(action) = action else {
         return Err(problem(
@@ -232,7 +206,8 @@ mod tests {
             .as_array_mut()
             .expect("actions")
             .push(json!({"time": "yesterday", "type": "CLICK"}));
-        let problem = check(&body).expect_err("refused");
+        let error = check(&body).expect_err("refused");
+        let problem = error.field_problem().expect("a field problem");
         assert_eq!(problem.field, "actions[1].time");
         assert_eq!(problem.index, Some(1));
     }
@@ -247,12 +222,13 @@ mod tests {
         ] {
             let mut body = seed_body();
             body[field] = value;
-            assert_eq!(check(&body).expect_err(field).field, named);
+            let error = check(&body).expect_err(field);
+            assert_eq!(error.field_problem().map(|p| p.field.as_str()), Some(named));
         }
         let mut body = seed_body();
         body.as_object_mut().expect("an object").remove("userId");
         assert_eq!(
-            check(&body).expect_err("no user").error,
+            check(&body).expect_err("no user").to_string(),
             "userId is missing."
         );
     }

@@ -12,10 +12,6 @@ pub mod times;
 pub mod tokens;
 
 use rocket::fairing::AdHoc;
-use rocket::http::Status;
-use rocket::request::Request;
-use rocket::response::{self, Responder};
-use rocket::serde::json::Json;
 use rocket::Route;
 use rocket_db_pools::Database;
 
@@ -24,35 +20,6 @@ pub use store::ActionLog;
 pub use tokens::ApiTokens;
 
 use crate::db::Db;
-use crate::error::Error;
-use input::Problem;
-
-/// Why a request to the activity log was refused: a problem with what was
-/// sent, named field by field, or any other error.
-#[derive(Debug)]
-pub enum Refusal {
-    Problem(Status, Problem),
-    Error(Error),
-}
-
-impl From<Error> for Refusal {
-    fn from(error: Error) -> Refusal {
-        Refusal::Error(error)
-    }
-}
-
-impl<'r> Responder<'r, 'static> for Refusal {
-    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        match self {
-            Refusal::Problem(status, problem) => {
-                let mut response = Json(problem).respond_to(req)?;
-                response.set_status(status);
-                Ok(response)
-            }
-            Refusal::Error(error) => error.respond_to(req),
-        }
-    }
-}
 
 pub fn api_routes() -> Vec<Route> {
     rocket::routes![api::post, api::list, api::get, openapi::document]

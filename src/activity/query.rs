@@ -7,9 +7,8 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-use super::input::Problem;
 use super::times::QueryTime;
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 /// Actions on a page unless `limit` says otherwise, and at most.
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -41,16 +40,11 @@ pub struct Filter {
     pub after: Option<(i64, i64)>,
 }
 
-fn bad(field: &str, error: impl Into<String>) -> Problem {
-    Problem {
-        error: error.into(),
-        field: field.into(),
-        index: None,
-        too_large: false,
-    }
+fn bad(field: &str, error: impl Into<String>) -> Error {
+    Error::field(field, error)
 }
 
-fn time(field: &str, text: &str) -> Result<QueryTime, Problem> {
+fn time(field: &str, text: &str) -> Result<QueryTime> {
     QueryTime::parse(text).ok_or_else(|| {
         bad(
             field,
@@ -63,7 +57,7 @@ fn time(field: &str, text: &str) -> Result<QueryTime, Problem> {
 
 impl LogQuery {
     /// Checks the query, naming the parameter at fault.
-    pub fn check(self) -> Result<Filter, Problem> {
+    pub fn check(self) -> Result<Filter> {
         let some = |value: Option<String>| value.filter(|v| !v.is_empty());
         let (date, start, end) = (some(self.date), some(self.start), some(self.end));
         let (from, to) = match (date, start, end) {

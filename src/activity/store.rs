@@ -7,8 +7,8 @@ use rocket::tokio::sync::{mpsc, oneshot};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::input::{Batch, NewAction};
-use crate::db::unix_now;
 use crate::error::{Error, Result};
+use crate::util::unix_now;
 
 /// Actions committed together at most (several batches' worth).
 const ACTIONS_PER_COMMIT: usize = 8_000;
@@ -38,7 +38,7 @@ impl ActionLog {
 
     /// Stores a batch; returns once it is on disk.
     pub async fn store(&self, batch: Batch) -> Result<()> {
-        let stopped = || Error::Internal("the activity writer has stopped".into());
+        let stopped = || Error::internal("the activity writer has stopped");
         let (done, committed) = oneshot::channel();
         self.queue
             .send(Pending { batch, done })

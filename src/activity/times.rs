@@ -4,53 +4,35 @@
 //! sent (`YYYY-MM-DDTHH:MM:SS`, for the `date` and range queries of the
 //! original API, which compare times without an offset that way).
 
-use rocket::time::format_description::well_known::Rfc3339;
-use rocket::time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+use time::format_description::well_known::Rfc3339;
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::{OffsetDateTime, PrimitiveDateTime};
 
 /// How far a wall-clock time can be from its instant: offsets go up to
 /// ±25:59:59 in the parser, so ±26 hours covers every one.
 pub const WIDEST_OFFSET_MS: i64 = 26 * 3600 * 1000;
 
-/// `YYYY-MM-DDTHH:MM:SS`: sorts as it counts.
+/// A time as written without an offset: `2018-10-18T21:37:30`.
+const WALL_CLOCK: &[FormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+
+/// `time` as a wall clock reading, in the form above.
 fn wall_clock(time: PrimitiveDateTime) -> String {
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        time.year(),
-        u8::from(time.month()),
-        time.day(),
-        time.hour(),
-        time.minute(),
-        time.second()
-    )
+    // Every field of the description is in range for any date Folio
+    // parsed: formatting cannot fail.
+    time.format(WALL_CLOCK).unwrap_or_default()
 }
 
-/// Parses `%Y-%m-%dT%H:%M:%S` exactly (a four-digit year).
+/// A wall clock reading in exactly the form above.
 fn parse_wall_clock(text: &str) -> Option<PrimitiveDateTime> {
-    let bytes = text.as_bytes();
-    let shape = bytes.len() == 19
-        && bytes.iter().enumerate().all(|(i, b)| match i {
-            4 | 7 => *b == b'-',
-            10 => *b == b'T',
-            13 | 16 => *b == b':',
-            _ => b.is_ascii_digit(),
-        });
-    if !shape {
+    // Exactly 19 characters: no sign, no extra digits, nothing after.
+    if text.len() != 19 {
         return None;
     }
-    let number = |range: std::ops::Range<usize>| text[range].parse::<u16>().ok();
-    let month = Month::try_from(number(5..7)? as u8).ok()?;
-    let date =
-        Date::from_calendar_date(i32::from(number(0..4)?), month, number(8..10)? as u8).ok()?;
-    let time = Time::from_hms(
-        number(11..13)? as u8,
-        number(14..16)? as u8,
-        number(17..19)? as u8,
-    )
-    .ok()?;
-    Some(PrimitiveDateTime::new(date, time))
+    PrimitiveDateTime::parse(text, WALL_CLOCK).ok()
 }
 
-/// An action's time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionTime {
     /// Milliseconds since the Unix epoch.

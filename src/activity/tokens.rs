@@ -8,14 +8,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
-use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-use crate::assets::hex;
-use crate::db::unix_now;
 use crate::error::Result;
+use crate::ids::{TokenId, UserId};
+use crate::util::{random_token, unix_now};
 
 /// What every token starts with, so one is easy to recognise in a log or
 /// a secret scanner.
@@ -26,7 +25,7 @@ type TokenHash = [u8; 32];
 /// Token lookups, cached briefly; revoking forgets the cached entry.
 #[derive(Clone)]
 pub struct ApiTokens {
-    valid: Cache<TokenHash, i64>,
+    valid: Cache<TokenHash, TokenId>,
     /// Bumped by every revocation, so a lookup that read the database
     /// before it does not cache a token that is now revoked.
     generation: Arc<AtomicU64>,
@@ -41,7 +40,7 @@ impl Default for ApiTokens {
 /// A token as the admin area lists it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct TokenLine {
-    pub id: i64,
+    pub id: TokenId,
     pub name: String,
     pub created_by: Option<String>,
     pub created_at: i64,
@@ -62,7 +61,7 @@ impl ApiTokens {
     }
 
     /// The id of the live token `token`, if it is one.
-    pub async fn check(&self, db: &SqlitePool, token: &str) -> Result<Option<i64>> {
+    pub async fn check(&self, db: &SqlitePool, token: &str) -> Result<Option<TokenId>> {
         if !token.starts_with(PREFIX) {
             return Ok(None);
         }
@@ -72,7 +71,7 @@ impl ApiTokens {
         }
         let generation = self.generation.load(Ordering::Acquire);
         // Read first: a wrong token must not cost a write.
-        let id: Option<i64> = sqlx::query_scalar(
+        let id: Option<TokenId> = sqlx::query_scalar(
             "SELECT id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
         )
         .bind(&hash[..])
@@ -94,7 +93,7 @@ impl ApiTokens {
         Ok(Some(id))
     }
 
-    async fn still_live(&self, db: &SqlitePool, id: i64) -> Result<Option<i64>> {
+    async fn still_live(&self, db: &SqlitePool, id: TokenId) -> Result<Option<TokenId>> {
         Ok(
             sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = ? AND revoked_at IS NULL")
                 .bind(id)
@@ -104,10 +103,8 @@ impl ApiTokens {
     }
 
     /// Creates a token named `name`; returns it, the only time it is seen.
-    pub async fn create(&self, db: &SqlitePool, name: &str, admin: i64) -> Result<String> {
-        let mut bytes = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        let token = format!("{PREFIX}{}", hex(&bytes));
+    pub async fn create(&self, db: &SqlitePool, name: &str, admin: UserId) -> Result<String> {
+        let token = format!("{PREFIX}{}", random_token());
         let hash: TokenHash = Sha256::digest(token.as_bytes()).into();
         sqlx::query(
             "INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)",
@@ -122,7 +119,7 @@ impl ApiTokens {
     }
 
     /// Revokes token `id`; false if there is no such live token.
-    pub async fn revoke(&self, db: &SqlitePool, id: i64) -> Result<bool> {
+    pub async fn revoke(&self, db: &SqlitePool, id: TokenId) -> Result<bool> {
         let done =
             sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                 .bind(unix_now())

@@ -3,9 +3,9 @@
 
 use sqlx::SqlitePool;
 
-use crate::auth::password::Passwords;
-use crate::auth::users;
+use crate::auth::{users, Passwords};
 use crate::error::{Error, Result};
+use crate::ids::UserId;
 
 /// Whether any active admin exists.
 pub async fn has_active_admin(db: &SqlitePool) -> Result<bool> {
@@ -19,7 +19,7 @@ pub async fn has_active_admin(db: &SqlitePool) -> Result<bool> {
 
 /// Creates an admin account. Err: what is wrong with the name or the
 /// password, or that the name is taken.
-pub async fn create(db: &SqlitePool, username: &str, password: String) -> Result<i64> {
+pub async fn create(db: &SqlitePool, username: &str, password: String) -> Result<UserId> {
     let username = username.trim();
     if let Some(problem) =
         users::username_problem(username).or_else(|| users::password_problem(&password))
@@ -50,29 +50,27 @@ pub async fn promote(db: &SqlitePool, username: &str) -> Result<()> {
 /// The first admin from FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD (in
 /// the figment as `first_admin_username` and `first_admin_password`), on a
 /// start where no active admin exists; ignored once one does.
-pub async fn first_admin(
-    db: &SqlitePool,
-    username: String,
-    password: String,
-) -> std::result::Result<(), String> {
+pub async fn first_admin(db: &SqlitePool, username: String, password: String) -> Result<()> {
     if username.trim().is_empty() && password.is_empty() {
         return Ok(());
     }
-    if has_active_admin(db).await.map_err(|e| e.to_string())? {
+    if has_active_admin(db).await? {
         rocket::info!("an admin exists; FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD are ignored");
         return Ok(());
     }
     if username.trim().is_empty() || password.is_empty() {
-        return Err("FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD must be set together".into());
+        return Err(Error::Config(
+            "FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD must be set together".into(),
+        ));
     }
     match create(db, &username, password).await {
         Ok(_) => {
             rocket::info!("created the first admin, {}", username.trim());
             Ok(())
         }
-        Err(e) => Err(format!(
+        Err(e) => Err(Error::Config(format!(
             "cannot create the first admin from FOLIO_ADMIN_USERNAME: {}",
             e.public_message()
-        )),
+        ))),
     }
 }

@@ -55,8 +55,8 @@ pub fn stage() -> AdHoc {
         let password = setting("first_admin_password");
         match accounts::first_admin(db.pool(), username, password).await {
             Ok(()) => Ok(rocket),
-            Err(message) => {
-                rocket::error!("{message}");
+            Err(e) => {
+                rocket::error!("{e}");
                 Err(rocket)
             }
         }

@@ -9,10 +9,11 @@ use rocket_dyn_templates::{context, Template};
 
 use super::Admin;
 use crate::activity::ApiTokens;
-use crate::auth::{CsrfForm, Layout, NoFields};
+use crate::auth::{CsrfForm, NoFields};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::forms::FormReply;
+use crate::ids::TokenId;
+use crate::web::{FormReply, Layout};
 
 /// Longest token name.
 const NAME_MAX: usize = 100;
@@ -66,7 +67,7 @@ pub async fn create(
 /// Revokes a token: requests with it are refused from now on.
 #[post("/admin/tokens/<id>/revoke", data = "<_form>")]
 pub async fn revoke(
-    id: i64,
+    id: TokenId,
     _admin: Admin,
     _form: CsrfForm<NoFields>,
     db: &Db,

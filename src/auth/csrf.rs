@@ -2,16 +2,15 @@
 //! token lives in a private (encrypted, unreadable to scripts) cookie and in a
 //! hidden field of every form; a form is accepted only when the two match.
 
-use rand::RngCore;
 use rocket::data::{self, Data, FromData, ToByteUnit};
 use rocket::form::{Form, FromForm};
 use rocket::http::{ContentType, Cookie, CookieJar, RawStr, SameSite};
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 
-use crate::assets::hex;
 use crate::config::Settings;
 use crate::error::{stash, Error};
+use crate::util::{random_token, same_secret};
 
 const COOKIE: &str = "csrf";
 const EXPIRED: &str = "This form has expired or did not come from this site. \
@@ -48,9 +47,7 @@ impl CsrfToken {
         if let Some(token) = Self::peek(jar) {
             return CsrfToken(token);
         }
-        let mut bytes = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        let token = hex(&bytes);
+        let token = random_token();
         jar.add_private(
             Cookie::build((COOKIE, token.clone()))
                 .path("/")
@@ -116,15 +113,11 @@ async fn parse<T: for<'a> FromForm<'a> + 'static>(
         .ok()
         .map(|f| f.csrf_token);
     match (expected, sent) {
-        (Some(expected), Some(sent)) if constant_time_eq(expected.as_bytes(), sent.as_bytes()) => {}
+        (Some(expected), Some(sent)) if same_secret(expected.as_bytes(), sent.as_bytes()) => {}
         _ => return Err(Error::Forbidden(EXPIRED.into())),
     }
     Form::<T>::parse_encoded(body)
         .map_err(|errors| Error::BadRequest(format!("The form could not be read: {errors}")))
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The fields of a form that sends nothing but its CSRF token (a logout button).
@@ -157,9 +150,7 @@ impl<'r> FromRequest<'r> for CsrfHeader {
         let expected = CsrfToken::peek(req.cookies());
         let sent = req.headers().get_one("X-CSRF-Token");
         match (expected, sent) {
-            (Some(expected), Some(sent))
-                if constant_time_eq(expected.as_bytes(), sent.as_bytes()) =>
-            {
+            (Some(expected), Some(sent)) if same_secret(expected.as_bytes(), sent.as_bytes()) => {
                 Outcome::Success(CsrfHeader)
             }
             _ => Outcome::Error((stash(req, Error::Forbidden(EXPIRED.into())), ())),

@@ -1,46 +1,37 @@
-//! Accounts and logins: sign up, log in, log out, sessions, CSRF and
-//! login throttling.
+//! Identity: sessions, the guard of logged-in users, password hashing,
+//! CSRF protection, throttling of costly attempts, stream tickets, and the
+//! rules and queries of accounts. The pages that use them (log in, sign
+//! up, log out) are in [`crate::accounts`].
 
-mod cookie_key;
 mod csrf;
 mod guards;
-mod login;
 pub mod password;
 mod sessions;
-mod signup;
 mod throttle;
+pub mod tickets;
 pub mod users;
 
 use std::time::Duration;
 
 use rocket::fairing::AdHoc;
-use rocket::Route;
 
-pub use cookie_key::CookieKey;
 pub use csrf::{CsrfForm, CsrfHeader, CsrfToken, NoFields};
-pub use guards::{CurrentUser, Layout};
-pub use sessions::{SessionUser, Sessions};
-pub use throttle::{ClientIp, Throttle};
+pub use guards::{known_session_user, session_user, CurrentUser};
+pub use password::Passwords;
+pub use sessions::{SessionUser, Sessions, COOKIE as SESSION_COOKIE};
+pub use throttle::{Attempt, ClientIp, Limit, Throttle};
+pub use tickets::Tickets;
 
 use crate::config::Settings;
-
-pub fn routes() -> Vec<Route> {
-    rocket::routes![
-        login::login_form,
-        login::login,
-        login::logout,
-        signup::signup_form,
-        signup::signup
-    ]
-}
 
 /// Puts the session store, the password checker and the login throttle in
 /// Rocket's managed state.
 pub fn stage(settings: &Settings) -> AdHoc {
-    let sessions = Sessions::new(settings.session_days, settings.secure_cookies);
+    let (days, secure) = (settings.session_days, settings.secure_cookies);
     let throttle = Throttle::new(Duration::from_secs(settings.throttle_window));
-    AdHoc::try_on_ignite("Accounts", |rocket| async move {
-        match password::Passwords::new().await {
+    AdHoc::try_on_ignite("Accounts", move |rocket| async move {
+        let sessions = Sessions::new(days, secure, Tickets::from_figment(rocket.figment()));
+        match Passwords::new().await {
             Ok(passwords) => Ok(rocket.manage(sessions).manage(throttle).manage(passwords)),
             Err(e) => {
                 rocket::error!("cannot prepare password hashing: {e}");

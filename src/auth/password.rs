@@ -11,6 +11,7 @@ use rocket::tokio::sync::Semaphore;
 use rocket::tokio::task::spawn_blocking;
 
 use crate::error::{Error, Result};
+use crate::util::random_token;
 
 /// Hashes passwords and checks them. Holds a hash of a random password so
 /// that checking a login for an unknown user costs the same as for a known one.
@@ -26,8 +27,7 @@ impl Passwords {
             dummy_hash: String::new(),
             running: Semaphore::new(cores),
         };
-        let random = hex_token();
-        passwords.dummy_hash = passwords.hash(random).await?;
+        passwords.dummy_hash = passwords.hash(random_token()).await?;
         Ok(passwords)
     }
 
@@ -39,10 +39,10 @@ impl Passwords {
             Argon2::default()
                 .hash_password(password.as_bytes(), &salt)
                 .map(|hash| hash.to_string())
-                .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))
+                .map_err(|e| Error::internal(format!("password hashing failed: {e}")))
         })
         .await
-        .map_err(|e| Error::Internal(format!("password hashing failed: {e}")))?
+        .map_err(|e| Error::internal_from("password hashing failed", e))?
     }
 
     /// Checks `password` against `stored`, or against the dummy hash when
@@ -60,7 +60,7 @@ impl Passwords {
                 .is_ok()
         })
         .await
-        .map_err(|e| Error::Internal(format!("password check failed: {e}")))?;
+        .map_err(|e| Error::internal_from("password check failed", e))?;
         Ok(known && matches)
     }
 
@@ -68,10 +68,6 @@ impl Passwords {
         self.running
             .acquire()
             .await
-            .map_err(|e| Error::Internal(format!("password hashing unavailable: {e}")))
+            .map_err(|e| Error::internal_from("password hashing unavailable", e))
     }
-}
-
-fn hex_token() -> String {
-    crate::assets::hex(&rand::random::<[u8; 16]>())
 }

@@ -7,24 +7,24 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
-use rand::RngCore;
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::time;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-use crate::assets::hex;
-use crate::db::unix_now;
+use super::tickets::Tickets;
 use crate::error::Result;
+use crate::ids::{SessionId, UserId};
+use crate::util::{random_token, unix_now};
 
 pub const COOKIE: &str = "session";
 
 /// The logged-in user behind a session.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct SessionUser {
-    pub session_id: i64,
-    pub user_id: i64,
+    pub session_id: SessionId,
+    pub user_id: UserId,
     pub username: String,
     pub is_admin: bool,
     /// When the session ends (Unix seconds).
@@ -44,10 +44,11 @@ pub struct Sessions {
     generation: Arc<AtomicU64>,
     lifetime_days: u64,
     secure: bool,
+    tickets: Tickets,
 }
 
 impl Sessions {
-    pub fn new(lifetime_days: u64, secure: bool) -> Sessions {
+    pub fn new(lifetime_days: u64, secure: bool, tickets: Tickets) -> Sessions {
         Sessions {
             cache: Cache::builder()
                 .max_capacity(100_000)
@@ -57,30 +58,42 @@ impl Sessions {
             generation: Arc::new(AtomicU64::new(0)),
             lifetime_days,
             secure,
+            tickets,
         }
     }
 
-    /// Starts a session for `user_id` and puts its token in the cookie jar.
-    pub async fn start(&self, db: &SqlitePool, jar: &CookieJar<'_>, user_id: i64) -> Result<()> {
-        let mut token = [0u8; 32];
-        rand::thread_rng().fill_bytes(&mut token);
-        let token = hex(&token);
+    /// The stream tickets that go with these sessions.
+    pub fn tickets(&self) -> &Tickets {
+        &self.tickets
+    }
+
+    /// Whether cookies are marked `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.secure
+    }
+
+    /// Starts a session for `user_id` and puts its token, and a stream
+    /// ticket for it, in the cookie jar.
+    pub async fn start(&self, db: &SqlitePool, jar: &CookieJar<'_>, user_id: UserId) -> Result<()> {
+        let token = random_token();
         let now = unix_now();
+        let expires_at = now + self.lifetime_days as i64 * 86_400;
         // Expired sessions are useless; drop this user's on each login.
         sqlx::query("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?")
             .bind(user_id)
             .bind(now)
             .execute(db)
             .await?;
-        sqlx::query(
+        let session = sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
         )
         .bind(&token_hash(&token)[..])
         .bind(user_id)
         .bind(now)
-        .bind(now + self.lifetime_days as i64 * 86_400)
+        .bind(expires_at)
         .execute(db)
-        .await?;
+        .await?
+        .last_insert_rowid();
         jar.add_private(
             Cookie::build((COOKIE, token))
                 .path("/")
@@ -89,6 +102,8 @@ impl Sessions {
                 .secure(self.secure)
                 .max_age(time::Duration::days(self.lifetime_days as i64)),
         );
+        self.tickets
+            .give(jar, SessionId(session), expires_at, self.secure);
         Ok(())
     }
 
@@ -112,25 +127,12 @@ impl Sessions {
             return Ok((user.expires_at > now).then_some(user));
         }
         let generation = self.generation.load(Ordering::Acquire);
-        let row: Option<(i64, i64, String, bool, i64)> = sqlx::query_as(
-            "SELECT sessions.id, users.id, users.username, users.is_admin, sessions.expires_at
-             FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = ? AND sessions.expires_at > ?
-               AND users.disabled_at IS NULL",
-        )
-        .bind(&hash[..])
-        .bind(now)
-        .fetch_optional(db)
-        .await?;
-        let user = row.map(
-            |(session_id, user_id, username, is_admin, expires_at)| SessionUser {
-                session_id,
-                user_id,
-                username,
-                is_admin,
-                expires_at,
-            },
-        );
+        let user: Option<SessionUser> =
+            sqlx::query_as(&format!("{SESSION_USER} sessions.token_hash = ?"))
+                .bind(now)
+                .bind(&hash[..])
+                .fetch_optional(db)
+                .await?;
         if let Some(user) = &user {
             self.cache.insert(hash, user.clone());
             // Forgotten meanwhile: what was read may be stale already.
@@ -139,6 +141,16 @@ impl Sessions {
             }
         }
         Ok(user)
+    }
+
+    /// The user of session `id`, if it is still valid: for the live
+    /// listener, which knows the session from its stream ticket.
+    pub async fn by_id(&self, db: &SqlitePool, id: SessionId) -> Result<Option<SessionUser>> {
+        Ok(sqlx::query_as(&format!("{SESSION_USER} sessions.id = ?"))
+            .bind(unix_now())
+            .bind(id)
+            .fetch_optional(db)
+            .await?)
     }
 
     /// Ends the session in the cookie jar, if any, and removes the cookie.
@@ -152,6 +164,7 @@ impl Sessions {
             self.cache.invalidate(&hash);
         }
         jar.remove_private(Cookie::build(COOKIE).path("/"));
+        Tickets::take_back(jar);
         Ok(())
     }
 }
@@ -159,7 +172,7 @@ impl Sessions {
 impl Sessions {
     /// Forgets what is cached about `user_id`'s sessions, so the next request
     /// reads them afresh: after their rights changed or they were disabled.
-    pub fn forget_user(&self, user_id: i64) {
+    pub fn forget_user(&self, user_id: UserId) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         if let Err(e) = self
             .cache
@@ -172,7 +185,7 @@ impl Sessions {
     }
 
     /// Ends every session of `user_id`, on every device.
-    pub async fn end_all(&self, db: &SqlitePool, user_id: i64) -> Result<()> {
+    pub async fn end_all(&self, db: &SqlitePool, user_id: UserId) -> Result<()> {
         sqlx::query("DELETE FROM sessions WHERE user_id = ?")
             .bind(user_id)
             .execute(db)
@@ -181,6 +194,13 @@ impl Sessions {
         Ok(())
     }
 }
+
+/// A valid session and its user; the caller adds the session's condition
+/// and binds the current time first.
+const SESSION_USER: &str = "SELECT sessions.id AS session_id, users.id AS user_id, users.username,
+        users.is_admin, sessions.expires_at
+     FROM sessions JOIN users ON users.id = sessions.user_id
+     WHERE sessions.expires_at > ? AND users.disabled_at IS NULL AND";
 
 fn token_hash(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()

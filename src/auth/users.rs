@@ -2,8 +2,9 @@
 
 use sqlx::SqlitePool;
 
-use crate::db::unix_now;
 use crate::error::Result;
+use crate::ids::UserId;
+use crate::util::unix_now;
 
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 32;
@@ -43,7 +44,11 @@ pub fn password_problem(password: &str) -> Option<String> {
 }
 
 /// Creates a reader; `None` when the username is taken (in any case).
-pub async fn create(db: &SqlitePool, username: &str, password_hash: &str) -> Result<Option<i64>> {
+pub async fn create(
+    db: &SqlitePool,
+    username: &str,
+    password_hash: &str,
+) -> Result<Option<UserId>> {
     insert(db, username, password_hash, false).await
 }
 
@@ -55,7 +60,7 @@ pub async fn insert(
     username: &str,
     password_hash: &str,
     is_admin: bool,
-) -> Result<Option<i64>> {
+) -> Result<Option<UserId>> {
     // ON CONFLICT DO NOTHING: a taken name is an answer for the form, not an error.
     let done = sqlx::query(
         "INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)
@@ -67,11 +72,11 @@ pub async fn insert(
     .bind(unix_now())
     .execute(db)
     .await?;
-    Ok((done.rows_affected() == 1).then(|| done.last_insert_rowid()))
+    Ok((done.rows_affected() == 1).then(|| UserId(done.last_insert_rowid())))
 }
 
 /// The id and password hash of the user with this name, in any case.
-pub async fn credentials(db: &SqlitePool, username: &str) -> Result<Option<(i64, String)>> {
+pub async fn credentials(db: &SqlitePool, username: &str) -> Result<Option<(UserId, String)>> {
     Ok(
         sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?")
             .bind(username)
@@ -81,7 +86,7 @@ pub async fn credentials(db: &SqlitePool, username: &str) -> Result<Option<(i64,
 }
 
 /// Whether the account has been disabled by an admin.
-pub async fn is_disabled(db: &SqlitePool, user_id: i64) -> Result<bool> {
+pub async fn is_disabled(db: &SqlitePool, user_id: UserId) -> Result<bool> {
     let disabled: Option<Option<i64>> =
         sqlx::query_scalar("SELECT disabled_at FROM users WHERE id = ?")
             .bind(user_id)

@@ -1,245 +1,99 @@
-//! Live figures: who is viewing what right now, and the channels that push
-//! changed figures to open pages within a fraction of a second.
+//! The live engine: who is reading which story right now, and the channels
+//! that carry changed figures and inbox signals to the pages that show
+//! them. It knows stories, sessions and readers only by their ids: no
+//! database, no routes, no HTTP. Everything above holds an [`Engine`] (an
+//! `Arc<dyn LiveEngine>`), chosen once in `lib.rs`: [`MemoryEngine`] keeps
+//! everything in this process, for one node.
 
-mod changes;
-pub mod feeds;
-mod http;
-mod hub;
-mod inbox;
-mod inbox_feed;
-mod listener;
+mod figures;
 mod memory;
-mod presence;
-mod streams;
+mod watches;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use rocket::fairing::AdHoc;
-use rocket::tokio::sync::{broadcast, watch};
-use rocket::Route;
+use rocket::tokio::sync::broadcast;
 
-use changes::Changes;
-use hub::Hub;
-pub use hub::{Figures, ListBatch, ListFigures, ListMessage};
-use inbox::InboxChannels;
-pub use inbox::{Inbox, InboxWatch, Notice, UserId};
-pub use inbox_feed::{InboxFeed, PostedFeed};
-pub use listener::LiveListener;
-pub use presence::Presence;
+pub use figures::{Figures, Inbox, ListBatch, ListFigures, ListMessage, Notice};
+pub use memory::MemoryEngine;
+pub use watches::{InboxWatch, OnDrop, StoryWatch, Viewing};
 
-use crate::config::Settings;
+use crate::ids::{SessionId, StoryId, UserId};
 
-pub type StoryId = i64;
-pub type SessionId = i64;
+/// The engine as the rest of Folio holds it.
+pub type Engine = Arc<dyn LiveEngine>;
 
-/// How often pending changes are published (and expirations delivered).
-/// Changes within one interval reach pages as one message.
-const PUBLISH_EVERY: Duration = Duration::from_millis(200);
+/// Presence, figure changes and inbox signals. Methods that an engine
+/// shared between nodes would answer over the network are async; the
+/// subscriptions are this node's own channels, fed by the engine.
+#[rocket::async_trait]
+pub trait LiveEngine: Send + Sync {
+    /// How long a viewer counts without a sign of life: pages ping well
+    /// within it.
+    fn presence_ttl(&self) -> Duration;
 
-/// Presence and the channels to open pages, managed by Rocket as `Arc<Live>`.
-pub struct Live {
-    presence: Presence,
-    changes: Arc<Changes>,
-    hub: Hub,
-    inboxes: InboxChannels,
-    ttl: Duration,
-    streams: memory::StreamCount,
-}
+    /// A sign of life from `session` on `story` (a page load or a ping):
+    /// it counts as a viewer until `presence_ttl` passes without another.
+    /// Returns the story's viewer count.
+    async fn ping(&self, story: StoryId, session: SessionId) -> usize;
 
-impl Live {
-    pub fn new(ttl: Duration) -> Arc<Live> {
-        let changes = Arc::new(Changes::default());
-        Arc::new(Live {
-            presence: Presence::new(ttl, Arc::clone(&changes)),
-            changes,
-            hub: Hub::new(),
-            inboxes: InboxChannels::new(),
-            ttl,
-            streams: memory::StreamCount::default(),
-        })
-    }
+    /// A live stream of `session` opened on `story`: the session counts as
+    /// a viewer until its last such stream leaves. Hold a [`Viewing`]
+    /// rather than call this directly.
+    async fn join(&self, story: StoryId, session: SessionId);
 
-    /// The presence time-to-live: pages ping well within it.
-    pub fn ttl(&self) -> Duration {
-        self.ttl
-    }
+    /// One of those streams closed. Called when a [`Viewing`] is dropped,
+    /// so it must not wait.
+    fn leave(&self, story: StoryId, session: SessionId);
+
+    /// The number of sessions viewing each of `stories`, in their order.
+    async fn viewers(&self, stories: &[StoryId]) -> Vec<usize>;
 
     /// The number of sessions viewing `story`.
-    pub fn viewers(&self, story: StoryId) -> usize {
-        self.presence.count(story)
+    async fn viewers_of(&self, story: StoryId) -> usize {
+        self.viewers(&[story]).await.first().copied().unwrap_or(0)
     }
 
-    /// The number of viewers of all stories together.
-    pub fn total_viewers(&self) -> usize {
-        self.presence.total()
-    }
+    /// The viewers of all stories together.
+    async fn total_viewers(&self) -> usize;
 
-    /// A sign of life from `session` on `story`: a page load or a ping.
-    /// Returns the story's viewer count.
-    pub fn here(&self, story: StoryId, session: SessionId) -> usize {
-        self.presence.here(story, session)
-    }
+    /// `story`'s read counter rose to `count`.
+    async fn reads_changed(&self, story: StoryId, count: i64);
 
-    /// Counts `session` as viewing `story` while the returned guard lives.
-    pub fn enter(self: &Arc<Self>, story: StoryId, session: SessionId) -> Viewing {
-        self.presence.enter(story, session);
-        Viewing {
-            live: Arc::clone(self),
-            story,
-            session,
-        }
-    }
+    /// Stories were published, unpublished, renamed or deleted: open story
+    /// lists fetch the list again.
+    async fn list_changed(&self);
 
-    /// Records that `story`'s read counter rose to `count`.
-    pub fn reads_changed(&self, story: StoryId, count: i64) {
-        self.changes.reads(story, count);
-    }
+    /// Publishes the changes gathered since the last tick now (the engine
+    /// does so by itself, a few times a second): one message per changed
+    /// story, however many changes it had.
+    async fn publish_pending(&self);
 
-    /// Follows `story`'s figures. Returns the figures as of now, from
-    /// `reads` and the current viewers, and the subscription for what follows.
-    pub fn watch_story(
-        self: &Arc<Self>,
-        story: StoryId,
-        reads: i64,
-    ) -> Option<(Figures, StoryWatch)> {
-        let now = Figures {
-            viewers: self.viewers(story),
-            reads,
-        };
-        let mut receiver = self.hub.watch_story(story, now)?;
-        let published = *receiver.borrow_and_update();
-        let now = Figures {
-            reads: now.reads.max(published.reads),
-            ..now
-        };
-        let watch = StoryWatch {
-            receiver: Some(receiver),
-            live: Arc::clone(self),
-            story,
-        };
-        Some((now, watch))
-    }
+    /// Follows `story`'s figures: those as of now (from `reads`, the
+    /// counter as the caller read it, and the current viewers) and the
+    /// subscription for what follows. `None` if the engine has stopped.
+    async fn watch_story(&self, story: StoryId, reads: i64) -> Option<(Figures, StoryWatch)>;
 
     /// Follows the changes that story lists show.
-    pub fn watch_lists(&self) -> broadcast::Receiver<ListMessage> {
-        self.hub.watch_lists()
-    }
+    fn watch_lists(&self) -> broadcast::Receiver<ListMessage>;
 
-    /// Tells open story lists that stories were published, unpublished,
-    /// renamed or deleted, so they fetch the list again.
-    pub fn list_changed(&self) {
-        self.hub.list_changed();
-    }
+    /// Follows `user`'s inbox, starting from `now` (as read from the
+    /// database) or from a newer state already published.
+    fn watch_inbox(&self, user: UserId, now: Inbox) -> Option<InboxWatch>;
 
-    /// How many live streams are open.
-    pub fn open_streams(&self) -> usize {
-        self.streams.open()
-    }
+    /// Sends `user`'s new inbox state to their open pages, if they have any
+    /// and it is newer than what those pages have.
+    async fn publish_inbox(&self, user: UserId, inbox: Inbox);
 
-    /// Counts a live stream as open while the returned guard lives.
-    pub fn stream_opened(self: &Arc<Self>) -> OpenStream {
-        self.streams.opened();
-        OpenStream(Arc::clone(self))
-    }
+    /// The readers who have a page open now.
+    async fn inbox_readers(&self) -> Vec<UserId>;
 
-    /// How many stories have an open channel.
-    pub fn open_story_channels(&self) -> usize {
-        self.hub.open_story_channels()
-    }
+    /// Tells pages that list every update that one was posted.
+    async fn update_posted(&self, notice: Arc<Notice>);
 
-    /// Publishes every change since the last call: one message per changed
-    /// story to its pages, and one batch to the story lists.
-    pub fn publish(&self) {
-        let changes = self.changes.take();
-        let mut batch = Vec::with_capacity(changes.len());
-        for (story, change) in changes {
-            let viewers = change.viewers.then(|| self.presence.count(story));
-            self.hub.publish_story(story, viewers, change.reads);
-            batch.push(ListFigures {
-                id: story,
-                viewers,
-                reads: change.reads,
-            });
-        }
-        self.hub.publish_lists(batch);
-    }
-}
+    /// Follows every update posted from now on.
+    fn watch_posted(&self) -> broadcast::Receiver<Arc<Notice>>;
 
-/// An open live stream, counted until dropped.
-pub struct OpenStream(Arc<Live>);
-
-impl Drop for OpenStream {
-    fn drop(&mut self) {
-        self.0.streams.closed();
-    }
-}
-
-/// A session viewing a story through a live stream; leaving when dropped.
-pub struct Viewing {
-    live: Arc<Live>,
-    story: StoryId,
-    session: SessionId,
-}
-
-impl Drop for Viewing {
-    fn drop(&mut self) {
-        self.live.presence.leave(self.story, self.session);
-    }
-}
-
-/// A live stream's subscription to a story's figures; the story's channel
-/// is freed when the last one is dropped.
-pub struct StoryWatch {
-    receiver: Option<watch::Receiver<Figures>>,
-    live: Arc<Live>,
-    story: StoryId,
-}
-
-impl StoryWatch {
-    /// Waits for the next change; `None` when the channel is gone.
-    pub async fn changed(&mut self) -> Option<Figures> {
-        let receiver = self.receiver.as_mut()?;
-        receiver.changed().await.ok()?;
-        let figures = *receiver.borrow_and_update();
-        Some(figures)
-    }
-}
-
-impl Drop for StoryWatch {
-    fn drop(&mut self) {
-        drop(self.receiver.take());
-        self.live.hub.release_story(self.story);
-    }
-}
-
-pub fn routes() -> Vec<Route> {
-    streams::routes()
-}
-
-/// The dedicated live listener, when `live_port` is set.
-pub fn listener(settings: &Settings) -> AdHoc {
-    listener::stage(settings.live_port)
-}
-
-/// Manages `Arc<Live>` and starts the publisher: every `PUBLISH_EVERY` it
-/// delivers expirations and publishes pending changes.
-pub fn stage(settings: &Settings) -> AdHoc {
-    let ttl = Duration::from_secs(settings.presence_ttl);
-    AdHoc::on_ignite("Live", move |rocket| async move {
-        let live = Live::new(ttl);
-        let weak = Arc::downgrade(&live);
-        rocket::tokio::spawn(async move {
-            let mut tick = rocket::tokio::time::interval(PUBLISH_EVERY);
-            loop {
-                tick.tick().await;
-                // Stops when the Rocket that owns it is gone.
-                let Some(live) = weak.upgrade() else { break };
-                live.presence.run_pending_tasks();
-                live.publish();
-                live.streams.release_if_shrunk();
-            }
-        });
-        rocket.manage(live)
-    })
+    /// How many stories have a channel open on this node.
+    fn open_story_channels(&self) -> usize;
 }

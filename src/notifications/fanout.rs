@@ -9,9 +9,11 @@ use sqlx::SqlitePool;
 
 use super::inbox::Inboxes;
 use super::queries;
-use crate::db::{lock_for_writing, unix_now};
+use crate::db::lock_for_writing;
 use crate::error::{Error, Result};
-use crate::live::{Inbox, Live, Notice};
+use crate::ids::{StoryId, UpdateId, UserId};
+use crate::live::{Engine, Inbox, Notice};
+use crate::util::unix_now;
 
 /// The most characters an update may have.
 pub const TEXT_MAX: usize = 2000;
@@ -57,20 +59,32 @@ pub fn text_problem(text: &str) -> Option<String> {
 /// A posted update: its id and how many followers were notified.
 #[derive(Debug, Clone, Copy)]
 pub struct Posted {
-    pub id: i64,
+    pub id: UpdateId,
     pub notified: u64,
+}
+
+/// An update to post: to which story, what kind, what it says and who
+/// wrote it.
+pub struct NewUpdate<'a> {
+    pub story: StoryId,
+    pub kind: Kind,
+    pub text: &'a str,
+    pub author: UserId,
 }
 
 /// Posts an update to a published story and notifies its followers.
 pub async fn post(
     db: &SqlitePool,
-    live: &Live,
+    live: &Engine,
     inboxes: &Inboxes,
-    story: i64,
-    kind: Kind,
-    text: &str,
-    author: i64,
+    update: NewUpdate<'_>,
 ) -> Result<Posted> {
+    let NewUpdate {
+        story,
+        kind,
+        text,
+        author,
+    } = update;
     if let Some(problem) = text_problem(text) {
         return Err(Error::BadRequest(problem));
     }
@@ -101,6 +115,7 @@ pub async fn post(
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
+    let id = UpdateId(id);
     let notified = sqlx::query(
         "INSERT INTO notifications (user_id, update_id) SELECT user_id, ? FROM follows
          WHERE story_id = ?",
@@ -128,21 +143,21 @@ pub async fn post(
             rocket::error!("update {id} was stored but not pushed to open pages: {e}");
         }
     }
-    live.update_posted(notice);
+    live.update_posted(notice).await;
     Ok(Posted { id, notified })
 }
 
 /// Sends readers with pages open their current inbox: after many readers'
 /// inboxes changed at once (a story was deleted, say).
-pub async fn refresh_open_pages(db: &SqlitePool, live: &Live, inboxes: &Inboxes) -> Result<()> {
+pub async fn refresh_open_pages(db: &SqlitePool, live: &Engine, inboxes: &Inboxes) -> Result<()> {
     inboxes.changed_many();
     push(db, live, None).await
 }
 
 /// Sends the readers with a page open their new inbox: with `notice`, only
 /// those notified of it.
-async fn push(db: &SqlitePool, live: &Live, notice: Option<&Arc<Notice>>) -> Result<()> {
-    let readers = live.inbox_readers();
+async fn push(db: &SqlitePool, live: &Engine, notice: Option<&Arc<Notice>>) -> Result<()> {
+    let readers = live.inbox_readers().await;
     if readers.is_empty() {
         return Ok(());
     }
@@ -154,7 +169,7 @@ async fn push(db: &SqlitePool, live: &Live, notice: Option<&Arc<Notice>>) -> Res
             live_notices,
             notice: notice.cloned(),
         };
-        live.publish_inbox(user, inbox);
+        live.publish_inbox(user, inbox).await;
     }
     Ok(())
 }

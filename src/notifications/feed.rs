@@ -2,22 +2,23 @@
 //! and "All updates" (every public update), newest first, a page at a time;
 //! marking read; and the live-notices preference.
 
-use std::sync::Arc;
-
 use rocket::form::FromForm;
 use rocket::{get, post, State};
 use rocket_dyn_templates::{context, Template};
 
 use super::inbox::Inboxes;
-use super::queries::{self, View};
-use super::{back, Back, Done};
-use crate::auth::{CsrfForm, CurrentUser, Layout};
+use super::listing::{self, View};
+use super::queries;
+use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::live::Live;
+use crate::ids::UpdateId;
+use crate::live::Engine;
+use crate::web::paging::{cursor, Page};
+use crate::web::{Back, Done, Layout};
 
 /// Updates on one page.
-const PAGE: i64 = 20;
+const PAGE: usize = 20;
 
 #[get("/notifications?<view>&<before>")]
 pub async fn page(
@@ -33,18 +34,10 @@ pub async fn page(
         "all" => View::All,
         _ => return Err(Error::BadRequest("There is no such view.".into())),
     };
-    let cursor = match before.unwrap_or("") {
-        "" => i64::MAX,
-        before => before
-            .parse()
-            .map_err(|_| Error::BadRequest("That page link is not valid.".into()))?,
-    };
+    let start = cursor(before, |b| b.parse().ok())?.unwrap_or(i64::MAX);
     let user = reader.user_id;
-    let mut items = queries::feed(db.pool(), user, view, cursor, PAGE + 1).await?;
-    let next = (items.len() as i64 > PAGE).then(|| {
-        items.truncate(PAGE as usize);
-        items.last().map(|item| item.id)
-    });
+    let rows = listing::feed(db.pool(), user, view, start, PAGE as i64 + 1).await?;
+    let Page { rows: items, next } = Page::of(rows, PAGE, |item| item.id.to_string());
     // The unread ones shown, as a range the page marks read once seen.
     let unread = items.iter().filter(|item| item.unread).map(|item| item.id);
     let shown = unread.clone().min().zip(unread.max());
@@ -53,7 +46,7 @@ pub async fn page(
         "notifications/index.html",
         context! {
             layout, items, all: view == View::All,
-            next: next.flatten(),
+            next,
             first_page: before.is_none(),
             shown: shown.map(|(from, up_to)| context! { from, up_to }),
             live_notices: state.live_notices,
@@ -64,17 +57,17 @@ pub async fn page(
 /// Marks one notification read (again, it stays read).
 #[post("/notifications/<update>/read", data = "<form>")]
 pub async fn mark_one(
-    update: i64,
+    update: UpdateId,
     reader: CurrentUser,
     form: CsrfForm<Back>,
     db: &Db,
-    live: &State<Arc<Live>>,
+    live: &State<Engine>,
     inboxes: &State<Inboxes>,
 ) -> Result<Done> {
     if queries::mark_read(db.pool(), reader.user_id, update).await? {
         inboxes.changed(db.pool(), live, reader.user_id).await;
     }
-    Ok(back(form.0))
+    Ok(form.0.done())
 }
 
 /// Which notifications to mark read: all, or those of one page.
@@ -93,7 +86,7 @@ pub async fn mark_all(
     reader: CurrentUser,
     form: CsrfForm<Range>,
     db: &Db,
-    live: &State<Arc<Live>>,
+    live: &State<Engine>,
     inboxes: &State<Inboxes>,
 ) -> Result<Done> {
     let Range {
@@ -110,7 +103,7 @@ pub async fn mark_all(
     if queries::mark_range(db.pool(), reader.user_id, view, from, up_to).await? > 0 {
         inboxes.changed(db.pool(), live, reader.user_id).await;
     }
-    Ok(back(Back { next }))
+    Ok(Back { next }.done())
 }
 
 #[derive(Debug, FromForm)]
@@ -127,11 +120,11 @@ pub async fn preferences(
     reader: CurrentUser,
     form: CsrfForm<Preferences>,
     db: &Db,
-    live: &State<Arc<Live>>,
+    live: &State<Engine>,
     inboxes: &State<Inboxes>,
 ) -> Result<Done> {
     let Preferences { live_notices, next } = form.0;
     queries::set_live_notices(db.pool(), reader.user_id, live_notices).await?;
     inboxes.changed(db.pool(), live, reader.user_id).await;
-    Ok(back(Back { next }))
+    Ok(Back { next }.done())
 }

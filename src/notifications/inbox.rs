@@ -18,7 +18,8 @@ use sqlx::SqlitePool;
 
 use super::queries;
 use crate::error::Result;
-use crate::live::{Inbox, Live, Notice};
+use crate::ids::{StoryId, UserId};
+use crate::live::{Engine, Inbox, Notice};
 
 /// A reader's inbox, as of one moment.
 #[derive(Debug, Clone)]
@@ -27,11 +28,11 @@ pub struct ReaderState {
     pub version: i64,
     pub live_notices: bool,
     /// The ids of the stories they follow, sorted.
-    pub follows: Box<[i64]>,
+    pub follows: Box<[StoryId]>,
 }
 
 impl ReaderState {
-    pub fn follows(&self, story: i64) -> bool {
+    pub fn follows(&self, story: StoryId) -> bool {
         self.follows.binary_search(&story).is_ok()
     }
 
@@ -54,7 +55,7 @@ struct Entry {
 /// The cache of reader states, managed by Rocket.
 #[derive(Clone)]
 pub struct Inboxes {
-    cache: Cache<i64, Arc<Entry>>,
+    cache: Cache<UserId, Arc<Entry>>,
     generation: Arc<AtomicU64>,
 }
 
@@ -78,7 +79,7 @@ impl Inboxes {
     }
 
     /// `user`'s current state: from memory, or loaded.
-    pub async fn get(&self, db: &SqlitePool, user: i64) -> Result<Arc<ReaderState>> {
+    pub async fn get(&self, db: &SqlitePool, user: UserId) -> Result<Arc<ReaderState>> {
         let generation = self.generation.load(Ordering::Acquire);
         if let Some(entry) = self.cache.get(&user) {
             if entry.generation == generation {
@@ -90,7 +91,7 @@ impl Inboxes {
 
     /// `user`'s state if it is in memory and current: for error pages,
     /// which cannot wait for the database.
-    pub fn peek(&self, user: i64) -> Option<Arc<ReaderState>> {
+    pub fn peek(&self, user: UserId) -> Option<Arc<ReaderState>> {
         let entry = self.cache.get(&user)?;
         (entry.generation == self.generation.load(Ordering::Acquire))
             .then(|| Arc::clone(&entry.state))
@@ -99,11 +100,11 @@ impl Inboxes {
     /// Loads `user`'s state after a change of theirs was committed, and
     /// sends it to their open pages. The change stands whatever happens
     /// here: if the state cannot be read now, the next page reads it.
-    pub async fn changed(&self, db: &SqlitePool, live: &Live, user: i64) {
+    pub async fn changed(&self, db: &SqlitePool, live: &Engine, user: UserId) {
         self.cache.invalidate(&user);
         let generation = self.generation.load(Ordering::Acquire);
         match self.load(db, user, generation).await {
-            Ok(state) => live.publish_inbox(user, state.inbox(None)),
+            Ok(state) => live.publish_inbox(user, state.inbox(None)).await,
             Err(e) => rocket::error!("the inbox of user {user} changed but was not reloaded: {e}"),
         }
     }
@@ -118,7 +119,12 @@ impl Inboxes {
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
-    async fn load(&self, db: &SqlitePool, user: i64, generation: u64) -> Result<Arc<ReaderState>> {
+    async fn load(
+        &self,
+        db: &SqlitePool,
+        user: UserId,
+        generation: u64,
+    ) -> Result<Arc<ReaderState>> {
         let state = Arc::new(queries::reader_state(db, user).await?);
         let fresh = Arc::new(Entry {
             state: Arc::clone(&state),

@@ -1,47 +1,72 @@
-//! Following stories and hearing about their updates: follows, the update
-//! an admin posts and its fan-out to every follower, the notifications
-//! feed, and the per-reader inbox state every page shows.
+//! Hearing about stories' updates: the update an admin posts and its
+//! fan-out to every follower, the notifications feed, the "Following"
+//! page, and the per-reader inbox state every page shows (the unread badge
+//! reaches the page frame through [`UnreadCounts`]).
 
 mod fanout;
 mod feed;
-mod follows;
+mod following;
 mod inbox;
+pub mod listing;
 pub mod queries;
 
-use rocket::form::FromForm;
-use rocket::http::Status;
-use rocket::response::Redirect;
-use rocket::{Either, Route};
+use rocket::fairing::AdHoc;
+use rocket::Route;
+use rocket_db_pools::Database;
+use sqlx::SqlitePool;
 
-pub use fanout::{normalized, post, refresh_open_pages, text_problem, Kind, Posted, TEXT_MAX};
+pub use fanout::TEXT_MAX;
+pub use fanout::{normalized, post, refresh_open_pages, text_problem, Kind, NewUpdate, Posted};
 pub use inbox::{Inboxes, ReaderState};
 
-use crate::forms::local_path;
-
-/// Where a form goes back to: `next` for forms on pages; a script that
-/// sends none gets 204.
-#[derive(Debug, Default, FromForm)]
-pub struct Back {
-    next: Option<String>,
-}
-
-pub type Done = Either<Redirect, Status>;
-
-fn back(form: Back) -> Done {
-    match form.next {
-        Some(next) => Either::Left(Redirect::to(local_path(&next).to_string())),
-        None => Either::Right(Status::NoContent),
-    }
-}
+use crate::db::Db;
+use crate::ids::UserId;
+use crate::web::{Badges, UnreadCounts};
 
 pub fn routes() -> Vec<Route> {
     rocket::routes![
-        follows::follow,
-        follows::unfollow,
-        follows::following,
+        following::following,
         feed::page,
         feed::mark_one,
         feed::mark_all,
         feed::preferences,
     ]
+}
+
+/// Manages the inbox states, and the unread counts of the page frame.
+pub fn stage() -> AdHoc {
+    AdHoc::try_on_ignite("Notifications", |rocket| async move {
+        let Some(db) = Db::fetch(&rocket) else {
+            return Err(rocket);
+        };
+        let inboxes = Inboxes::new();
+        let badges: Badges = std::sync::Arc::new(InboxBadges {
+            inboxes: inboxes.clone(),
+            db: db.pool().clone(),
+        });
+        Ok(rocket.manage(inboxes).manage(badges))
+    })
+}
+
+/// The unread badge, from the readers' inbox states.
+struct InboxBadges {
+    inboxes: Inboxes,
+    db: SqlitePool,
+}
+
+#[rocket::async_trait]
+impl UnreadCounts for InboxBadges {
+    async fn unread(&self, user: UserId) -> Option<i64> {
+        match self.inboxes.get(&self.db, user).await {
+            Ok(state) => Some(state.unread),
+            Err(e) => {
+                rocket::error!("could not read the inbox of user {user}: {e}");
+                None
+            }
+        }
+    }
+
+    fn unread_if_known(&self, user: UserId) -> Option<i64> {
+        self.inboxes.peek(user).map(|state| state.unread)
+    }
 }

@@ -10,26 +10,26 @@ use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::Connection;
 
 use crate::config;
+use crate::error::{Error, Result};
 
 /// Copies the configured database to `target`, which must not exist yet.
 /// The copy is written next to it under a temporary name and given its name
 /// when complete and checked, so `target` is either whole or absent.
-pub async fn run(figment: Figment, target: &Path) -> Result<String, String> {
+pub async fn run(figment: Figment, target: &Path) -> Result<String> {
     let started = Instant::now();
     let figment = config::with_database_default(figment);
     config::check_database_url(&figment)?;
-    let url: String = figment
-        .extract_inner("databases.folio.url")
-        .map_err(|e| format!("bad setting databases.folio.url: {e}"))?;
+    let url = config::database_url(&figment)?;
     if target.exists() {
-        return Err(format!(
+        return Err(Error::Conflict(format!(
             "{} already exists: choose a new file name (backups never overwrite)",
             target.display()
-        ));
+        )));
     }
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create the directory {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Error::internal_from(format!("cannot create the directory {}", dir.display()), e)
+        })?;
     }
     let partial = partial_name(target);
     let copied = copy(&url, &partial).await;
@@ -40,16 +40,16 @@ pub async fn run(figment: Figment, target: &Path) -> Result<String, String> {
     // A hard link, unlike a rename, fails if the target appeared meanwhile.
     let linked = checked.and_then(|()| {
         std::fs::hard_link(&partial, target).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => format!(
+            std::io::ErrorKind::AlreadyExists => Error::Conflict(format!(
                 "{} appeared while the copy was made; the copy is not kept",
                 target.display()
-            ),
-            _ => format!("cannot name the copy {}: {e}", target.display()),
+            )),
+            _ => Error::internal_from(format!("cannot name the copy {}", target.display()), e),
         })
     });
     let _ = std::fs::remove_file(&partial);
     if let Err(e) = linked {
-        return Err(format!("backup failed: {e}"));
+        return Err(Error::internal(format!("backup failed: {e}")));
     }
     sync_directory(target);
     let size = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
@@ -70,47 +70,47 @@ fn partial_name(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.partial", std::process::id()))
 }
 
-async fn copy(url: &str, partial: &Path) -> Result<(), String> {
+async fn copy(url: &str, partial: &Path) -> Result<()> {
     let options = crate::db::connect_options(url)
-        .map_err(|e| format!("bad database URL {url}: {e}"))?
+        .map_err(|e| Error::Config(format!("bad database URL {url}: {e}")))?
         .create_if_missing(false);
     let pool = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
         .await
-        .map_err(|e| format!("cannot open the database {url}: {e}"))?;
+        .map_err(|e| Error::internal_from(format!("cannot open the database {url}"), e))?;
     // A leftover from a backup (of this pid) killed part-way.
     let _ = std::fs::remove_file(partial);
     let text = partial
         .to_str()
-        .ok_or_else(|| format!("{} is not valid UTF-8", partial.display()))?;
+        .ok_or_else(|| Error::BadRequest(format!("{} is not valid UTF-8", partial.display())))?;
     let copied = sqlx::query("VACUUM INTO ?").bind(text).execute(&pool).await;
     pool.close().await;
     copied
         .map(|_| ())
-        .map_err(|e| format!("copying into {} failed: {e}", partial.display()))
+        .map_err(|e| Error::internal_from(format!("copying into {} failed", partial.display()), e))
 }
 
 /// Opens the copy, checks it, and makes sure it is on disk.
-async fn check(partial: &Path) -> Result<(), String> {
+async fn check(partial: &Path) -> Result<()> {
     let mut conn = sqlx::SqliteConnection::connect_with(
         &sqlx::sqlite::SqliteConnectOptions::new()
             .filename(partial)
             .create_if_missing(false),
     )
     .await
-    .map_err(|e| format!("cannot open the copy: {e}"))?;
+    .map_err(|e| Error::internal_from("cannot open the copy", e))?;
     let verdict: String = sqlx::query_scalar("PRAGMA quick_check")
         .fetch_one(&mut conn)
         .await
-        .map_err(|e| format!("cannot check the copy: {e}"))?;
+        .map_err(|e| Error::internal_from("cannot check the copy", e))?;
     let _ = conn.close().await;
     if verdict != "ok" {
-        return Err(format!("the copy is damaged: {verdict}"));
+        return Err(Error::internal(format!("the copy is damaged: {verdict}")));
     }
     std::fs::File::open(partial)
         .and_then(|f| f.sync_all())
-        .map_err(|e| format!("cannot sync the copy to disk: {e}"))
+        .map_err(|e| Error::internal_from("cannot sync the copy to disk", e))
 }
 
 /// Makes the rename durable too.

@@ -1,5 +1,6 @@
-//! Health checks: `/health` says the process serves requests; `/health/ready`
-//! that it can also use its database, with every migration it knows applied.
+//! What monitoring asks: `/health` says the process serves requests;
+//! `/health/ready` that it can also use its database, with every migration
+//! it knows applied; `/version` which build this is.
 
 use std::time::Duration;
 
@@ -8,7 +9,9 @@ use rocket::serde::json::{json, Json, Value};
 use rocket::{get, State};
 use sqlx::SqlitePool;
 
+use crate::build_info::{Build, BUILD};
 use crate::db::{Db, MIGRATOR};
+use crate::error::{Error, Result};
 
 /// How long readiness waits for the database before calling it unavailable.
 const PATIENCE: Duration = Duration::from_secs(2);
@@ -26,10 +29,10 @@ pub fn health() -> &'static str {
 pub async fn ready(db: &State<Db>) -> (Status, Json<Value>) {
     let checked = rocket::tokio::time::timeout(PATIENCE, readiness(db.pool())).await;
     let outcome = checked.unwrap_or_else(|_| {
-        Err(format!(
+        Err(Error::internal(format!(
             "the database did not answer within {} s",
             PATIENCE.as_secs()
-        ))
+        )))
     });
     match outcome {
         Ok(migrations) => (
@@ -37,6 +40,7 @@ pub async fn ready(db: &State<Db>) -> (Status, Json<Value>) {
             Json(json!({ "status": "ready", "migrations": migrations })),
         ),
         Err(reason) => {
+            let reason = reason.to_string();
             rocket::warn!("not ready: {reason}");
             (
                 Status::ServiceUnavailable,
@@ -48,12 +52,12 @@ pub async fn ready(db: &State<Db>) -> (Status, Json<Value>) {
 
 /// How many migrations are applied, or why the database is not usable:
 /// it does not answer, or a migration this binary knows is missing or failed.
-pub async fn readiness(pool: &SqlitePool) -> Result<usize, String> {
+pub async fn readiness(pool: &SqlitePool) -> Result<usize> {
     let applied: Vec<(i64, bool)> =
         sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
             .fetch_all(pool)
             .await
-            .map_err(|e| format!("the database cannot be read: {e}"))?;
+            .map_err(|e| Error::internal_from("the database cannot be read", e))?;
     for migration in MIGRATOR
         .iter()
         .filter(|m| !m.migration_type.is_down_migration())
@@ -64,18 +68,24 @@ pub async fn readiness(pool: &SqlitePool) -> Result<usize, String> {
         {
             Some((_, true)) => {}
             Some((_, false)) => {
-                return Err(format!(
+                return Err(Error::internal(format!(
                     "migration {} ({}) failed part-way",
                     migration.version, migration.description
-                ))
+                )))
             }
             None => {
-                return Err(format!(
+                return Err(Error::internal(format!(
                     "migration {} ({}) is not applied",
                     migration.version, migration.description
-                ))
+                )))
             }
         }
     }
     Ok(applied.len())
+}
+
+/// `{"version", "build", "commit"}` ([`crate::build_info`]).
+#[get("/version")]
+pub fn version() -> Json<Build> {
+    Json(BUILD)
 }

@@ -1,139 +1,172 @@
-//! `/metrics` in Prometheus' text format: requests by route and status, a
-//! latency histogram per route, and gauges read at scrape time.
+//! `/metrics` in the OpenMetrics text format (which Prometheus reads):
+//! requests by route and status, a latency histogram per route, and gauges
+//! read at scrape time. The metrics live in one registry per Folio, in
+//! Rocket's managed state.
 
-use std::collections::HashMap;
-use std::fmt::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeLabelSet, EncodeMetric};
+use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::info::Info;
+use prometheus_client::registry::Registry;
 use rocket::http::{ContentType, Method, Status};
 use rocket::request::{FromRequest, Outcome};
 use rocket::{get, Request, State};
 use sha2::{Digest, Sha256};
 
 use super::in_flight::Requests;
-use super::version::BUILD;
+use crate::build_info::BUILD;
 use crate::config::Settings;
-use crate::db::{unix_now, Db};
-use crate::live::Live;
-use crate::stories::Reads;
+use crate::db::Db;
+use crate::live::Engine;
+use crate::streams::Feeds;
+use crate::util::{same_secret, unix_now};
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
 const BUCKETS: [f64; 13] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
-/// What was counted for one route.
-#[derive(Default)]
-struct RouteStats {
-    /// (method, status, requests): a route answers with few of each.
-    answers: Vec<(Method, u16, u64)>,
-    /// Requests at or under each bucket's bound (not yet cumulative).
-    buckets: [u64; BUCKETS.len()],
-    count: u64,
-    seconds: f64,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Answer {
+    method: &'static str,
+    route: String,
+    status: u16,
 }
 
-/// Request counts and latencies since the start.
-pub struct Registry {
-    routes: Mutex<HashMap<String, RouteStats>>,
-    started: i64,
-    /// Requests in flight, for the gauge and for shutdown.
-    pub in_flight: Arc<Requests>,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct Route {
+    route: String,
 }
 
-impl Registry {
-    pub fn new() -> Registry {
-        Registry {
-            routes: Mutex::new(HashMap::new()),
-            started: unix_now(),
-            in_flight: Arc::default(),
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BuildLabels {
+    version: &'static str,
+    build: &'static str,
+    commit: &'static str,
+}
+
+/// Folio's metrics.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<Answer, Counter>,
+    durations: Family<Route, Histogram>,
+    in_flight_gauge: Gauge,
+    viewers: Gauge,
+    streams: Gauge,
+    pool_in_use: Gauge,
+    pool_open: Gauge,
+}
+
+impl Metrics {
+    /// The registry, with `reads` (first reads committed since the start)
+    /// read at every scrape.
+    pub fn new(reads: Arc<AtomicU64>) -> Metrics {
+        let mut registry = Registry::default();
+        let requests = Family::<Answer, Counter>::default();
+        registry.register(
+            "folio_http_requests",
+            "HTTP requests answered, by route pattern, method and status",
+            requests.clone(),
+        );
+        let durations = Family::<Route, Histogram>::new_with_constructor(
+            (|| Histogram::new(BUCKETS)) as fn() -> Histogram,
+        );
+        registry.register(
+            "folio_http_request_duration_seconds",
+            "Time to the response head, by route pattern",
+            durations.clone(),
+        );
+        let gauge = |registry: &mut Registry, name: &str, help: &str| {
+            let gauge = Gauge::default();
+            registry.register(name, help, gauge.clone());
+            gauge
+        };
+        let in_flight_gauge = gauge(
+            &mut registry,
+            "folio_http_requests_in_flight",
+            "Requests being handled or answered, open live streams included",
+        );
+        let viewers = gauge(
+            &mut registry,
+            "folio_current_viewers",
+            "People reading a story now",
+        );
+        let streams = gauge(
+            &mut registry,
+            "folio_live_streams_open",
+            "Open live streams (server-sent events)",
+        );
+        let pool_in_use = gauge(
+            &mut registry,
+            "folio_db_pool_connections_in_use",
+            "Database connections lent out",
+        );
+        let pool_open = gauge(
+            &mut registry,
+            "folio_db_pool_connections",
+            "Database connections open",
+        );
+        let started = gauge(
+            &mut registry,
+            "folio_start_time_seconds",
+            "When this process started, in seconds since the Unix epoch",
+        );
+        started.set(unix_now());
+        registry.register_collector(Box::new(ReadsRecorded(reads)));
+        let build = BuildLabels {
+            version: BUILD.version,
+            build: BUILD.build,
+            commit: BUILD.commit,
+        };
+        registry.register("folio_build", "The running build", Info::new(build));
+        Metrics {
+            registry,
+            requests,
+            durations,
+            in_flight_gauge,
+            viewers,
+            streams,
+            pool_in_use,
+            pool_open,
         }
     }
 
     /// Counts one answered request. `route` is the matched route's pattern.
     pub fn observe(&self, route: &str, method: Method, status: u16, seconds: f64) {
-        let mut routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
-        let stats = match routes.get_mut(route) {
-            Some(stats) => stats,
-            None => routes.entry(route.to_string()).or_default(),
+        let answer = Answer {
+            method: method.as_str(),
+            route: route.to_string(),
+            status,
         };
-        match stats
-            .answers
-            .iter_mut()
-            .find(|(m, s, _)| *m == method && *s == status)
-        {
-            Some((_, _, n)) => *n += 1,
-            None => stats.answers.push((method, status, 1)),
-        }
-        if let Some(bucket) = BUCKETS.iter().position(|bound| seconds <= *bound) {
-            stats.buckets[bucket] += 1;
-        }
-        stats.count += 1;
-        stats.seconds += seconds;
-    }
-
-    /// The request counters and histograms, in Prometheus' text format.
-    fn render_requests(&self, out: &mut String) {
-        let routes = self.routes.lock().unwrap_or_else(|e| e.into_inner());
-        let mut names: Vec<&String> = routes.keys().collect();
-        names.sort();
-        out.push_str("# HELP folio_http_requests_total HTTP requests answered, by route pattern, method and status.\n");
-        out.push_str("# TYPE folio_http_requests_total counter\n");
-        for name in &names {
-            let mut answers = routes[*name].answers.clone();
-            answers.sort_by(|a, b| (a.0.as_str(), a.1).cmp(&(b.0.as_str(), b.1)));
-            for (method, status, n) in answers {
-                let route = label(name);
-                let _ = writeln!(
-                    out,
-                    "folio_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
-                );
-            }
-        }
-        out.push_str("# HELP folio_http_request_duration_seconds Time to the response head, by route pattern.\n");
-        out.push_str("# TYPE folio_http_request_duration_seconds histogram\n");
-        for name in &names {
-            let stats = &routes[*name];
-            let route = label(name);
-            let mut cumulative = 0;
-            for (bound, n) in BUCKETS.iter().zip(stats.buckets) {
-                cumulative += n;
-                let _ = writeln!(
-                    out,
-                    "folio_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {cumulative}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "folio_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n\
-                 folio_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n\
-                 folio_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                stats.count, stats.seconds, stats.count
-            );
-        }
+        self.requests.get_or_create(&answer).inc();
+        let route = Route {
+            route: answer.route,
+        };
+        self.durations.get_or_create(&route).observe(seconds);
     }
 }
 
-impl Default for Registry {
-    fn default() -> Self {
-        Registry::new()
+/// First reads committed since the start: the read writer's own counter.
+#[derive(Debug)]
+struct ReadsRecorded(Arc<AtomicU64>);
+
+impl Collector for ReadsRecorded {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let counter = ConstCounter::new(self.0.load(Ordering::Relaxed));
+        let metric = encoder.encode_descriptor(
+            "folio_reads_recorded",
+            "First reads committed since the start",
+            None,
+            counter.metric_type(),
+        )?;
+        counter.encode(metric)
     }
-}
-
-/// A label value with `\`, `"` and newlines escaped.
-fn label(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
-}
-
-/// One gauge or counter with its help and type lines.
-fn single(out: &mut String, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
-    let _ = writeln!(
-        out,
-        "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
-    );
 }
 
 /// Whether a scrape may see the metrics: always when no `metrics_token` is
@@ -159,19 +192,20 @@ impl<'r> FromRequest<'r> for Scraper {
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim())
             .unwrap_or_default();
-        // Digests compared, so the time taken says nothing about the token.
-        let allowed =
-            Sha256::digest(given.as_bytes()) == Sha256::digest(expected.trim().as_bytes());
-        Outcome::Success(Scraper(allowed))
+        // Digests compared, so neither the time taken nor the lengths say
+        // anything about the token.
+        let (given, expected) = (Sha256::digest(given), Sha256::digest(expected.trim()));
+        Outcome::Success(Scraper(same_secret(&given, &expected)))
     }
 }
 
 #[get("/metrics")]
-pub fn metrics(
+pub async fn metrics(
     scraper: Scraper,
-    registry: &State<Registry>,
-    live: &State<Arc<Live>>,
-    reads: &State<Reads>,
+    metrics: &State<Metrics>,
+    in_flight: &State<Arc<Requests>>,
+    live: &State<Engine>,
+    feeds: &State<Feeds>,
     db: &State<Db>,
 ) -> Result<(ContentType, String), (Status, &'static str)> {
     if !scraper.0 {
@@ -180,67 +214,21 @@ pub fn metrics(
             "the metrics need the header Authorization: Bearer <metrics_token>\n",
         ));
     }
-    let mut out = String::with_capacity(16 * 1024);
-    registry.render_requests(&mut out);
     let pool = db.pool();
     let in_use = (pool.size() as usize).saturating_sub(pool.num_idle());
-    let gauges = [
-        (
-            "folio_http_requests_in_flight",
-            "gauge",
-            "Requests being handled or answered, open live streams included.",
-            registry.in_flight.count() as u64,
-        ),
-        (
-            "folio_current_viewers",
-            "gauge",
-            "People reading a story now.",
-            live.total_viewers() as u64,
-        ),
-        (
-            "folio_live_streams_open",
-            "gauge",
-            "Open live streams (server-sent events).",
-            live.open_streams() as u64,
-        ),
-        (
-            "folio_reads_recorded_total",
-            "counter",
-            "First reads committed since the start.",
-            reads.recorded(),
-        ),
-        (
-            "folio_db_pool_connections_in_use",
-            "gauge",
-            "Database connections lent out.",
-            in_use as u64,
-        ),
-        (
-            "folio_db_pool_connections",
-            "gauge",
-            "Database connections open.",
-            u64::from(pool.size()),
-        ),
-    ];
-    for (name, kind, help, value) in gauges {
-        single(&mut out, name, kind, help, value);
+    metrics.in_flight_gauge.set(in_flight.count());
+    metrics.viewers.set(live.total_viewers().await as i64);
+    metrics.streams.set(feeds.count.open() as i64);
+    metrics.pool_in_use.set(in_use as i64);
+    metrics.pool_open.set(i64::from(pool.size()));
+    let mut out = String::with_capacity(16 * 1024);
+    if prometheus_client::encoding::text::encode(&mut out, &metrics.registry).is_err() {
+        return Err((
+            Status::InternalServerError,
+            "the metrics could not be written\n",
+        ));
     }
-    single(
-        &mut out,
-        "folio_start_time_seconds",
-        "gauge",
-        "When this process started, in seconds since the Unix epoch.",
-        registry.started,
-    );
-    let _ = writeln!(
-        out,
-        "# HELP folio_build_info The running build.\n# TYPE folio_build_info gauge\n\
-         folio_build_info{{version=\"{}\",build=\"{}\",commit=\"{}\"}} 1",
-        label(BUILD.version),
-        label(BUILD.build),
-        label(BUILD.commit)
-    );
-    let kind =
-        ContentType::new("text", "plain").with_params([("version", "0.0.4"), ("charset", "utf-8")]);
+    let kind = ContentType::new("application", "openmetrics-text")
+        .with_params([("version", "1.0.0"), ("charset", "utf-8")]);
     Ok((kind, out))
 }

@@ -8,16 +8,18 @@ pub mod in_flight;
 mod logger;
 mod metrics;
 mod requests;
-mod version;
+
+use std::sync::Arc;
 
 use rocket::fairing::AdHoc;
 use rocket::Route;
 
 use crate::config::Logging;
+use crate::stories::Reads;
 
 pub use health::readiness;
-pub use metrics::Registry;
-pub use version::{Build, BUILD};
+pub use in_flight::Requests as InFlight;
+pub use metrics::Metrics;
 
 /// Installs Folio's logger when `logging` asks for it. Must come before
 /// `rocket::custom`, which installs Rocket's own when there is none.
@@ -27,13 +29,25 @@ pub fn install_logger(logging: Logging) {
     }
 }
 
-/// Counts every request, and logs it at `normal` and `debug`.
+/// Counts every request in flight (for shutdown), and logs it at `normal`
+/// and `debug`.
 pub fn stage(logging: Logging) -> AdHoc {
     let log = matches!(logging, Logging::Requests | Logging::Debug);
     AdHoc::on_ignite("Operations", move |rocket| async move {
         rocket
-            .manage(Registry::new())
+            .manage(Arc::new(InFlight::default()))
             .attach(requests::Requests { log })
+    })
+}
+
+/// The metrics registry; after the stories, whose read writer it reads.
+pub fn metrics() -> AdHoc {
+    AdHoc::try_on_ignite("Metrics", |rocket| async move {
+        let Some(reads) = rocket.state::<Reads>().map(Reads::recorded_counter) else {
+            rocket::error!("the metrics need the stories set up first");
+            return Err(rocket);
+        };
+        Ok(rocket.manage(Metrics::new(reads)))
     })
 }
 
@@ -41,7 +55,7 @@ pub fn routes() -> Vec<Route> {
     rocket::routes![
         health::health,
         health::ready,
-        version::version,
+        health::version,
         metrics::metrics
     ]
 }

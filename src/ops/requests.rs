@@ -2,14 +2,21 @@
 //! asks for it, logged on one line.
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Instant;
 
 use rocket::fairing::{Fairing, Info, Kind};
-use rocket::time::OffsetDateTime;
 use rocket::{Data, Request, Response};
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::OffsetDateTime;
 
-use super::in_flight::InFlight;
-use super::metrics::Registry;
+use super::in_flight::{InFlight, Requests as InFlightRequests};
+use super::metrics::Metrics;
+
+/// When a request was answered, as the log shows it (UTC).
+const LOG_TIME: &[FormatItem<'_>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
 
 /// When the request arrived, and its place among those in flight.
 struct Arrived {
@@ -17,7 +24,7 @@ struct Arrived {
     _in_flight: Option<InFlight>,
 }
 
-/// Times requests, counts them in the [`Registry`] and logs them.
+/// Times requests, counts them in the [`Metrics`] and logs them.
 pub struct Requests {
     /// Print `<time> <method> <path> <status> <ms>ms` per request.
     pub log: bool,
@@ -33,16 +40,16 @@ impl Fairing for Requests {
     }
 
     async fn on_shutdown(&self, rocket: &rocket::Rocket<rocket::Orbit>) {
-        if let Some(registry) = rocket.state::<Registry>() {
-            registry.in_flight.stopping();
+        if let Some(in_flight) = rocket.state::<Arc<InFlightRequests>>() {
+            in_flight.stopping();
         }
     }
 
     async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
         let in_flight = req
             .rocket()
-            .state::<Registry>()
-            .map(|r| r.in_flight.arrived());
+            .state::<Arc<InFlightRequests>>()
+            .map(|r| r.arrived());
         req.local_cache(|| Arrived {
             at: Instant::now(),
             _in_flight: in_flight,
@@ -59,20 +66,16 @@ impl Fairing for Requests {
             .elapsed();
         let route = req.route().map_or("unmatched", |r| r.uri.path());
         let status = res.status().code;
-        if let Some(registry) = req.rocket().state::<Registry>() {
-            registry.observe(route, req.method(), status, elapsed.as_secs_f64());
+        if let Some(metrics) = req.rocket().state::<Metrics>() {
+            metrics.observe(route, req.method(), status, elapsed.as_secs_f64());
         }
         if self.log {
-            let now = OffsetDateTime::now_utc();
+            let now = OffsetDateTime::now_utc()
+                .format(LOG_TIME)
+                .unwrap_or_default();
             // The path only: query strings may carry what readers typed.
             let line = format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z {} {} {} {:.1}ms\n",
-                now.year(),
-                u8::from(now.month()),
-                now.day(),
-                now.hour(),
-                now.minute(),
-                now.second(),
+                "{now} {} {} {} {:.1}ms\n",
                 req.method(),
                 req.uri().path(),
                 status,

@@ -1,20 +1,16 @@
 //! The JSON API for scripts and widgets: the same figures as the pages,
 //! under the same rules (the list is public, a story needs a login).
 
-use std::sync::Arc;
-
 use rocket::serde::json::Json;
 use rocket::{get, State};
 use serde::Serialize;
 
 use super::cache::StoryCache;
-use super::pages::find;
-use super::queries;
-use super::StoryFigures;
+use super::{figures_of, queries, StoryFigures};
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::Result;
-use crate::live::Live;
+use crate::live::Engine;
 
 #[derive(Serialize)]
 pub struct StoryList {
@@ -22,12 +18,8 @@ pub struct StoryList {
 }
 
 #[get("/stories")]
-pub async fn list(db: &Db, live: &State<Arc<Live>>) -> Result<Json<StoryList>> {
-    let stories = queries::published(db.pool())
-        .await?
-        .into_iter()
-        .map(|story| StoryFigures::of(story, live))
-        .collect();
+pub async fn list(db: &Db, live: &State<Engine>) -> Result<Json<StoryList>> {
+    let stories = figures_of(queries::published(db.pool()).await?, live).await;
     Ok(Json(StoryList { stories }))
 }
 
@@ -37,14 +29,14 @@ pub async fn show(
     _reader: CurrentUser,
     db: &Db,
     stories: &State<StoryCache>,
-    live: &State<Arc<Live>>,
+    live: &State<Engine>,
 ) -> Result<Json<StoryFigures>> {
-    let story = find(db.pool(), stories, key).await?;
+    let story = stories.require(db.pool(), key).await?;
     Ok(Json(StoryFigures {
         id: story.id,
         slug: story.slug.clone(),
         title: story.title.clone(),
         read_count: story.read_count(),
-        current_viewers: live.viewers(story.id),
+        current_viewers: live.viewers_of(story.id).await,
     }))
 }

@@ -8,11 +8,12 @@ use moka::sync::Cache;
 use sqlx::SqlitePool;
 
 use super::{markdown, queries};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::ids::StoryId;
 
 /// A published story ready to show.
 pub struct CachedStory {
-    pub id: i64,
+    pub id: StoryId,
     pub slug: String,
     pub title: String,
     pub html: String,
@@ -30,8 +31,8 @@ impl CachedStory {
 /// committed in any order leave the highest, latest, figure.
 #[derive(Clone)]
 pub struct StoryCache {
-    stories: Cache<i64, Arc<CachedStory>>,
-    slugs: Cache<String, i64>,
+    stories: Cache<StoryId, Arc<CachedStory>>,
+    slugs: Cache<String, StoryId>,
     /// Bumped on every invalidation, so a load that read the database
     /// before an edit does not put the old story back.
     generation: Arc<AtomicU64>,
@@ -55,7 +56,7 @@ impl StoryCache {
     }
 
     /// The published story `id`, from memory or else from the database.
-    pub async fn get(&self, db: &SqlitePool, id: i64) -> Result<Option<Arc<CachedStory>>> {
+    pub async fn get(&self, db: &SqlitePool, id: StoryId) -> Result<Option<Arc<CachedStory>>> {
         if let Some(story) = self.stories.get(&id) {
             return Ok(Some(story));
         }
@@ -87,7 +88,7 @@ impl StoryCache {
     /// The published story a URL names: its id, or its slug.
     pub async fn find(&self, db: &SqlitePool, key: &str) -> Result<Option<Arc<CachedStory>>> {
         if let Ok(id) = key.parse::<i64>() {
-            return self.get(db, id).await;
+            return self.get(db, StoryId(id)).await;
         }
         let id = match self.slugs.get(key) {
             Some(id) => id,
@@ -102,15 +103,20 @@ impl StoryCache {
         self.get(db, id).await
     }
 
+    /// The published story a URL names, or 404.
+    pub async fn require(&self, db: &SqlitePool, key: &str) -> Result<Arc<CachedStory>> {
+        self.find(db, key).await?.ok_or(Error::NotFound)
+    }
+
     /// Records a story's new read counter after a read was committed.
-    pub fn note_read_count(&self, id: i64, count: i64) {
+    pub fn note_read_count(&self, id: StoryId, count: i64) {
         if let Some(story) = self.stories.get(&id) {
             story.read_count.fetch_max(count, Ordering::AcqRel);
         }
     }
 
     /// Forgets a story, after it was edited, unpublished or deleted.
-    pub fn invalidate(&self, id: i64) {
+    pub fn invalidate(&self, id: StoryId) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.stories.invalidate(&id);
         // Slugs change rarely; forgetting them all is simplest.

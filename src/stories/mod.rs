@@ -1,8 +1,9 @@
-//! Stories for readers: the list, the story page, unique reads, and the
-//! JSON API.
+//! Stories for readers: the list, the story page, unique reads, following
+//! a story, and the JSON API.
 
 pub mod api;
 pub mod cache;
+mod follows;
 pub mod markdown;
 pub mod pages;
 pub mod queries;
@@ -10,42 +11,51 @@ pub mod reads;
 mod samples;
 pub mod slugs;
 
-use std::sync::Arc;
-
 use rocket::fairing::AdHoc;
 use rocket::Route;
 use rocket_db_pools::Database;
 use serde::Serialize;
 
 use crate::db::Db;
-use crate::live::Live;
+use crate::ids::StoryId;
+use crate::live::Engine;
 pub use cache::{CachedStory, StoryCache};
 pub use reads::Reads;
 
 /// A story's title and live figures, as the list and the API show them.
 #[derive(Debug, Clone, Serialize)]
 pub struct StoryFigures {
-    pub id: i64,
+    pub id: StoryId,
     pub slug: String,
     pub title: String,
     pub read_count: i64,
     pub current_viewers: usize,
 }
 
-impl StoryFigures {
-    fn of(story: queries::StorySummary, live: &Live) -> StoryFigures {
-        StoryFigures {
-            current_viewers: live.viewers(story.id),
+/// The figures of `stories`, with their viewers now.
+pub async fn figures_of(stories: Vec<queries::StorySummary>, live: &Engine) -> Vec<StoryFigures> {
+    let ids: Vec<StoryId> = stories.iter().map(|story| story.id).collect();
+    let viewers = live.viewers(&ids).await;
+    stories
+        .into_iter()
+        .zip(viewers)
+        .map(|(story, current_viewers)| StoryFigures {
             id: story.id,
             slug: story.slug,
             title: story.title,
             read_count: story.read_count,
-        }
-    }
+            current_viewers,
+        })
+        .collect()
 }
 
 pub fn routes() -> Vec<Route> {
-    rocket::routes![pages::index, pages::show]
+    rocket::routes![
+        pages::index,
+        pages::show,
+        follows::follow,
+        follows::unfollow
+    ]
 }
 
 pub fn api_routes() -> Vec<Route> {
@@ -53,15 +63,16 @@ pub fn api_routes() -> Vec<Route> {
 }
 
 /// Starts the read writer and the story cache, and adds the sample stories
-/// to a new database when `sample_stories` is on. Runs after the migrations.
+/// to a new database when `sample_stories` is on. Runs after the migrations
+/// and the live engine.
 pub fn stage(sample_stories: bool) -> AdHoc {
     AdHoc::try_on_ignite("Stories", move |rocket| async move {
         let Some(db) = Db::fetch(&rocket) else {
             return Err(rocket);
         };
         let pool = db.pool().clone();
-        let Some(live) = rocket.state::<Arc<Live>>().cloned() else {
-            rocket::error!("the live figures must be set up before the stories");
+        let Some(live) = rocket.state::<Engine>().cloned() else {
+            rocket::error!("the live engine must be set up before the stories");
             return Err(rocket);
         };
         if let Err(e) = slugs::fill_missing(&pool).await {

@@ -4,18 +4,17 @@ use std::sync::Arc;
 
 use rocket::{get, State};
 use rocket_dyn_templates::{context, Template};
-use sqlx::SqlitePool;
 
-use super::cache::{CachedStory, StoryCache};
-use super::queries;
 use super::reads::Reads;
-use super::StoryFigures;
-use crate::auth::{CurrentUser, Layout};
+use super::{figures_of, queries, StoryCache};
+use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::error::{Error, Result};
-use crate::live::Live;
+use crate::error::Result;
+use crate::ids::StoryId;
+use crate::live::Engine;
 use crate::notifications::Inboxes;
 use crate::visits::{Person, Visits};
+use crate::web::Layout;
 
 /// The story list: every published story with its figures. Open to visitors,
 /// so they can see what there is before signing up.
@@ -24,22 +23,17 @@ pub async fn index(
     reader: Option<CurrentUser>,
     db: &Db,
     layout: Layout,
-    live: &State<Arc<Live>>,
+    live: &State<Engine>,
     inboxes: &State<Inboxes>,
 ) -> Result<Template> {
-    let stories: Vec<StoryFigures> = queries::published(db.pool())
-        .await?
-        .into_iter()
-        .map(|story| StoryFigures::of(story, live))
-        .collect();
-    let follows = match (&layout.inbox, reader) {
-        (Some(state), _) => state.follows.to_vec(),
-        (None, Some(reader)) => inboxes
+    let stories = figures_of(queries::published(db.pool()).await?, live).await;
+    let follows: Vec<StoryId> = match reader {
+        Some(reader) => inboxes
             .get(db.pool(), reader.user_id)
             .await?
             .follows
             .to_vec(),
-        (None, None) => Vec::new(),
+        None => Vec::new(),
     };
     Ok(Template::render(
         "stories/index.html",
@@ -49,7 +43,6 @@ pub async fn index(
 
 /// A story. Opening it records the reader's read (once, ever, and on disk
 /// before the page is sent) and counts them as a current viewer.
-#[allow(clippy::too_many_arguments)]
 #[get("/stories/<key>")]
 pub async fn show(
     key: &str,
@@ -58,27 +51,21 @@ pub async fn show(
     db: &Db,
     stories: &State<StoryCache>,
     reads: &State<Reads>,
-    live: &State<Arc<Live>>,
-    person: Person,
-    visits: &State<Arc<Visits>>,
-    inboxes: &State<Inboxes>,
+    seen: Seen<'_>,
 ) -> Result<Template> {
-    let story = find(db.pool(), stories, key).await?;
-    if person.0 {
-        visits.view(story.id);
+    let story = stories.require(db.pool(), key).await?;
+    if seen.person.0 {
+        seen.visits.view(story.id);
     }
     let read_count = reads
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
-    let viewers = live.here(story.id, reader.session_id);
-    // The layout read the reader's state for the badge already.
-    let following = match &layout.inbox {
-        Some(state) => state.follows(story.id),
-        None => inboxes
-            .get(db.pool(), reader.user_id)
-            .await?
-            .follows(story.id),
-    };
+    let viewers = seen.live.ping(story.id, reader.session_id).await;
+    let following = seen
+        .inboxes
+        .get(db.pool(), reader.user_id)
+        .await?
+        .follows(story.id);
     Ok(Template::render(
         "stories/show.html",
         context! {
@@ -89,12 +76,45 @@ pub async fn show(
             read_count,
             viewers,
             following,
-            presence_ttl: live.ttl().as_secs(),
+            presence_ttl: seen.live.presence_ttl().as_secs(),
         },
     ))
 }
 
-/// The published story a URL names, or 404.
-pub async fn find(db: &SqlitePool, stories: &StoryCache, key: &str) -> Result<Arc<CachedStory>> {
-    stories.find(db, key).await?.ok_or(Error::NotFound)
+/// Who sees a story page open, besides the reader: the views statistics,
+/// the live engine, and the reader's follows.
+pub struct Seen<'r> {
+    person: Person,
+    visits: &'r Arc<Visits>,
+    live: &'r Engine,
+    inboxes: &'r Inboxes,
+}
+
+#[rocket::async_trait]
+impl<'r> rocket::request::FromRequest<'r> for Seen<'r> {
+    type Error = ();
+
+    async fn from_request(
+        req: &'r rocket::Request<'_>,
+    ) -> rocket::request::Outcome<Self, Self::Error> {
+        use rocket::outcome::{try_outcome, Outcome};
+        let person = try_outcome!(req.guard::<Person>().await.map_error(|(s, _)| (s, ())));
+        let rocket = req.rocket();
+        match (
+            rocket.state::<Arc<Visits>>(),
+            rocket.state::<Engine>(),
+            rocket.state::<Inboxes>(),
+        ) {
+            (Some(visits), Some(live), Some(inboxes)) => Outcome::Success(Seen {
+                person,
+                visits,
+                live,
+                inboxes,
+            }),
+            _ => {
+                let error = crate::error::Error::internal("the story page's state is not set up");
+                Outcome::Error((crate::error::stash(req, error), ()))
+            }
+        }
+    }
 }

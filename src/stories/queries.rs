@@ -4,13 +4,14 @@ use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::slugs;
-use crate::db::unix_now;
 use crate::error::Result;
+use crate::ids::{StoryId, UserId};
+use crate::util::unix_now;
 
 /// A line of the story list.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StorySummary {
-    pub id: i64,
+    pub id: StoryId,
     pub slug: String,
     pub title: String,
     pub read_count: i64,
@@ -19,7 +20,7 @@ pub struct StorySummary {
 /// A published story, as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoryRow {
-    pub id: i64,
+    pub id: StoryId,
     pub slug: String,
     pub title: String,
     pub body: String,
@@ -37,7 +38,7 @@ pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
 }
 
 /// A published story by id.
-pub async fn published_story(db: &SqlitePool, id: i64) -> Result<Option<StoryRow>> {
+pub async fn published_story(db: &SqlitePool, id: StoryId) -> Result<Option<StoryRow>> {
     Ok(sqlx::query_as(
         "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, read_count FROM stories
          WHERE id = ? AND published_at IS NOT NULL",
@@ -48,7 +49,7 @@ pub async fn published_story(db: &SqlitePool, id: i64) -> Result<Option<StoryRow
 }
 
 /// The id of the published story with this slug.
-pub async fn published_id_by_slug(db: &SqlitePool, slug: &str) -> Result<Option<i64>> {
+pub async fn published_id_by_slug(db: &SqlitePool, slug: &str) -> Result<Option<StoryId>> {
     Ok(
         sqlx::query_scalar("SELECT id FROM stories WHERE slug = ? AND published_at IS NOT NULL")
             .bind(slug)
@@ -58,7 +59,7 @@ pub async fn published_id_by_slug(db: &SqlitePool, slug: &str) -> Result<Option<
 }
 
 /// The stored read counter of a story.
-pub async fn read_count(db: &SqlitePool, id: i64) -> Result<Option<i64>> {
+pub async fn read_count(db: &SqlitePool, id: StoryId) -> Result<Option<i64>> {
     Ok(
         sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
             .bind(id)
@@ -68,7 +69,11 @@ pub async fn read_count(db: &SqlitePool, id: i64) -> Result<Option<i64>> {
 }
 
 /// The story's read counter if `user` has read `story` before, else `None`.
-pub async fn read_count_if_read(db: &SqlitePool, story: i64, user: i64) -> Result<Option<i64>> {
+pub async fn read_count_if_read(
+    db: &SqlitePool,
+    story: StoryId,
+    user: UserId,
+) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT stories.read_count FROM reads JOIN stories ON stories.id = reads.story_id
          WHERE reads.story_id = ? AND reads.user_id = ?",
@@ -80,7 +85,11 @@ pub async fn read_count_if_read(db: &SqlitePool, story: i64, user: i64) -> Resul
 }
 
 /// Adds a published story; used for the sample stories.
-pub async fn insert_published(db: &mut SqliteConnection, title: &str, body: &str) -> Result<i64> {
+pub async fn insert_published(
+    db: &mut SqliteConnection,
+    title: &str,
+    body: &str,
+) -> Result<StoryId> {
     let now = unix_now();
     let slug = slugs::unique(db, &slugs::slugify(title), None).await?;
     Ok(sqlx::query_scalar(
@@ -95,4 +104,16 @@ pub async fn insert_published(db: &mut SqliteConnection, title: &str, body: &str
     .bind(now)
     .fetch_one(db)
     .await?)
+}
+
+/// The id of any story, published or not, by id or slug: readers may stop
+/// following a story that has been unpublished.
+pub async fn any_story_id(db: &SqlitePool, key: &str) -> Result<Option<StoryId>> {
+    // A number is an id (slugs of digits only never match a story's id
+    // first: the numeric link always names the story with that id).
+    let found = match key.parse::<i64>() {
+        Ok(id) => sqlx::query_scalar("SELECT id FROM stories WHERE id = ?").bind(id),
+        Err(_) => sqlx::query_scalar("SELECT id FROM stories WHERE slug = ?").bind(key),
+    };
+    Ok(found.fetch_optional(db).await?)
 }

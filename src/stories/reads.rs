@@ -17,9 +17,10 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::cache::{CachedStory, StoryCache};
 use super::queries;
-use crate::db::unix_now;
 use crate::error::{Error, Result};
-use crate::live::Live;
+use crate::ids::{StoryId, UserId};
+use crate::live::Engine;
+use crate::util::unix_now;
 
 /// Most reads committed in one transaction.
 const BATCH: usize = 512;
@@ -27,24 +28,24 @@ const BATCH: usize = 512;
 const QUEUE: usize = 8_192;
 
 struct PendingRead {
-    story: i64,
-    user: i64,
+    story: StoryId,
+    user: UserId,
     done: oneshot::Sender<Result<i64, Error>>,
 }
 
 /// Records reads. Cheap to share: the writer task runs on its own.
 pub struct Reads {
     queue: mpsc::Sender<PendingRead>,
-    live: Arc<Live>,
+    live: Engine,
     // Pairs known to be on disk: a returning reader costs no query at all.
-    seen: Cache<(i64, i64), ()>,
+    seen: Cache<(StoryId, UserId), ()>,
     // First reads committed since the start, for the metrics.
     recorded: Arc<AtomicU64>,
 }
 
 impl Reads {
     /// Starts the writer task on `db`.
-    pub fn start(db: SqlitePool, live: Arc<Live>) -> Reads {
+    pub fn start(db: SqlitePool, live: Engine) -> Reads {
         let (queue, pending) = mpsc::channel(QUEUE);
         let recorded = Arc::new(AtomicU64::new(0));
         rocket::tokio::spawn(write_reads(db, pending, Arc::clone(&recorded)));
@@ -66,7 +67,7 @@ impl Reads {
         db: &SqlitePool,
         stories: &StoryCache,
         story: &CachedStory,
-        user: i64,
+        user: UserId,
     ) -> Result<i64> {
         let key = (story.id, user);
         // `seen` is filled only after the story's counter was raised, so a
@@ -78,7 +79,7 @@ impl Reads {
             Some(count) => count,
             None => {
                 let count = self.write(story.id, user).await?;
-                self.live.reads_changed(story.id, count);
+                self.live.reads_changed(story.id, count).await;
                 count
             }
         };
@@ -92,17 +93,22 @@ impl Reads {
         self.recorded.load(Ordering::Relaxed)
     }
 
+    /// The counter behind [`Reads::recorded`], for the metrics.
+    pub fn recorded_counter(&self) -> Arc<AtomicU64> {
+        Arc::clone(&self.recorded)
+    }
+
     /// Hands a read to the writer and waits until it is committed.
-    async fn write(&self, story: i64, user: i64) -> Result<i64> {
+    async fn write(&self, story: StoryId, user: UserId) -> Result<i64> {
         let (done, committed) = oneshot::channel();
         let read = PendingRead { story, user, done };
         self.queue
             .send(read)
             .await
-            .map_err(|_| Error::Internal("the read writer has stopped".into()))?;
+            .map_err(|_| Error::internal("the read writer has stopped"))?;
         committed
             .await
-            .map_err(|_| Error::Internal("the read writer has stopped".into()))?
+            .map_err(|_| Error::internal("the read writer has stopped"))?
     }
 }
 
@@ -165,8 +171,8 @@ async fn commit(db: &SqlitePool, reads: &[PendingRead]) -> Result<(Vec<i64>, u64
 /// returns the story's read counter and whether the read was new.
 async fn record_one(
     conn: &mut SqliteConnection,
-    story: i64,
-    user: i64,
+    story: StoryId,
+    user: UserId,
     now: i64,
 ) -> Result<(i64, bool), sqlx::Error> {
     let inserted = sqlx::query(

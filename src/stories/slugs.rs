@@ -4,16 +4,19 @@
 use sqlx::{SqliteConnection, SqlitePool};
 
 use crate::error::Result;
+use crate::ids::StoryId;
 
 /// The longest slug made from a title.
 pub const SLUG_MAX: usize = 80;
 
 /// `title` as lowercase ASCII words joined by '-': "The Café at Night!" is
-/// "the-cafe-at-night". Letters outside ASCII are dropped unless they have a
-/// plain form; a title with nothing left becomes "story".
+/// "the-cafe-at-night". Letters outside ASCII become their closest ASCII
+/// spelling (deunicode); a title with nothing left becomes "story".
 pub fn slugify(title: &str) -> String {
-    let mut slug = String::with_capacity(title.len());
-    for c in title.chars().flat_map(plain) {
+    // Apostrophes join their word: "Don't" is "dont", not "don-t".
+    let plain = deunicode::deunicode(&title.replace(['\'', '\u{2019}'], ""));
+    let mut slug = String::with_capacity(plain.len());
+    for c in plain.chars() {
         if c.is_ascii_alphanumeric() {
             if slug.len() >= SLUG_MAX {
                 break;
@@ -31,25 +34,6 @@ pub fn slugify(title: &str) -> String {
     } else {
         slug.to_string()
     }
-}
-
-/// The plain letters of a few common accented ones.
-fn plain(c: char) -> Vec<char> {
-    let s = match c {
-        'à'..='å' | 'À'..='Å' => "a",
-        'æ' | 'Æ' => "ae",
-        'ç' | 'Ç' => "c",
-        'è'..='ë' | 'È'..='Ë' => "e",
-        'ì'..='ï' | 'Ì'..='Ï' => "i",
-        'ñ' | 'Ñ' => "n",
-        'ò'..='ö' | 'ø' | 'Ò'..='Ö' | 'Ø' => "o",
-        'ù'..='ü' | 'Ù'..='Ü' => "u",
-        'ý' | 'ÿ' | 'Ý' => "y",
-        'ß' => "ss",
-        '\'' | '’' => "",
-        other => return vec![other],
-    };
-    s.chars().collect()
 }
 
 /// Whether `slug` is one Folio could have made: for slugs typed by an admin.
@@ -72,7 +56,11 @@ pub fn slug_problem(slug: &str) -> Option<String> {
 }
 
 /// `base`, or `base-2`, `base-3`…: the first not used by another story.
-pub async fn unique(conn: &mut SqliteConnection, base: &str, story: Option<i64>) -> Result<String> {
+pub async fn unique(
+    conn: &mut SqliteConnection,
+    base: &str,
+    story: Option<StoryId>,
+) -> Result<String> {
     let mut candidate = base.to_string();
     for n in 2.. {
         let taken: Option<i64> =
@@ -95,7 +83,7 @@ pub async fn unique(conn: &mut SqliteConnection, base: &str, story: Option<i64>)
 /// Gives every story without a slug one: stories made before slugs existed.
 pub async fn fill_missing(db: &SqlitePool) -> Result<()> {
     let mut tx = db.begin().await?;
-    let missing: Vec<(i64, String)> =
+    let missing: Vec<(StoryId, String)> =
         sqlx::query_as("SELECT id, title FROM stories WHERE slug IS NULL ORDER BY id")
             .fetch_all(&mut *tx)
             .await?;
@@ -122,6 +110,7 @@ mod tests {
         assert_eq!(slugify("1984"), "story-1984");
         assert_eq!(slugify("???"), "story");
         assert_eq!(slugify("Don't stop"), "dont-stop");
+        assert_eq!(slugify("Straße, Æther"), "strasse-aether");
         assert!(slugify(&"long ".repeat(100)).len() <= SLUG_MAX);
         assert!(slug_problem(&slugify(&"word ".repeat(100))).is_none());
         assert!(slug_problem("12").is_some());

@@ -26,15 +26,12 @@ pub use bots::is_bot;
 use salt::Salt;
 use tally::Tally;
 
-use crate::db::{unix_now, Db};
+use crate::db::Db;
+use crate::ids::StoryId;
+pub use crate::util::today;
 
 /// How often counts are written.
 const FLUSH_EVERY: Duration = Duration::from_secs(1);
-
-/// Today as Folio counts days: whole UTC days since 1970-01-01.
-pub fn today() -> i64 {
-    unix_now().div_euclid(86_400)
-}
 
 /// The counters, managed by Rocket as `Arc<Visits>`.
 pub struct Visits {
@@ -61,7 +58,7 @@ impl Visits {
     }
 
     /// Counts one open of `story`'s page.
-    pub fn view(&self, story: i64) {
+    pub fn view(&self, story: StoryId) {
         if let Ok(mut tally) = self.tally.lock() {
             tally.view(today(), story);
         }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::SqlitePool;
 
 use super::salt::VisitorHash;
+use crate::ids::StoryId;
 
 /// Most visitors remembered per day before the memory is cleared (the
 /// database still counts each once).
@@ -16,7 +17,7 @@ const SEEN_MAX: usize = 1_000_000;
 #[derive(Default)]
 pub struct Tally {
     /// Views per (day, story).
-    views: HashMap<(i64, i64), i64>,
+    views: HashMap<(i64, StoryId), i64>,
     /// Visitors not yet written, per day.
     visitors: HashSet<(i64, VisitorHash)>,
     /// Visitors already written today: a returning visitor costs nothing.
@@ -25,7 +26,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn view(&mut self, day: i64, story: i64) {
+    pub fn view(&mut self, day: i64, story: StoryId) {
         *self.views.entry((day, story)).or_default() += 1;
     }
 
@@ -112,6 +113,7 @@ impl Tally {
 #[cfg(test)]
 mod tests {
     use super::Tally;
+    use crate::ids::StoryId;
 
     #[test]
     fn a_visitor_counts_once_a_day_and_again_the_next_day() {
@@ -130,13 +132,13 @@ mod tests {
     #[test]
     fn views_add_up_per_story_and_day_and_survive_a_failed_write() {
         let mut tally = Tally::default();
-        tally.view(100, 1);
-        tally.view(100, 1);
-        tally.view(100, 2);
+        tally.view(100, StoryId(1));
+        tally.view(100, StoryId(1));
+        tally.view(100, StoryId(2));
         let failed = tally.take();
-        tally.view(100, 1);
+        tally.view(100, StoryId(1));
         tally.restore(failed);
-        assert_eq!(tally.views.get(&(100, 1)), Some(&3));
-        assert_eq!(tally.views.get(&(100, 2)), Some(&1));
+        assert_eq!(tally.views.get(&(100, StoryId(1))), Some(&3));
+        assert_eq!(tally.views.get(&(100, StoryId(2))), Some(&1));
     }
 }

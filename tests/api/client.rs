@@ -198,8 +198,8 @@ pub fn encode(fields: &[(&str, &str)]) -> String {
         .map(|(k, v)| {
             format!(
                 "{}={}",
-                folio::error::query_encode(k),
-                folio::error::query_encode(v)
+                folio::web::query_encode(k),
+                folio::web::query_encode(v)
             )
         })
         .collect::<Vec<_>>()

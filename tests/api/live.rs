@@ -3,16 +3,17 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use folio::live::Live;
+use folio::ids::{SessionId, StoryId};
+use folio::live::{Engine, MemoryEngine, Viewing};
 use rocket::http::{Header, Status};
 
 use crate::helpers::{spawn_app, spawn_app_with, Browser, TestApp};
 
-fn live(app: &TestApp) -> &Arc<Live> {
+fn live(app: &TestApp) -> &Engine {
     app.client
         .rocket()
-        .state::<Arc<Live>>()
-        .expect("live figures")
+        .state::<Engine>()
+        .expect("the live engine")
 }
 
 #[rocket::async_test]
@@ -136,7 +137,7 @@ async fn a_silent_viewer_stops_counting_after_the_ttl_and_a_pinging_one_does_not
 
     assert_eq!(expired.data[0]["viewers"], 1);
     assert_eq!(
-        live(&app).viewers(story),
+        live(&app).viewers_of(StoryId(story)).await,
         1,
         "the pinging reader still counts after 3 TTLs"
     );
@@ -162,7 +163,7 @@ async fn a_ping_needs_the_csrf_header_and_a_login() {
     assert_eq!(no_header.status, Status::Forbidden);
     assert_eq!(wrong.status, Status::Forbidden);
     assert_eq!(anonymous.status, Status::Unauthorized);
-    assert_eq!(live(&app).viewers(story), 0);
+    assert_eq!(live(&app).viewers_of(StoryId(story)).await, 0);
 }
 
 #[rocket::async_test]
@@ -186,7 +187,7 @@ async fn a_stream_without_a_valid_session_is_refused() {
     assert_eq!(forged.status, Status::Unauthorized);
     assert_eq!(draft.status, Status::NotFound);
     assert_eq!(unknown.status, Status::NotFound);
-    assert_eq!(live(&app).viewers(story), 0);
+    assert_eq!(live(&app).viewers_of(StoryId(story)).await, 0);
 }
 
 #[rocket::async_test]
@@ -201,13 +202,13 @@ async fn nothing_is_left_behind_when_every_viewer_leaves() {
         bob.events(&app, &uri).await,
     ];
     assert_eq!(live(&app).open_story_channels(), 1);
-    assert_eq!(live(&app).viewers(story), 2);
+    assert_eq!(live(&app).viewers_of(StoryId(story)).await, 2);
 
     drop(streams);
 
     assert_eq!(live(&app).open_story_channels(), 0);
-    assert_eq!(live(&app).viewers(story), 0);
-    assert_eq!(live(&app).total_viewers(), 0);
+    assert_eq!(live(&app).viewers_of(StoryId(story)).await, 0);
+    assert_eq!(live(&app).total_viewers().await, 0);
 }
 
 #[rocket::async_test]
@@ -227,14 +228,14 @@ async fn streams_end_when_folio_shuts_down() {
 
 #[rocket::async_test]
 async fn a_burst_of_arrivals_reaches_an_open_page_as_a_handful_of_messages() {
-    let live = Live::new(Duration::from_secs(30));
-    let (_, mut page) = live.watch_story(1, 0).expect("a channel");
+    let live: Engine = Arc::new(MemoryEngine::new(Duration::from_secs(30)));
+    let (_, mut page) = live.watch_story(StoryId(1), 0).await.expect("a channel");
     let mut viewers = Vec::new();
 
     for session in 0..1_000 {
-        viewers.push(live.enter(1, session));
+        viewers.push(Viewing::start(&live, StoryId(1), SessionId(session)).await);
     }
-    live.publish();
+    live.publish_pending().await;
 
     let figures = rocket::tokio::time::timeout(Duration::from_secs(1), page.changed())
         .await
@@ -242,7 +243,7 @@ async fn a_burst_of_arrivals_reaches_an_open_page_as_a_handful_of_messages() {
         .expect("figures");
     assert_eq!(figures.viewers, 1_000);
     // Everything arrived in that one message: nothing more is pending.
-    live.publish();
+    live.publish_pending().await;
     let more = rocket::tokio::time::timeout(Duration::from_millis(50), page.changed()).await;
     assert!(more.is_err(), "a second message: {more:?}");
 }

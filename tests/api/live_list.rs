@@ -1,9 +1,9 @@
 //! The story list's live stream.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use folio::live::Live;
+use folio::ids::{SessionId, StoryId};
+use folio::live::Engine;
 
 use crate::helpers::{spawn_app, Browser};
 
@@ -63,25 +63,21 @@ async fn the_list_stream_pushes_new_viewers_and_reads() {
 async fn a_list_that_falls_behind_gets_a_fresh_snapshot_and_nothing_older() {
     let app = spawn_app().await;
     let story = app.add_story("One", "Text").await;
-    let live = app
-        .client
-        .rocket()
-        .state::<Arc<Live>>()
-        .expect("live figures");
+    let live = app.client.rocket().state::<Engine>().expect("live figures");
     let mut list = Browser::new().events(&app, "/live/stories").await;
     list.next().await.expect("a snapshot");
 
     // A hundred published changes while this page reads nothing: more than
     // the channel keeps.
     for session in 0..100 {
-        live.here(story, 1_000 + session);
-        live.publish();
+        live.ping(StoryId(story), SessionId(1_000 + session)).await;
+        live.publish_pending().await;
     }
     let caught_up = list.next().await.expect("a snapshot after falling behind");
     // Nothing older may follow the snapshot.
     let stale = list.next_within(Duration::from_millis(300)).await;
-    live.here(story, 2_000);
-    live.publish();
+    live.ping(StoryId(story), SessionId(2_000)).await;
+    live.publish_pending().await;
     let next = list.next().await.expect("the next change");
 
     assert_eq!(caught_up.data[0]["viewers"], 100, "{caught_up:?}");

@@ -2,8 +2,11 @@
 
 mod activity_helpers;
 mod client;
+#[path = "../../examples/support/cookies.rs"]
+mod cookies;
 mod events;
 mod helpers;
+mod layers;
 
 mod activity_access;
 mod activity_errors;

@@ -119,7 +119,7 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_gauges() {
     assert!(page
         .header("Content-Type")
         .unwrap_or_default()
-        .starts_with("text/plain; version=0.0.4"));
+        .starts_with("application/openmetrics-text; version=1.0.0"));
     let m = page.body.as_str();
     let requests = |labels: &str| sample(m, &format!("folio_http_requests_total{{{labels}}}"));
     assert_eq!(
@@ -142,11 +142,11 @@ async fn metrics_count_requests_by_route_and_status_and_show_the_gauges() {
     let count = sample(m, r#"folio_http_request_duration_seconds_count{route="/"}"#);
     let inf = sample(
         m,
-        r#"folio_http_request_duration_seconds_bucket{route="/",le="+Inf"}"#,
+        r#"folio_http_request_duration_seconds_bucket{le="+Inf",route="/"}"#,
     );
     let fast = sample(
         m,
-        r#"folio_http_request_duration_seconds_bucket{route="/",le="10"}"#,
+        r#"folio_http_request_duration_seconds_bucket{le="10.0",route="/"}"#,
     );
     assert_eq!((count, inf, fast), (Some(3.0), Some(3.0), Some(3.0)));
     assert_eq!(

@@ -222,7 +222,7 @@ pub struct Population {
 /// Creates the database at `path` with Folio's migrations, `stories`
 /// stories and `readers` readers logged in with cookies for `key`.
 pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) -> Population {
-    let cookie_key = folio::auth::CookieKey::from_secret(key).expect("a valid key");
+    let mint = crate::cookies::CookieMint::new(key).await;
     folio::db::ensure_data_dir(&format!("sqlite://{}", path.display())).expect("data dir");
     let db = open(path).await;
     folio::db::MIGRATOR.run(&db).await.expect("migrations");
@@ -254,8 +254,8 @@ pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) ->
         .await
         .expect("a reader")
         .last_insert_rowid();
-        let token = folio::assets::hex(&rand::random::<[u8; 32]>());
-        sqlx::query(
+        let token = folio::util::random_token();
+        let session = sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
              VALUES (?, ?, 1, 4102444800)",
         )
@@ -263,8 +263,9 @@ pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) ->
         .bind(user)
         .execute(&mut *tx)
         .await
-        .expect("a session");
-        let cookie = format!("session={}", cookie_key.encrypt("session", &token));
+        .expect("a session")
+        .last_insert_rowid();
+        let cookie = mint.reader(&token, session, 4_102_444_800).await;
         population.readers.push((user, cookie));
     }
     tx.commit().await.expect("commit");

@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use cookie::{Cookie, CookieJar, Key};
 use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use rocket::tokio::net::TcpStream;
 use rocket::tokio::time::{timeout_at, Instant};
@@ -125,21 +124,14 @@ impl Server {
         .await
         .expect("a user");
         let token = format!("{username}-token-of-sixty-four-characters-or-so-for-this-test");
-        sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, 1, 4102444800)")
+        let session = sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, 1, 4102444800)")
             .bind(&Sha256::digest(token.as_bytes())[..])
             .bind(user)
             .execute(&self.db)
             .await
-            .expect("a session");
-        let material =
-            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, SECRET_KEY)
-                .expect("a base64 key");
-        let mut jar = CookieJar::new();
-        jar.private_mut(&Key::derive_from(&material))
-            .add(Cookie::new("session", token));
-        format!(
-            "session={}",
-            jar.get("session").expect("the cookie").value()
-        )
+            .expect("a session")
+            .last_insert_rowid();
+        let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
+        mint.reader(&token, session, 4_102_444_800).await
     }
 }

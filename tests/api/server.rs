@@ -54,7 +54,9 @@ impl Server {
             .await
             .expect("Folio ignites");
         let db = Db::fetch(&rocket).expect("a database").pool().clone();
-        let live_port = rocket.state::<folio::live::LiveListener>().map(|l| l.port);
+        let live_port = rocket
+            .state::<folio::streams::LiveListener>()
+            .map(|l| l.port);
         let shutdown = rocket.shutdown();
         rocket::tokio::spawn(async move {
             if let Err(e) = rocket.launch().await {

@@ -6,8 +6,6 @@ mod csv;
 pub mod queries;
 pub mod range;
 
-use std::sync::Arc;
-
 use rocket::http::Status;
 use rocket::{get, State};
 use rocket_dyn_templates::{context, Template};
@@ -19,11 +17,13 @@ use self::csv::Csv;
 use self::queries::DayFigures;
 use self::range::{date_of, Range, RangeQuery, PRESETS};
 use super::Admin;
-use crate::auth::Layout;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::live::Live;
-use crate::visits::today;
+use crate::ids::StoryId;
+use crate::live::Engine;
+use crate::stories::figures_of;
+use crate::util::today;
+use crate::web::Layout;
 
 /// Stories in the "top stories" table and its CSV.
 pub const TOP: i64 = 20;
@@ -33,7 +33,7 @@ const READ_THROUGH: i64 = 50;
 /// A published story with its viewers now.
 #[derive(Serialize)]
 struct Reading {
-    id: i64,
+    id: StoryId,
     slug: String,
     title: String,
     viewers: usize,
@@ -46,18 +46,19 @@ pub async fn dashboard(
     _admin: Admin,
     layout: Layout,
     db: &Db,
-    live: &State<Arc<Live>>,
+    live: &State<Engine>,
 ) -> Result<(Status, Template)> {
     let pool = db.pool();
     let (range, error, status) = resolve_or_default(pool, &q).await?;
     let days = queries::site_days(pool, &range).await?;
     let top = queries::top_stories(pool, &range, TOP).await?;
     let totals = queries::totals(pool, today()).await?;
-    let mut reading: Vec<Reading> = crate::stories::queries::published(pool)
-        .await?
+    let published = crate::stories::queries::published(pool).await?;
+    let mut reading: Vec<Reading> = figures_of(published, live)
+        .await
         .into_iter()
         .map(|s| Reading {
-            viewers: live.viewers(s.id),
+            viewers: s.current_viewers,
             id: s.id,
             slug: s.slug,
             title: s.title,
@@ -88,12 +89,12 @@ pub async fn dashboard(
 /// One story's statistics page.
 #[get("/admin/stories/<id>/stats?<q..>")]
 pub async fn story(
-    id: i64,
+    id: StoryId,
     q: RangeQuery,
     _admin: Admin,
     layout: Layout,
     db: &Db,
-    live: &State<Arc<Live>>,
+    live: &State<Engine>,
 ) -> Result<(Status, Template)> {
     let pool = db.pool();
     let story = super::stories::queries::get(pool, id)
@@ -105,7 +106,7 @@ pub async fn story(
         views: chart::bars(&series(&range, &days, "views", |d| d.views)),
         reads: chart::bars(&series(&range, &days, "new reads", |d| d.reads)),
     };
-    let viewers = live.viewers(id);
+    let viewers = live.viewers_of(id).await;
     let read_through = queries::story_read_through(pool, id)
         .await?
         .map(|story| context! { percent: story.percent(), finished: story.finished });
@@ -167,7 +168,7 @@ pub async fn top_csv(q: RangeQuery, _admin: Admin, db: &Db) -> Result<Csv> {
 
 /// One story's figures per day, as CSV.
 #[get("/admin/stories/<id>/stats.csv?<q..>")]
-pub async fn story_csv(id: i64, q: RangeQuery, _admin: Admin, db: &Db) -> Result<Csv> {
+pub async fn story_csv(id: StoryId, q: RangeQuery, _admin: Admin, db: &Db) -> Result<Csv> {
     super::stories::queries::get(db.pool(), id)
         .await?
         .ok_or(Error::NotFound)?;

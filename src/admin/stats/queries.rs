@@ -8,6 +8,7 @@ use sqlx::SqlitePool;
 
 use super::range::Range;
 use crate::error::Result;
+use crate::ids::StoryId;
 
 /// One day's figures.
 #[derive(Debug, Clone, Copy, Default, Serialize, sqlx::FromRow)]
@@ -93,7 +94,7 @@ pub async fn site_days(db: &SqlitePool, range: &Range) -> Result<Vec<DayFigures>
 }
 
 /// One story's figures for every day of `range` (no visitors per story).
-pub async fn story_days(db: &SqlitePool, story: i64, range: &Range) -> Result<Vec<DayFigures>> {
+pub async fn story_days(db: &SqlitePool, story: StoryId, range: &Range) -> Result<Vec<DayFigures>> {
     let rows: Vec<DayFigures> = sqlx::query_as(
         "SELECT day, views, reads, 0 AS visitors FROM story_days
          WHERE story_id = ? AND day BETWEEN ? AND ? ORDER BY day",
@@ -185,7 +186,7 @@ pub async fn read_through(db: &SqlitePool, limit: i64) -> Result<Vec<ReadThrough
 }
 
 /// One story's readers and how many finished it.
-pub async fn story_read_through(db: &SqlitePool, story: i64) -> Result<Option<ReadThrough>> {
+pub async fn story_read_through(db: &SqlitePool, story: StoryId) -> Result<Option<ReadThrough>> {
     Ok(sqlx::query_as(
         "SELECT id, title, read_count AS readers, completion_count AS finished FROM stories
          WHERE id = ?",

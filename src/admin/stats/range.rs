@@ -5,7 +5,7 @@ use rocket::form::FromForm;
 use rocket::time::{Date, Month};
 use serde::Serialize;
 
-use crate::visits::today;
+use crate::util::today;
 
 /// The Julian day of 1970-01-01, day 0 in the database.
 const EPOCH_JULIAN_DAY: i64 = 2_440_588;

@@ -6,10 +6,9 @@ use rocket_dyn_templates::{context, Template};
 
 use super::form::{Action, StoryForm, BODY_MAX_BYTES, TITLE_MAX};
 use super::queries;
-use crate::auth::Layout;
-use crate::forms::FormReply;
 use crate::notifications;
 use crate::stories::markdown;
+use crate::web::{FormReply, Layout};
 
 /// The editor again when the form is refused or only previewed.
 pub fn unsaved(

@@ -3,14 +3,16 @@
 use serde::Serialize;
 use sqlx::SqlitePool;
 
-use crate::db::{is_unique_violation, lock_for_writing, unix_now};
+use crate::db::lock_for_writing;
 use crate::error::Result;
+use crate::ids::StoryId;
 use crate::stories::slugs;
+use crate::util::unix_now;
 
 /// A line of the admin story list.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoryLine {
-    pub id: i64,
+    pub id: StoryId,
     pub slug: String,
     pub title: String,
     pub published_at: Option<i64>,
@@ -22,7 +24,7 @@ pub struct StoryLine {
 /// A story as the editor shows it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct StoryText {
-    pub id: i64,
+    pub id: StoryId,
     pub slug: String,
     pub title: String,
     pub body: String,
@@ -58,7 +60,7 @@ pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
 }
 
 /// One story, published or not.
-pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<StoryText>> {
+pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
     Ok(sqlx::query_as(
         "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, published_at, read_count, view_count
          FROM stories WHERE id = ?",
@@ -69,11 +71,11 @@ pub async fn get(db: &SqlitePool, id: i64) -> Result<Option<StoryText>> {
 }
 
 /// Creates a story; its id, or why not.
-pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<i64, Refused>> {
+pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
     slug_race(insert(db, edit).await)
 }
 
-async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<i64, Refused>> {
+async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
     let mut tx = db.begin().await?;
     lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, None).await? else {
@@ -97,11 +99,11 @@ async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<i64, Refused>
 }
 
 /// Saves a story's text and, if asked, its published state.
-pub async fn update(db: &SqlitePool, id: i64, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
+pub async fn update(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
     slug_race(save(db, id, edit).await)
 }
 
-async fn save(db: &SqlitePool, id: i64, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
+async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
     let mut tx = db.begin().await?;
     lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, Some(id)).await? else {
@@ -135,13 +137,13 @@ async fn save(db: &SqlitePool, id: i64, edit: &Edit<'_>) -> Result<Result<(), Re
 /// is told the URL name is taken rather than shown an error.
 fn slug_race<T>(outcome: Result<Result<T, Refused>>) -> Result<Result<T, Refused>> {
     match outcome {
-        Err(e) if is_unique_violation(&e) => Ok(Err(Refused::SlugTaken)),
+        Err(e) if e.is_unique_violation() => Ok(Err(Refused::SlugTaken)),
         other => other,
     }
 }
 
 /// Publishes or unpublishes a story; false when there is no such story.
-pub async fn set_published(db: &SqlitePool, id: i64, publish: bool) -> Result<bool> {
+pub async fn set_published(db: &SqlitePool, id: StoryId, publish: bool) -> Result<bool> {
     let now = unix_now();
     let updated = sqlx::query(
         "UPDATE stories SET updated_at = ?,
@@ -159,7 +161,7 @@ pub async fn set_published(db: &SqlitePool, id: i64, publish: bool) -> Result<bo
 
 /// Deletes a story with its reads and its daily figures; false when there
 /// is no such story.
-pub async fn delete(db: &SqlitePool, id: i64) -> Result<bool> {
+pub async fn delete(db: &SqlitePool, id: StoryId) -> Result<bool> {
     let deleted = sqlx::query("DELETE FROM stories WHERE id = ?")
         .bind(id)
         .execute(db)
@@ -172,7 +174,7 @@ pub async fn delete(db: &SqlitePool, id: i64) -> Result<bool> {
 async fn choose_slug(
     tx: &mut sqlx::SqliteConnection,
     edit: &Edit<'_>,
-    id: Option<i64>,
+    id: Option<StoryId>,
 ) -> Result<Option<String>> {
     if edit.slug.is_empty() {
         let base = slugs::slugify(edit.title);

@@ -2,22 +2,21 @@
 //! posts an announcement (stored for every follower and pushed to those
 //! with Folio open) and sees what was sent before.
 
-use std::sync::Arc;
-
 use rocket::form::FromForm;
 use rocket::http::Status;
 use rocket::response::Redirect;
-use rocket::{get, post, State};
+use rocket::{get, post};
 use rocket_dyn_templates::{context, Template};
 
 use super::queries::{self, StoryText};
+use super::Studio;
 use crate::admin::Admin;
-use crate::auth::{CsrfForm, Layout};
+use crate::auth::CsrfForm;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::forms::FormReply;
-use crate::live::Live;
-use crate::notifications::{self, queries as updates, text_problem, Inboxes, Kind, TEXT_MAX};
+use crate::ids::StoryId;
+use crate::notifications::{listing, queries as updates, text_problem, Kind, TEXT_MAX};
+use crate::web::{FormReply, Layout};
 
 /// Past updates shown on the page.
 const HISTORY: i64 = 50;
@@ -32,7 +31,7 @@ pub struct UpdateForm {
 /// The updates page: the form, the follower count and the updates sent.
 #[get("/admin/stories/<id>/updates?<sent>")]
 pub async fn page(
-    id: i64,
+    id: StoryId,
     sent: Option<u64>,
     _admin: Admin,
     layout: Layout,
@@ -43,24 +42,23 @@ pub async fn page(
 }
 
 /// Posts an announcement to the story's followers.
-#[allow(clippy::too_many_arguments)]
 #[post("/admin/stories/<id>/updates", data = "<form>")]
 pub async fn post(
-    id: i64,
+    id: StoryId,
     admin: Admin,
     form: CsrfForm<UpdateForm>,
     layout: Layout,
-    db: &Db,
-    live: &State<Arc<Live>>,
-    inboxes: &State<Inboxes>,
+    studio: Studio<'_>,
 ) -> Result<FormReply> {
+    let db = studio.db;
     let story = queries::get(db.pool(), id).await?.ok_or(Error::NotFound)?;
     let text = form.0.text.trim();
     let (status, problem) = match text_problem(text) {
         Some(problem) => (Status::UnprocessableEntity, problem),
         None => {
-            let kind = Kind::Announcement;
-            match notifications::post(db.pool(), live, inboxes, id, kind, text, admin.user_id).await
+            match studio
+                .post(id, Kind::Announcement, text, admin.user_id)
+                .await
             {
                 Ok(posted) => {
                     let sent = posted.notified;
@@ -86,7 +84,7 @@ async fn render(
     sent: Option<u64>,
 ) -> Result<Template> {
     let followers = updates::follower_count(db.pool(), story.id).await?;
-    let history = updates::of_story(db.pool(), story.id, HISTORY).await?;
+    let history = listing::of_story(db.pool(), story.id, HISTORY).await?;
     Ok(Template::render(
         "admin/story_updates.html",
         context! { layout, story, followers, history, text, error, sent, text_max: TEXT_MAX },

@@ -10,9 +10,12 @@ use rocket_dyn_templates::{context, Template};
 
 use self::queries::{Change, Changed};
 use super::Admin;
-use crate::auth::{CsrfForm, Layout, Sessions};
+use crate::auth::{CsrfForm, Sessions};
 use crate::db::Db;
-use crate::error::{query_encode, Error, Result};
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::web::paging::Page;
+use crate::web::{local_path, query_encode, Layout};
 
 /// Accounts by name, a page at a time; `q` keeps those starting with it.
 #[get("/admin/users?<q>&<after>")]
@@ -24,17 +27,11 @@ pub async fn list(
     db: &Db,
 ) -> Result<Template> {
     let q = q.unwrap_or("").trim();
-    let mut users = queries::page(db.pool(), q, after.unwrap_or("")).await?;
-    let more = users.len() as i64 > queries::PAGE;
-    users.truncate(queries::PAGE as usize);
-    let next = match (more, users.last()) {
-        (true, Some(last)) => Some(format!(
-            "/admin/users?q={}&after={}",
-            query_encode(q),
-            query_encode(&last.username)
-        )),
-        _ => None,
-    };
+    let rows = queries::page(db.pool(), q, after.unwrap_or("")).await?;
+    let Page { rows: users, next } = Page::of(rows, queries::PAGE as usize, |last| {
+        let (q, after) = (query_encode(q), query_encode(&last.username));
+        format!("/admin/users?q={q}&after={after}")
+    });
     Ok(Template::render(
         "admin/users.html",
         context! { layout, users, q, next, after, me: _admin.user_id },
@@ -52,7 +49,7 @@ pub struct BackTo {
 /// sessions at once; Folio always keeps one active admin.
 #[post("/admin/users/<id>/<action>", data = "<form>")]
 pub async fn change(
-    id: i64,
+    id: UserId,
     action: &str,
     _admin: Admin,
     form: CsrfForm<BackTo>,
@@ -84,7 +81,7 @@ pub async fn change(
     }
     let back = form.0.back;
     let back = if back.starts_with("/admin/users") {
-        crate::forms::local_path(&back).to_string()
+        local_path(&back).to_string()
     } else {
         "/admin/users".to_string()
     };

@@ -5,8 +5,9 @@
 use serde::Serialize;
 use sqlx::SqlitePool;
 
-use crate::db::unix_now;
 use crate::error::Result;
+use crate::ids::UserId;
+use crate::util::unix_now;
 
 /// Users per page of the list.
 pub const PAGE: i64 = 50;
@@ -64,7 +65,7 @@ pub enum Change {
 }
 
 /// Applies `change` to user `id`, unless it would leave no active admin.
-pub async fn apply(db: &SqlitePool, id: i64, change: Change) -> Result<Changed> {
+pub async fn apply(db: &SqlitePool, id: UserId, change: Change) -> Result<Changed> {
     // Demoting or disabling an active admin needs another active admin.
     let other_admin = "EXISTS (SELECT 1 FROM users AS o
         WHERE o.is_admin = 1 AND o.disabled_at IS NULL AND o.id != users.id)

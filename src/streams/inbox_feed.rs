@@ -9,9 +9,11 @@ use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use serde::Serialize;
 use sqlx::SqlitePool;
 
+use super::count::OpenStream;
 use super::feeds::Outgoing;
-use super::{Inbox, InboxWatch, Live, Notice, OpenStream, UserId};
 use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::live::{Engine, Inbox, InboxWatch, Notice};
 use crate::notifications::Inboxes;
 
 /// What the page receives as an `inbox` event.
@@ -30,7 +32,7 @@ pub struct InboxFeed {
 impl InboxFeed {
     /// Opens `user`'s inbox feed from `now`, their state as read from the
     /// database.
-    pub fn open(live: &Arc<Live>, user: UserId, now: Inbox) -> Option<InboxFeed> {
+    pub fn open(live: &Engine, user: UserId, now: Inbox) -> Option<InboxFeed> {
         let mut watch = live.watch_inbox(user, now)?;
         let first = watch.current();
         Some(InboxFeed { watch, first })
@@ -40,13 +42,13 @@ impl InboxFeed {
     pub async fn of_reader(
         db: &SqlitePool,
         inboxes: &Inboxes,
-        live: &Arc<Live>,
+        live: &Engine,
         user: UserId,
     ) -> Result<InboxFeed> {
         let generation = inboxes.generation();
         let state = inboxes.get(db, user).await?;
         let feed = InboxFeed::open(live, user, state.inbox(None))
-            .ok_or_else(|| Error::Internal("the live channels are unavailable".into()))?;
+            .ok_or_else(|| Error::internal("the live channels are unavailable"))?;
         // A change committed while the stream was opening was pushed before
         // it listened: catch up. After an update to many readers, from the
         // database; after one of this reader's own, from memory (the push
@@ -54,7 +56,7 @@ impl InboxFeed {
         if inboxes.generation() != generation {
             inboxes.changed(db, live, user).await;
         } else if let Some(now) = inboxes.peek(user) {
-            live.publish_inbox(user, now.inbox(None));
+            live.publish_inbox(user, now.inbox(None)).await;
         }
         Ok(feed)
     }
@@ -86,9 +88,9 @@ pub struct PostedFeed {
 }
 
 impl PostedFeed {
-    pub fn open(live: &Arc<Live>) -> PostedFeed {
+    pub fn open(live: &Engine, open: OpenStream) -> PostedFeed {
         PostedFeed {
-            _open: live.stream_opened(),
+            _open: open,
             posted: live.watch_posted(),
         }
     }

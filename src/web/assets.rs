@@ -12,6 +12,7 @@ use rocket::Route;
 use rocket_dyn_templates::Template;
 use rust_embed::{EmbeddedFile, RustEmbed};
 
+use crate::build_info::BUILD;
 use crate::error::Error;
 
 #[derive(RustEmbed)]
@@ -59,7 +60,7 @@ pub fn templates() -> impl Fairing {
                 let text = String::from_utf8(file.data.into_owned())?;
                 // The build is fixed at compile time: written into the
                 // footer once rather than looked up on every page.
-                let text = text.replace(BUILD_MARK, &escape(&crate::ops::BUILD.label()));
+                let text = text.replace(BUILD_MARK, &escape(&BUILD.label()));
                 // The name keeps its `.html`: it sets the response's Content-Type
                 // and turns on Tera's auto-escaping.
                 sources.push((name.into_owned(), text));
@@ -79,7 +80,10 @@ pub struct Asset {
 
 impl<'r> Responder<'r, 'static> for Asset {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let etag = format!("\"{}\"", hex(&self.file.metadata.sha256_hash()[..16]));
+        let etag = format!(
+            "\"{}\"",
+            hex::encode(&self.file.metadata.sha256_hash()[..16])
+        );
         let mut response = Response::build();
         response
             .raw_header("ETag", etag.clone())
@@ -111,11 +115,6 @@ fn asset(path: PathBuf) -> Result<Asset, Error> {
     let name = path.to_string_lossy().replace('\\', "/");
     let file = StaticFiles::get(&name).ok_or(Error::NotFound)?;
     Ok(Asset { name: path, file })
-}
-
-/// Lower-case hexadecimal of `bytes`.
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub fn routes() -> Vec<Route> {

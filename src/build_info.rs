@@ -2,12 +2,10 @@
 //! commit given at compile time (`FOLIO_BUILD`, `FOLIO_COMMIT`; the Docker
 //! image's build arguments). A build without them says "dev".
 
-use rocket::serde::json::Json;
-use rocket::{get, serde::Serialize};
+use serde::Serialize;
 
 /// The running build.
 #[derive(Debug, Clone, Copy, Serialize)]
-#[serde(crate = "rocket::serde")]
 pub struct Build {
     pub version: &'static str,
     pub build: &'static str,
@@ -40,10 +38,4 @@ impl Build {
             (build, commit) => format!("{} (build {build}, commit {commit})", self.version),
         }
     }
-}
-
-/// `{"version", "build", "commit"}`.
-#[get("/version")]
-pub fn version() -> Json<Build> {
-    Json(BUILD)
 }

@@ -16,18 +16,12 @@ use rocket::tokio::select;
 use rocket::tokio::sync::Semaphore;
 use rocket::tokio::time::{interval, timeout, MissedTickBehavior};
 use rocket::{Orbit, Rocket, Shutdown};
-use rocket_db_pools::Database;
-use sqlx::SqlitePool;
 
-use super::feeds::{Feed, ListFeed, Main, StoryFeed};
+use super::feeds::Feed;
 use super::http::{error_response, read_head, HeadError, RequestHead, STREAM_HEAD};
-use super::Live;
-use super::{InboxFeed, PostedFeed};
-use crate::auth::{CookieKey, Sessions};
-use crate::db::Db;
+use super::source::Feeds;
+use crate::auth::{Sessions, Tickets};
 use crate::error::Error;
-use crate::notifications::Inboxes;
-use crate::stories::{pages::find, StoryCache};
 
 /// Keeps proxies from timing out an idle stream; closed connections are
 /// noticed at once without it.
@@ -42,7 +36,6 @@ const OPENING_AT_ONCE: usize = 32;
 /// The bound listener, between ignite and liftoff; its port once serving.
 pub struct LiveListener {
     listener: std::sync::Mutex<Option<std::net::TcpListener>>,
-    key: Arc<CookieKey>,
     pub port: u16,
 }
 
@@ -71,10 +64,20 @@ pub fn stage(live_port: Option<u16>) -> AdHoc {
 }
 
 fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, String> {
-    let key = CookieKey::from_figment(rocket.figment()).ok_or(
-        "live_port needs a configured secret_key: the live listener reads the login cookies \
-         itself (set ROCKET_SECRET_KEY)",
-    )?;
+    // Pages reconnect their streams after a restart with the ticket they
+    // hold; a key made up at each start would refuse them all.
+    let configured = rocket
+        .figment()
+        .extract_inner::<String>("secret_key")
+        .is_ok_and(|key| !key.trim().is_empty());
+    if !configured {
+        return Err(
+            "live_port needs a configured secret_key: the live listener knows readers \
+             by stream tickets signed with a key derived from it, which must outlive a restart \
+             (set ROCKET_SECRET_KEY)"
+                .into(),
+        );
+    }
     let address: std::net::IpAddr = rocket
         .figment()
         .extract_inner("address")
@@ -85,7 +88,6 @@ fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, Strin
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     Ok(LiveListener {
         listener: std::sync::Mutex::new(Some(listener)),
-        key: Arc::new(key),
         port,
     })
 }
@@ -93,12 +95,9 @@ fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, Strin
 /// What every connection needs, shared.
 struct Context {
     opening: Semaphore,
-    db: SqlitePool,
-    live: Arc<Live>,
-    stories: StoryCache,
+    feeds: Feeds,
     sessions: Sessions,
-    inboxes: Inboxes,
-    key: Arc<CookieKey>,
+    tickets: Tickets,
 }
 
 fn serve(rocket: &Rocket<Orbit>) {
@@ -108,26 +107,18 @@ fn serve(rocket: &Rocket<Orbit>) {
     let taken = bound.listener.lock().ok().and_then(|mut l| l.take());
     let parts = (
         taken.and_then(|l| TcpListener::from_std(l).ok()),
-        Db::fetch(rocket),
-        rocket.state::<Arc<Live>>(),
-        rocket.state::<StoryCache>(),
+        rocket.state::<Feeds>(),
         rocket.state::<Sessions>(),
-        rocket.state::<Inboxes>(),
     );
-    let (Some(listener), Some(db), Some(live), Some(stories), Some(sessions), Some(inboxes)) =
-        parts
-    else {
+    let (Some(listener), Some(feeds), Some(sessions)) = parts else {
         rocket::error!("the live listener could not start");
         return;
     };
     let context = Arc::new(Context {
         opening: Semaphore::new(OPENING_AT_ONCE),
-        db: db.pool().clone(),
-        live: Arc::clone(live),
-        stories: stories.clone(),
+        feeds: feeds.clone(),
+        tickets: sessions.tickets().clone(),
         sessions: sessions.clone(),
-        inboxes: inboxes.clone(),
-        key: Arc::clone(&bound.key),
     });
     let shutdown = rocket.shutdown();
     rocket::info!("live streams also served on port {}", bound.port);
@@ -183,50 +174,29 @@ async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, 
         }
         (e.status().code, e.public_message())
     };
-    let token = context
-        .key
-        .session_token(head.cookies.iter().map(String::as_str));
-    let user = match token {
-        Some(token) => context
-            .sessions
-            .by_token(&context.db, &token)
+    let feeds = &context.feeds;
+    // The stream ticket names the session; the session itself must still
+    // be valid (not ended, expired or disabled).
+    let session = (context.tickets).in_cookie_headers(head.cookies.iter().map(String::as_str));
+    let user = match session {
+        Some(session) => (context.sessions)
+            .by_id(&feeds.db, session)
             .await
             .map_err(refuse)?,
         None => None,
     };
-    let inbox = match &user {
-        Some(user) => Some(
-            InboxFeed::of_reader(&context.db, &context.inboxes, &context.live, user.user_id)
-                .await
-                .map_err(refuse)?,
-        ),
-        None => None,
-    };
-    let main = match head.path.as_str() {
-        "/live/stories" => ListFeed::open(&context.db, &context.live)
-            .await
-            .map(Main::List)
-            .map_err(refuse)?,
-        "/live/inbox" => match user {
-            Some(_) => Main::Posted(PostedFeed::open(&context.live)),
-            None => return Err(refuse(Error::LoginRequired)),
+    let opened = match (head.path.as_str(), &user) {
+        ("/live/stories", user) => feeds.list(user.as_ref()).await,
+        ("/live/inbox", Some(user)) => feeds.inbox(user).await,
+        (path, Some(user)) => match path.strip_prefix("/live/stories/") {
+            Some(key) => feeds.story(key, user).await,
+            None => Err(Error::NotFound),
         },
-        path => {
-            let key = path
-                .strip_prefix("/live/stories/")
-                .ok_or_else(|| refuse(Error::NotFound))?;
-            let user = user.as_ref().ok_or_else(|| refuse(Error::LoginRequired))?;
-            let story = find(&context.db, &context.stories, key)
-                .await
-                .map_err(refuse)?;
-            StoryFeed::open(&context.live, &story, user.session_id)
-                .map(Main::Story)
-                .ok_or_else(|| {
-                    refuse(Error::Internal("the live channels are unavailable".into()))
-                })?
-        }
+        ("/live/inbox", None) => Err(Error::LoginRequired),
+        (path, None) if path.starts_with("/live/stories/") => Err(Error::LoginRequired),
+        (_, None) => Err(Error::NotFound),
     };
-    Ok(Feed::new(main, inbox))
+    opened.map_err(refuse)
 }
 
 /// Sends the feed until the client leaves, a write stalls, or Folio stops.

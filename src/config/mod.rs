@@ -1,11 +1,20 @@
 //! Folio's own settings, read from the same figment as Rocket's
-//! (defaults < `Rocket.toml` < `ROCKET_*` environment variables).
+//! (defaults < `Rocket.toml` < `ROCKET_*` environment variables), and the
+//! checks that stop a start with a message naming the setting at fault.
+
+mod logging;
+mod secret_key;
+
+pub use logging::{logging, Logging};
+pub use secret_key::{check_secret_key, development_key_warning, SecretKeyUse};
 
 use std::path::PathBuf;
 
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
 use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
 
 /// Settings that belong to Folio rather than to Rocket. Every key is
 /// documented in the README with its default and environment form.
@@ -59,8 +68,10 @@ impl Default for Settings {
 
 impl Settings {
     /// Reads the settings, naming the key and the problem when one is wrong.
-    pub fn from_figment(figment: &Figment) -> Result<Settings, String> {
-        let settings: Settings = figment.extract().map_err(|e| format!("bad setting: {e}"))?;
+    pub fn from_figment(figment: &Figment) -> Result<Settings> {
+        let settings: Settings = figment
+            .extract()
+            .map_err(|e| Error::Config(format!("bad setting: {e}")))?;
         let ranges = [
             ("presence_ttl", settings.presence_ttl, 1, 86_400, "seconds"),
             ("session_days", settings.session_days, 1, 3_650, "days"),
@@ -77,15 +88,17 @@ impl Settings {
             .as_deref()
             .is_some_and(|t| t.trim().len() < 16)
         {
-            return Err("bad setting: metrics_token must be at least 16 characters \
+            return Err(Error::Config(
+                "bad setting: metrics_token must be at least 16 characters \
                  (try `openssl rand -hex 24`)"
-                .into());
+                    .into(),
+            ));
         }
         for (key, value, min, max, unit) in ranges {
             if !(min..=max).contains(&value) {
-                return Err(format!(
+                return Err(Error::Config(format!(
                     "bad setting: {key} is {value}; it must be between {min} and {max} {unit}"
-                ));
+                )));
             }
         }
         Ok(settings)
@@ -138,45 +151,16 @@ pub fn figment() -> Figment {
 
 /// Folio keeps its data in SQLite: any other database URL (such as the
 /// `postgres://` one a platform may set in `DATABASE_URL`) is refused.
-pub fn check_database_url(figment: &Figment) -> Result<(), String> {
-    let url: String = figment
-        .extract_inner("databases.folio.url")
-        .map_err(|e| format!("bad setting databases.folio.url: {e}"))?;
+pub fn check_database_url(figment: &Figment) -> Result<()> {
+    let url = database_url(figment)?;
     if url.starts_with("sqlite:") {
         Ok(())
     } else {
         let scheme = url.split(':').next().unwrap_or_default();
-        Err(format!(
+        Err(Error::Config(format!(
             "bad setting databases.folio.url (or DATABASE_URL): Folio stores its data in SQLite, \
              so the URL must look like sqlite://data/folio.db, not {scheme}:…"
-        ))
-    }
-}
-
-/// What Folio logs, from `log_level`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Logging {
-    /// `off` (or a bad value, which Rocket reports at launch): nothing.
-    Off,
-    /// `critical`: start-up lines, warnings and errors.
-    Critical,
-    /// `normal`: those, and one line per request.
-    Requests,
-    /// `debug`: request lines and Rocket's detailed trace, headers and
-    /// cookies included (for debugging only).
-    Debug,
-}
-
-/// What Folio logs, and the figment with the log level Rocket itself should
-/// use: at `normal`, Folio's own logger keeps Rocket's start-up lines,
-/// warnings and errors, and drops its multi-line account of each request.
-pub fn logging(figment: Figment) -> (Logging, Figment) {
-    use rocket::config::LogLevel;
-    match figment.extract_inner::<LogLevel>("log_level") {
-        Ok(LogLevel::Normal) => (Logging::Requests, figment.merge(("log_level", "critical"))),
-        Ok(LogLevel::Critical) => (Logging::Critical, figment),
-        Ok(LogLevel::Debug) => (Logging::Debug, figment),
-        _ => (Logging::Off, figment),
+        )))
     }
 }
 
@@ -193,4 +177,11 @@ pub fn with_database_default(figment: Figment) -> Figment {
         "databases.folio.url",
         settings.default_database_url(),
     ))
+}
+
+/// The configured database URL.
+pub fn database_url(figment: &Figment) -> Result<String> {
+    figment
+        .extract_inner("databases.folio.url")
+        .map_err(|e| Error::Config(format!("bad setting databases.folio.url: {e}")))
 }

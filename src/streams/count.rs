@@ -1,9 +1,11 @@
-//! Giving memory back after a crowd leaves. glibc's allocator keeps freed
-//! memory for reuse, so a process that held 10,000 streams would keep their
-//! memory for good; once the number of open streams has fallen well below
-//! its peak, the free memory is returned to the system.
+//! Open live streams: counted for the metrics, and memory given back after
+//! a crowd leaves. glibc's allocator keeps freed memory for reuse, so a
+//! process that held 10,000 streams would keep their memory for good; once
+//! the number of open streams has fallen well below its peak, the free
+//! memory is returned to the system.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 /// Open live streams, and the peak since memory was last returned.
 #[derive(Default)]
@@ -16,13 +18,11 @@ pub struct StreamCount {
 const WORTH_TRIMMING: usize = 500;
 
 impl StreamCount {
-    pub fn opened(&self) {
+    /// Counts a stream as open while the returned guard lives.
+    pub fn opened(self: &Arc<Self>) -> OpenStream {
         let open = self.open.fetch_add(1, Ordering::AcqRel) + 1;
         self.peak.fetch_max(open, Ordering::AcqRel);
-    }
-
-    pub fn closed(&self) {
-        self.open.fetch_sub(1, Ordering::AcqRel);
+        OpenStream(Arc::clone(self))
     }
 
     pub fn open(&self) -> usize {
@@ -38,6 +38,15 @@ impl StreamCount {
             self.peak.store(open, Ordering::Release);
             release_free_memory();
         }
+    }
+}
+
+/// An open live stream, counted until dropped.
+pub struct OpenStream(Arc<StreamCount>);
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

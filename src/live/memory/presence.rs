@@ -13,7 +13,7 @@ use moka::ops::compute::Op;
 use moka::sync::Cache;
 
 use super::changes::Changes;
-use super::{SessionId, StoryId};
+use crate::ids::{SessionId, StoryId};
 
 type Counts = Arc<Mutex<HashMap<StoryId, usize>>>;
 

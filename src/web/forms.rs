@@ -63,3 +63,23 @@ pub fn local_path(next: &str) -> &str {
         "/"
     }
 }
+
+/// Where a small form (a follow button, "mark read") goes back to: `next`
+/// for forms on pages; a script that sends none gets 204.
+#[derive(Debug, Default, rocket::form::FromForm)]
+pub struct Back {
+    pub next: Option<String>,
+}
+
+/// The answer to such a form.
+pub type Done = rocket::Either<Redirect, Status>;
+
+impl Back {
+    /// Back to the page the form was on, or 204 for a script.
+    pub fn done(self) -> Done {
+        match self.next {
+            Some(next) => rocket::Either::Left(Redirect::to(local_path(&next).to_string())),
+            None => rocket::Either::Right(Status::NoContent),
+        }
+    }
+}

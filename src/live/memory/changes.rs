@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::StoryId;
+use crate::ids::StoryId;
 
 /// What changed about one story.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

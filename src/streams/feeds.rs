@@ -2,17 +2,17 @@
 //! Rocket's event streams and the dedicated live listener both take their
 //! events from these feeds.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use rocket::tokio::select;
 use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use sqlx::SqlitePool;
 
-use super::{
-    Figures, InboxFeed, ListFigures, ListMessage, Live, OpenStream, PostedFeed, StoryWatch, Viewing,
-};
+use super::count::OpenStream;
+use super::inbox_feed::{InboxFeed, PostedFeed};
 use crate::error::Result;
+use crate::ids::{SessionId, StoryId};
+use crate::live::{Engine, Figures, ListFigures, ListMessage, StoryWatch, Viewing};
 use crate::stories::{queries, CachedStory};
 
 /// How long a browser waits before reconnecting a dropped stream.
@@ -28,7 +28,7 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    pub(super) fn json(name: &'static str, value: &impl serde::Serialize) -> Outgoing {
+    pub fn json(name: &'static str, value: &impl serde::Serialize) -> Outgoing {
         let data = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
         Outgoing {
             name,
@@ -62,15 +62,20 @@ pub struct StoryFeed {
 }
 
 impl StoryFeed {
-    pub fn open(live: &Arc<Live>, story: &CachedStory, session: i64) -> Option<StoryFeed> {
-        let viewing = live.enter(story.id, session);
-        let (now, watch) = live.watch_story(story.id, story.read_count())?;
-        let first = Some(now);
+    /// `session`'s feed of `story`; `None` if the engine has stopped.
+    pub async fn open(
+        live: &Engine,
+        open: OpenStream,
+        story: &CachedStory,
+        session: SessionId,
+    ) -> Option<StoryFeed> {
+        let viewing = Viewing::start(live, story.id, session).await;
+        let (now, watch) = live.watch_story(story.id, story.read_count()).await?;
         Some(StoryFeed {
-            _open: live.stream_opened(),
+            _open: open,
             _viewing: viewing,
             watch,
-            first,
+            first: Some(now),
         })
     }
 
@@ -89,21 +94,21 @@ impl StoryFeed {
 pub struct ListFeed {
     _open: OpenStream,
     db: SqlitePool,
-    live: Arc<Live>,
+    live: Engine,
     changes: broadcast::Receiver<ListMessage>,
     first: Option<Vec<ListFigures>>,
     resync: bool,
 }
 
 impl ListFeed {
-    pub async fn open(db: &SqlitePool, live: &Arc<Live>) -> Result<ListFeed> {
+    pub async fn open(db: &SqlitePool, live: &Engine, open: OpenStream) -> Result<ListFeed> {
         // Subscribe before the snapshot, so no change falls between the two.
         let changes = live.watch_lists();
         let first = snapshot(db, live).await?;
         Ok(ListFeed {
-            _open: live.stream_opened(),
+            _open: open,
             db: db.clone(),
-            live: Arc::clone(live),
+            live: Engine::clone(live),
             changes,
             first: Some(first),
             resync: false,
@@ -191,13 +196,16 @@ impl Main {
 }
 
 /// The figures of every published story.
-async fn snapshot(db: &SqlitePool, live: &Live) -> Result<Vec<ListFigures>> {
-    Ok(queries::published(db)
-        .await?
+async fn snapshot(db: &SqlitePool, live: &Engine) -> Result<Vec<ListFigures>> {
+    let stories = queries::published(db).await?;
+    let ids: Vec<StoryId> = stories.iter().map(|story| story.id).collect();
+    let viewers = live.viewers(&ids).await;
+    Ok(stories
         .into_iter()
-        .map(|story| ListFigures {
+        .zip(viewers)
+        .map(|(story, viewers)| ListFigures {
             id: story.id,
-            viewers: Some(live.viewers(story.id)),
+            viewers: Some(viewers),
             reads: Some(story.read_count),
         })
         .collect())

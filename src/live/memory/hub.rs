@@ -5,43 +5,12 @@
 //! a fresh snapshot instead.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use rocket::tokio::sync::{broadcast, watch};
-use serde::Serialize;
 
-use super::StoryId;
-
-/// What a story page shows live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Figures {
-    pub viewers: usize,
-    pub reads: i64,
-}
-
-/// A changed figure of one story, as story lists receive it; absent fields
-/// did not change.
-#[derive(Debug, Clone, Serialize)]
-pub struct ListFigures {
-    pub id: StoryId,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub viewers: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reads: Option<i64>,
-}
-
-/// A batch of changes for story lists.
-pub type ListBatch = Arc<[ListFigures]>;
-
-/// What story lists hear.
-#[derive(Debug, Clone)]
-pub enum ListMessage {
-    /// Some stories' figures changed.
-    Figures(ListBatch),
-    /// Stories were published, unpublished, renamed or deleted: the list
-    /// itself changed.
-    Changed,
-}
+use crate::ids::StoryId;
+use crate::live::{Figures, ListFigures, ListMessage};
 
 /// The channels of open pages.
 pub struct Hub {

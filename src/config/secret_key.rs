@@ -1,45 +1,12 @@
-//! Security headers on every response: Rocket's Shield plus a
-//! Content-Security-Policy that allows only Folio's own scripts and styles.
+//! The secret key check: release builds refuse to start without a key of
+//! their own, and accept the repository's public development key only on a
+//! loopback address.
 
 use rocket::config::SecretKey;
-use rocket::fairing::{AdHoc, Fairing, Info, Kind};
+use rocket::fairing::AdHoc;
 use rocket::figment::Figment;
-use rocket::http::Header;
-use rocket::shield::{Frame, Referrer, Shield};
-use rocket::{Request, Response};
 
-/// Shield with framing denied and referrers kept to this site's origin.
-pub fn shield() -> Shield {
-    Shield::default()
-        .enable(Frame::Deny)
-        .enable(Referrer::StrictOriginWhenCrossOrigin)
-}
-
-const POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data: https:; object-src 'none'; base-uri 'none'; \
-    frame-ancestors 'none'; form-action 'self'";
-
-/// Adds the Content-Security-Policy header.
-pub struct ContentSecurityPolicy;
-
-#[rocket::async_trait]
-impl Fairing for ContentSecurityPolicy {
-    fn info(&self) -> Info {
-        Info {
-            name: "Content-Security-Policy",
-            kind: Kind::Response,
-        }
-    }
-
-    async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
-        res.set_header(Header::new("Content-Security-Policy", POLICY));
-        // Pages show who is logged in: after logout, Back must not show them.
-        let is_page = res.content_type().is_some_and(|t| t.is_html());
-        if is_page && !res.headers().contains("Cache-Control") {
-            res.set_header(Header::new("Cache-Control", "no-store"));
-        }
-    }
-}
+use crate::error::{Error, Result};
 
 /// The public key in the repository's `Rocket.toml`, there so that
 /// `cargo run --release` works on a fresh checkout. Anyone can read it, so
@@ -56,7 +23,7 @@ pub enum SecretKeyUse {
 
 /// The secret key check: release builds refuse to start without a key of
 /// their own, and say how to set one, before anything touches the database.
-pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse, String> {
+pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse> {
     if figment.profile() != rocket::Config::RELEASE_PROFILE {
         return Ok(SecretKeyUse::Fine);
     }
@@ -66,12 +33,16 @@ pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse, String> {
         .is_ok_and(|key| key.trim().is_empty());
     let config: Option<rocket::Config> = match blank {
         true => None,
-        false => Some(figment.extract().map_err(|e| format!("bad setting: {e}"))?),
+        false => Some(
+            figment
+                .extract()
+                .map_err(|e| Error::Config(format!("bad setting: {e}")))?,
+        ),
     };
     let Some(config) = config.filter(|c| !c.secret_key.is_zero()) else {
-        return Err(format!(
+        return Err(Error::Config(format!(
             "Folio needs a secret key to encrypt its login cookies, and none is set.\n{HOW_TO_SET}"
-        ));
+        )));
     };
     let development: Option<SecretKey> = Figment::from(("secret_key", DEVELOPMENT_KEY))
         .extract_inner("secret_key")
@@ -82,11 +53,11 @@ pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse, String> {
     if config.address.is_loopback() {
         Ok(SecretKeyUse::Development)
     } else {
-        Err(format!(
+        Err(Error::Config(format!(
             "The secret key in the repository's Rocket.toml is public, so Folio uses it only on a \
              loopback address, not on {}.\n{HOW_TO_SET}",
             config.address
-        ))
+        )))
     }
 }
 

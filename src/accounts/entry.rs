@@ -1,0 +1,169 @@
+//! What logging in and signing up share: the form, the page it is on, the
+//! throttle that keeps each costly attempt in check, and the new session
+//! that ends both.
+
+use rocket::form::FromForm;
+use rocket::http::{CookieJar, Status};
+use rocket::outcome::{try_outcome, Outcome};
+use rocket::request::{self, FromRequest, Request};
+use rocket::response::Redirect;
+use rocket::Either;
+use rocket_dyn_templates::{context, Template};
+
+use crate::auth::{users, Attempt, ClientIp, CsrfToken, CurrentUser, Limit, Passwords};
+use crate::auth::{Sessions, Throttle};
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::web::{local_path, FormReply, Layout};
+
+/// The login or the signup form, as sent.
+#[derive(FromForm)]
+pub struct Credentials {
+    #[field(default = String::new())]
+    pub username: String,
+    #[field(default = String::new())]
+    pub password: String,
+    /// Where to go afterwards: a path on this site.
+    #[field(default = String::new())]
+    pub next: String,
+}
+
+/// Which of the two forms.
+#[derive(Clone, Copy)]
+pub enum Door {
+    Login,
+    Signup,
+}
+
+impl Door {
+    fn page(self, layout: &Layout, username: &str, next: &str, error: Option<&str>) -> Template {
+        let next = local_path(next);
+        match self {
+            Door::Login => Template::render(
+                "accounts/login.html",
+                context! { layout, username, next, error },
+            ),
+            Door::Signup => Template::render(
+                "accounts/signup.html",
+                context! {
+                    layout, username, next, error,
+                    username_min: users::USERNAME_MIN, username_max: users::USERNAME_MAX,
+                    password_min: users::PASSWORD_MIN_CHARS,
+                },
+            ),
+        }
+    }
+
+    /// The empty form; a logged-in user goes straight on to `next`.
+    pub fn form(
+        self,
+        next: Option<&str>,
+        user: Option<CurrentUser>,
+        layout: &Layout,
+    ) -> Either<Redirect, Template> {
+        let next = next.unwrap_or("/");
+        match user {
+            Some(_) => Either::Left(Redirect::to(local_path(next).to_string())),
+            None => Either::Right(self.page(layout, "", next, None)),
+        }
+    }
+}
+
+/// Everything a login or a signup needs of the request and of Folio.
+pub struct Entry<'r> {
+    pub db: &'r Db,
+    jar: &'r CookieJar<'r>,
+    layout: Layout,
+    pub client: ClientIp,
+    pub settings: &'r Settings,
+    pub passwords: &'r Passwords,
+    sessions: &'r Sessions,
+    throttle: &'r Throttle,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Entry<'r> {
+    type Error = ();
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let rocket = req.rocket();
+        let parts = (
+            rocket.state::<Db>(),
+            rocket.state::<Settings>(),
+            rocket.state::<Passwords>(),
+            rocket.state::<Sessions>(),
+            rocket.state::<Throttle>(),
+        );
+        let (Some(db), Some(settings), Some(passwords), Some(sessions), Some(throttle)) = parts
+        else {
+            let status = crate::error::stash(req, Error::internal("accounts are not set up"));
+            return Outcome::Error((status, ()));
+        };
+        let layout = try_outcome!(req.guard::<Layout>().await.map_error(|(s, _)| (s, ())));
+        let client = try_outcome!(req.guard::<ClientIp>().await.map_error(|(s, _)| (s, ())));
+        Outcome::Success(Entry {
+            db,
+            jar: req.cookies(),
+            layout,
+            client,
+            settings,
+            passwords,
+            sessions,
+            throttle,
+        })
+    }
+}
+
+impl Entry<'_> {
+    /// The form again, with what was typed (but the password), `error` and
+    /// the status that says why.
+    pub fn refuse(&self, door: Door, form: &Credentials, status: Status, error: &str) -> FormReply {
+        let page = door.page(&self.layout, form.username.trim(), &form.next, Some(error));
+        FormReply::rejected(status, page)
+    }
+
+    /// Reserves an attempt under `limits`, or says how many seconds to
+    /// wait when one of them is used up.
+    pub fn attempt(
+        &self,
+        limits: impl IntoIterator<Item = Limit>,
+    ) -> std::result::Result<Attempt<'_>, u64> {
+        self.throttle.begin(limits)
+    }
+
+    /// The form again with 429, `error`, and when to try again.
+    pub fn too_many(
+        &self,
+        door: Door,
+        form: &Credentials,
+        retry_after: u64,
+        error: &str,
+    ) -> FormReply {
+        let page = door.page(&self.layout, form.username.trim(), &form.next, Some(error));
+        FormReply::Rejected {
+            status: Status::TooManyRequests,
+            page,
+            retry_after: Some(retry_after),
+        }
+    }
+
+    /// Logs `user` in on this browser, replacing whatever session it had,
+    /// with a new CSRF token; then on to the form's `next`.
+    pub async fn enter(&self, user: UserId, form: &Credentials) -> Result<FormReply> {
+        let target = Redirect::to(local_path(&form.next).to_string());
+        let pool = self.db.pool();
+        self.sessions.end(pool, self.jar).await?;
+        self.sessions.start(pool, self.jar, user).await?;
+        CsrfToken::rotate(self.jar);
+        Ok(FormReply::Done(target))
+    }
+
+    /// Ends this browser's session: logout.
+    pub async fn leave(&self) -> Result<()> {
+        self.sessions.end(self.db.pool(), self.jar).await?;
+        CsrfToken::rotate(self.jar);
+        Ok(())
+    }
+}

@@ -1,0 +1,70 @@
+//! Logging in and out.
+
+use rocket::http::Status;
+use rocket::response::Redirect;
+use rocket::{get, post, Either};
+use rocket_dyn_templates::Template;
+
+use super::entry::{Credentials, Door, Entry};
+use crate::auth::{users, CsrfForm, CurrentUser, Limit, NoFields};
+use crate::error::Result;
+use crate::web::{FormReply, Layout};
+
+#[get("/login?<next>")]
+pub fn login_form(
+    next: Option<&str>,
+    user: Option<CurrentUser>,
+    layout: Layout,
+) -> Either<Redirect, Template> {
+    Door::Login.form(next, user, &layout)
+}
+
+#[post("/login", data = "<form>")]
+pub async fn login(form: CsrfForm<Credentials>, entry: Entry<'_>) -> Result<FormReply> {
+    let form = form.0;
+    let username = form.username.trim();
+    if username.is_empty() || form.password.is_empty() {
+        let error = "Enter your username and password.";
+        return Ok(entry.refuse(Door::Login, &form, Status::UnprocessableEntity, error));
+    }
+    let settings = entry.settings;
+    let limits = Limit::username(username, settings.login_failures_per_username)
+        .into_iter()
+        .chain(
+            (entry.client.0)
+                .map(|ip| Limit::address("login", ip, settings.login_failures_per_address)),
+        );
+    let attempt = match entry.attempt(limits) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let error = format!("Too many failed logins. Try again in {wait} seconds.");
+            return Ok(entry.too_many(Door::Login, &form, wait, &error));
+        }
+    };
+
+    // An unknown username costs the same hash check as a wrong password; an
+    // impossible password is wrong without one.
+    let pool = entry.db.pool();
+    let (user, hash) = users::credentials(pool, username).await?.unzip();
+    let password = form.password.clone();
+    let verified = password.len() <= users::PASSWORD_MAX_BYTES
+        && entry.passwords.verify(password, hash).await?;
+    let Some(user) = user.filter(|_| verified) else {
+        attempt.count();
+        let error = "Wrong username or password.";
+        return Ok(entry.refuse(Door::Login, &form, Status::Unauthorized, error));
+    };
+
+    attempt.succeed();
+    if users::is_disabled(pool, user).await? {
+        let error = "This account has been disabled. Ask an administrator to enable it.";
+        return Ok(entry.refuse(Door::Login, &form, Status::Forbidden, error));
+    }
+    entry.enter(user, &form).await
+}
+
+#[post("/logout", data = "<_form>")]
+pub async fn logout(_form: CsrfForm<NoFields>, entry: Entry<'_>) -> Result<Redirect> {
+    entry.leave().await?;
+    Ok(Redirect::to("/"))
+}

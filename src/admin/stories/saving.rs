@@ -1,0 +1,107 @@
+//! Saving from the editor: a new story, or an edited one, each previewed,
+//! saved as a draft or published; an edit may also tell the story's
+//! followers.
+
+use rocket::http::Status;
+use rocket::post;
+use rocket::response::Redirect;
+
+use super::editor_page::{editor, slug_taken, unsaved, Editor};
+use super::form::{Action, StoryForm};
+use super::queries::{self, Edit, Refused};
+use super::{Admin, Studio};
+use crate::auth::CsrfForm;
+use crate::error::{Error, Result};
+use crate::ids::StoryId;
+use crate::notifications::Kind;
+use crate::web::{FormReply, Layout};
+
+/// A new story: previewed, saved as a draft or published.
+#[post("/admin/stories", data = "<form>")]
+pub async fn create(
+    _admin: Admin,
+    form: CsrfForm<StoryForm>,
+    layout: Layout,
+    studio: Studio<'_>,
+) -> Result<FormReply> {
+    let form = form.0.trimmed();
+    if let Some(reply) = unsaved(&layout, None, &form) {
+        return Ok(reply);
+    }
+    let publish = form.action() == Action::Publish;
+    match queries::create(studio.pool(), &edit_of(&form, Some(publish))).await? {
+        Ok(id) => {
+            if publish {
+                studio.live.list_changed().await;
+            }
+            Ok(FormReply::Done(Redirect::to(format!(
+                "/admin/stories/{id}/edit"
+            ))))
+        }
+        Err(_) => Ok(slug_taken(&layout, None, &form)),
+    }
+}
+
+/// An edited story: previewed, saved, or saved and published; with
+/// "Notify followers", its followers are told once it is saved.
+#[post("/admin/stories/<id>", data = "<form>")]
+pub async fn update(
+    id: StoryId,
+    admin: Admin,
+    form: CsrfForm<StoryForm>,
+    layout: Layout,
+    studio: Studio<'_>,
+) -> Result<FormReply> {
+    let story = queries::get(studio.pool(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let form = form.0.trimmed();
+    if let Some(reply) = unsaved(&layout, Some(&story), &form) {
+        return Ok(reply);
+    }
+    let publish = (form.action() == Action::Publish).then_some(true);
+    if form.notify && publish.is_none() && story.published_at.is_none() {
+        let problem = "Followers hear only about a published story: \
+                       save and publish it, or untick “Notify followers”.";
+        let page = editor(&layout, Some(&story), &form, Editor::refused(problem));
+        return Ok(FormReply::rejected(Status::UnprocessableEntity, page));
+    }
+    match queries::update(studio.pool(), id, &edit_of(&form, publish)).await? {
+        Ok(()) => studio.changed(id).await,
+        Err(Refused::Missing) => return Err(Error::NotFound),
+        Err(Refused::SlugTaken) => return Ok(slug_taken(&layout, Some(&story), &form)),
+    }
+    let mut to = format!("/admin/stories/{id}/edit");
+    if form.notify {
+        let text = form.notice_text();
+        match studio.post(id, Kind::Chapter, &text, admin.user_id).await {
+            Ok(posted) => to.push_str(&format!("?notified={}", posted.notified)),
+            // Saved, not sent: say so, and let a resubmission send it.
+            Err(e) => {
+                if e.status().code >= 500 {
+                    rocket::error!("story {id} was saved but its followers were not told: {e}");
+                }
+                let problem = format!(
+                    "The story was saved, but its followers were not told: {} \
+                     Save again to tell them.",
+                    e.public_message()
+                );
+                let story = queries::get(studio.pool(), id)
+                    .await?
+                    .ok_or(Error::NotFound)?;
+                let page = editor(&layout, Some(&story), &form, Editor::refused(&problem));
+                return Ok(FormReply::rejected(e.status(), page));
+            }
+        }
+    }
+    Ok(FormReply::Done(Redirect::to(to)))
+}
+
+fn edit_of(form: &StoryForm, publish: Option<bool>) -> Edit<'_> {
+    Edit {
+        title: &form.title,
+        body: &form.body,
+        slug: &form.slug,
+        publish,
+    }
+}

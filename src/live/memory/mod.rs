@@ -1,0 +1,179 @@
+//! The live engine of one node: presence in a moka cache, changes gathered
+//! per story and published by a timer, and tokio channels to open pages.
+
+mod changes;
+mod hub;
+mod inboxes;
+mod presence;
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use rocket::tokio::sync::broadcast;
+
+use super::{Figures, Inbox, InboxWatch, ListFigures, ListMessage, LiveEngine, Notice};
+use super::{OnDrop, StoryWatch};
+use crate::ids::{SessionId, StoryId, UserId};
+use changes::Changes;
+use hub::Hub;
+use inboxes::InboxChannels;
+use presence::Presence;
+
+/// How often pending changes are published (and expirations delivered).
+/// Changes within one interval reach pages as one message.
+const PUBLISH_EVERY: Duration = Duration::from_millis(200);
+
+/// Everything live in this process.
+pub struct MemoryEngine {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    presence: Presence,
+    changes: Arc<Changes>,
+    hub: Hub,
+    inboxes: InboxChannels,
+    ttl: Duration,
+}
+
+impl MemoryEngine {
+    /// An engine whose viewers leave after `ttl` without a sign of life.
+    /// Publishing is up to the caller (see [`MemoryEngine::start`]).
+    pub fn new(ttl: Duration) -> MemoryEngine {
+        let changes = Arc::new(Changes::default());
+        MemoryEngine {
+            shared: Arc::new(Shared {
+                presence: Presence::new(ttl, Arc::clone(&changes)),
+                changes,
+                hub: Hub::new(),
+                inboxes: InboxChannels::new(),
+                ttl,
+            }),
+        }
+    }
+
+    /// An engine, with its publisher running on the current tokio runtime:
+    /// every `PUBLISH_EVERY` it delivers expirations and publishes pending
+    /// changes, until the engine is dropped.
+    pub fn start(ttl: Duration) -> Arc<MemoryEngine> {
+        let engine = Arc::new(MemoryEngine::new(ttl));
+        let weak: Weak<Shared> = Arc::downgrade(&engine.shared);
+        rocket::tokio::spawn(async move {
+            let mut tick = rocket::tokio::time::interval(PUBLISH_EVERY);
+            loop {
+                tick.tick().await;
+                let Some(shared) = weak.upgrade() else { break };
+                shared.presence.run_pending_tasks();
+                shared.publish();
+            }
+        });
+        engine
+    }
+}
+
+impl Shared {
+    /// Publishes every change since the last call: one message per changed
+    /// story to its pages, and one batch to the story lists.
+    fn publish(&self) {
+        let changes = self.changes.take();
+        let mut batch = Vec::with_capacity(changes.len());
+        for (story, change) in changes {
+            let viewers = change.viewers.then(|| self.presence.count(story));
+            self.hub.publish_story(story, viewers, change.reads);
+            batch.push(ListFigures {
+                id: story,
+                viewers,
+                reads: change.reads,
+            });
+        }
+        self.hub.publish_lists(batch);
+    }
+}
+
+#[rocket::async_trait]
+impl LiveEngine for MemoryEngine {
+    fn presence_ttl(&self) -> Duration {
+        self.shared.ttl
+    }
+
+    async fn ping(&self, story: StoryId, session: SessionId) -> usize {
+        self.shared.presence.here(story, session)
+    }
+
+    async fn join(&self, story: StoryId, session: SessionId) {
+        self.shared.presence.enter(story, session);
+    }
+
+    fn leave(&self, story: StoryId, session: SessionId) {
+        self.shared.presence.leave(story, session);
+    }
+
+    async fn viewers(&self, stories: &[StoryId]) -> Vec<usize> {
+        let presence = &self.shared.presence;
+        stories.iter().map(|story| presence.count(*story)).collect()
+    }
+
+    async fn total_viewers(&self) -> usize {
+        self.shared.presence.total()
+    }
+
+    async fn reads_changed(&self, story: StoryId, count: i64) {
+        self.shared.changes.reads(story, count);
+    }
+
+    async fn list_changed(&self) {
+        self.shared.hub.list_changed();
+    }
+
+    async fn publish_pending(&self) {
+        self.shared.publish();
+    }
+
+    async fn watch_story(&self, story: StoryId, reads: i64) -> Option<(Figures, StoryWatch)> {
+        let now = Figures {
+            viewers: self.shared.presence.count(story),
+            reads,
+        };
+        let mut receiver = self.shared.hub.watch_story(story, now)?;
+        let published = *receiver.borrow_and_update();
+        let now = Figures {
+            reads: now.reads.max(published.reads),
+            ..now
+        };
+        let shared = Arc::downgrade(&self.shared);
+        let ended = OnDrop::new(move || {
+            if let Some(shared) = shared.upgrade() {
+                shared.hub.release_story(story);
+            }
+        });
+        Some((now, StoryWatch::new(receiver, ended)))
+    }
+
+    fn watch_lists(&self) -> broadcast::Receiver<ListMessage> {
+        self.shared.hub.watch_lists()
+    }
+
+    fn watch_inbox(&self, user: UserId, now: Inbox) -> Option<InboxWatch> {
+        self.shared.inboxes.watch(user, now)
+    }
+
+    async fn publish_inbox(&self, user: UserId, inbox: Inbox) {
+        self.shared.inboxes.publish(user, inbox);
+    }
+
+    async fn inbox_readers(&self) -> Vec<UserId> {
+        self.shared.inboxes.readers()
+    }
+
+    async fn update_posted(&self, notice: Arc<Notice>) {
+        self.shared.inboxes.posted(notice);
+    }
+
+    fn watch_posted(&self) -> broadcast::Receiver<Arc<Notice>> {
+        self.shared.inboxes.watch_posted()
+    }
+
+    fn open_story_channels(&self) -> usize {
+        self.shared.hub.open_story_channels()
+    }
+}

@@ -1,0 +1,78 @@
+//! Following a story: the follow and unfollow buttons on the story page and
+//! the story list. What a reader follows decides the notifications they get
+//! ([`crate::notifications`]).
+
+use rocket::{post, State};
+use sqlx::SqlitePool;
+
+use super::queries;
+use super::StoryCache;
+use crate::auth::{CsrfForm, CurrentUser};
+use crate::db::Db;
+use crate::error::{Error, Result};
+use crate::ids::{StoryId, UserId};
+use crate::live::Engine;
+use crate::notifications::Inboxes;
+use crate::util::unix_now;
+use crate::web::{Back, Done};
+
+/// Follows a published story; following it again changes nothing.
+#[post("/stories/<key>/follow", data = "<form>")]
+pub async fn follow(
+    key: &str,
+    reader: CurrentUser,
+    form: CsrfForm<Back>,
+    db: &Db,
+    stories: &State<StoryCache>,
+    live: &State<Engine>,
+    inboxes: &State<Inboxes>,
+) -> Result<Done> {
+    let story = stories.require(db.pool(), key).await?;
+    if add(db.pool(), reader.user_id, story.id).await? {
+        inboxes.changed(db.pool(), live, reader.user_id).await;
+    }
+    Ok(form.0.done())
+}
+
+/// Stops following a story, even one that is no longer published.
+#[post("/stories/<key>/unfollow", data = "<form>")]
+pub async fn unfollow(
+    key: &str,
+    reader: CurrentUser,
+    form: CsrfForm<Back>,
+    db: &Db,
+    live: &State<Engine>,
+    inboxes: &State<Inboxes>,
+) -> Result<Done> {
+    let story = queries::any_story_id(db.pool(), key)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if remove(db.pool(), reader.user_id, story).await? {
+        inboxes.changed(db.pool(), live, reader.user_id).await;
+    }
+    Ok(form.0.done())
+}
+
+/// Follows a story; true if the reader did not follow it already.
+async fn add(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO follows (story_id, user_id, created_at) VALUES (?, ?, ?)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(story)
+    .bind(user)
+    .bind(unix_now())
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Stops following a story; true if the reader followed it.
+async fn remove(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM follows WHERE story_id = ? AND user_id = ?")
+        .bind(story)
+        .bind(user)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,91 @@
+//! The live streams served by Rocket: each page opens one, a story page for
+//! its story's figures, the story list for every story's, other pages for
+//! their reader's inbox. Every (re)connect starts with the current figures.
+
+use std::time::Duration;
+
+use rocket::http::Status;
+use rocket::response::stream::{Event, EventStream};
+use rocket::tokio::select;
+use rocket::{get, post, Shutdown, State};
+
+use super::feeds::{Feed, Outgoing};
+use super::source::Feeds;
+use crate::auth::{CsrfHeader, CurrentUser};
+use crate::error::Result;
+
+/// Rocket notices a closed connection only when it next writes to it, so
+/// this bounds how long a closed tab keeps counting.
+pub const HEARTBEAT: Duration = Duration::from_secs(2);
+
+fn event(out: Outgoing) -> Event {
+    let event = Event::data(out.data).event(out.name);
+    match out.retry {
+        Some(retry) => event.with_retry(retry),
+        None => event,
+    }
+}
+
+fn stream(mut feed: Feed, mut shutdown: Shutdown) -> EventStream![] {
+    EventStream! {
+        loop {
+            let next = select! {
+                next = feed.next() => next,
+                _ = &mut shutdown => None,
+            };
+            match next {
+                Some(out) => yield event(out),
+                None => break,
+            }
+        }
+    }
+    .heartbeat(HEARTBEAT)
+}
+
+/// A story page's stream: the reader counts as a viewer while it is open.
+#[get("/live/stories/<key>")]
+pub async fn story(
+    key: &str,
+    reader: CurrentUser,
+    feeds: &State<Feeds>,
+    shutdown: Shutdown,
+) -> Result<EventStream![]> {
+    Ok(stream(feeds.story(key, &reader).await?, shutdown))
+}
+
+/// The story list's stream. Open to visitors, like the list itself;
+/// watching the list does not make anyone a viewer.
+#[get("/live/stories")]
+pub async fn list(
+    reader: Option<CurrentUser>,
+    feeds: &State<Feeds>,
+    shutdown: Shutdown,
+) -> Result<EventStream![]> {
+    let reader = reader.as_ref().map(|r| &r.0);
+    Ok(stream(feeds.list(reader).await?, shutdown))
+}
+
+/// The stream of every other page of a logged-in reader.
+#[get("/live/inbox")]
+pub async fn inbox(
+    reader: CurrentUser,
+    feeds: &State<Feeds>,
+    shutdown: Shutdown,
+) -> Result<EventStream![]> {
+    Ok(stream(feeds.inbox(&reader).await?, shutdown))
+}
+
+/// An open story page's sign of life. A stream cannot tell a live reader
+/// from a connection that died without closing, so pages ping well within
+/// the presence time-to-live; a silent viewer stops counting when it ends.
+#[post("/api/stories/<key>/here")]
+pub async fn here(
+    key: &str,
+    reader: CurrentUser,
+    _csrf: CsrfHeader,
+    feeds: &State<Feeds>,
+) -> Result<Status> {
+    let story = feeds.stories.require(&feeds.db, key).await?;
+    feeds.live.ping(story.id, reader.session_id).await;
+    Ok(Status::NoContent)
+}

@@ -1,0 +1,95 @@
+//! The frame of every page: who is logged in (for the navigation bar, with
+//! the unread badge) and the CSRF token (for the logout button).
+
+use std::sync::Arc;
+
+use rocket::outcome::Outcome;
+use rocket::request::{self, FromRequest, Request};
+use serde::Serialize;
+
+use crate::auth::{known_session_user, session_user, CsrfToken, SessionUser, Sessions};
+use crate::ids::UserId;
+
+/// What every page's frame needs; a guard that never fails.
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    pub user: Option<LayoutUser>,
+    pub csrf_token: String,
+}
+
+/// The logged-in user as the navigation bar shows them.
+#[derive(Debug, Clone, Serialize)]
+pub struct LayoutUser {
+    pub username: String,
+    pub is_admin: bool,
+    /// The unread badge: the number of unread notifications, empty for none.
+    pub badge: String,
+}
+
+/// Where the frame learns a reader's unread count. The notifications sit
+/// above the frame, so they implement this and `lib.rs` manages it as
+/// [`Badges`].
+#[rocket::async_trait]
+pub trait UnreadCounts: Send + Sync {
+    /// `user`'s unread count; `None` if it cannot be read now (the page
+    /// still shows, without a count).
+    async fn unread(&self, user: UserId) -> Option<i64>;
+
+    /// `user`'s unread count if it is known without waiting: for error pages.
+    fn unread_if_known(&self, user: UserId) -> Option<i64>;
+}
+
+/// The unread counts, as Rocket manages them.
+pub type Badges = Arc<dyn UnreadCounts>;
+
+impl Layout {
+    fn new(user: Option<&SessionUser>, unread: Option<i64>, csrf_token: String) -> Layout {
+        Layout {
+            user: user.map(|u| LayoutUser {
+                username: u.username.clone(),
+                is_admin: u.is_admin,
+                badge: match unread.unwrap_or(0) {
+                    0 => String::new(),
+                    unread => unread.to_string(),
+                },
+            }),
+            csrf_token,
+        }
+    }
+
+    /// The layout as far as this request already knows it, without waiting
+    /// on anything: for error pages, which render after the guards ran.
+    pub fn peek(req: &Request<'_>) -> Layout {
+        let user = known_session_user(req);
+        let unread = user.and_then(|user| {
+            let badges = req.rocket().state::<Badges>()?;
+            badges.unread_if_known(user.user_id)
+        });
+        let token = CsrfToken::peek(req.cookies()).unwrap_or_default();
+        Layout::new(user, unread, token)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Layout {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        let user = session_user(req).await;
+        let mut unread = None;
+        if let Some(user) = user {
+            if let Some(badges) = req.rocket().state::<Badges>() {
+                unread = badges.unread(user.user_id).await;
+            }
+            // A page's live stream may go to the live listener, which knows
+            // the reader by this ticket (sessions from before tickets get
+            // one here).
+            if let Some(sessions) = req.rocket().state::<Sessions>() {
+                let secure = sessions.secure_cookies();
+                let tickets = sessions.tickets();
+                tickets.ensure(req.cookies(), user.session_id, user.expires_at, secure);
+            }
+        }
+        Outcome::Success(Layout::new(user, unread, CsrfToken::of(req).0))
+    }
+}

@@ -9,11 +9,11 @@ use rocket_dyn_templates::{context, Template};
 use super::inbox::Inboxes;
 use super::listing::{self, View};
 use super::queries;
+use super::reader::ReaderInbox;
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::UpdateId;
-use crate::live::Engine;
 use crate::web::paging::{cursor, Page};
 use crate::web::{Back, Done, Layout};
 
@@ -56,17 +56,9 @@ pub async fn page(
 
 /// Marks one notification read (again, it stays read).
 #[post("/notifications/<update>/read", data = "<form>")]
-pub async fn mark_one(
-    update: UpdateId,
-    reader: CurrentUser,
-    form: CsrfForm<Back>,
-    db: &Db,
-    live: &State<Engine>,
-    inboxes: &State<Inboxes>,
-) -> Result<Done> {
-    if queries::mark_read(db.pool(), reader.user_id, update).await? {
-        inboxes.changed(db.pool(), live, reader.user_id).await;
-    }
+pub async fn mark_one(update: UpdateId, me: ReaderInbox<'_>, form: CsrfForm<Back>) -> Result<Done> {
+    me.changed_if(queries::mark_read(me.pool(), me.user(), update).await?)
+        .await;
     Ok(form.0.done())
 }
 
@@ -82,13 +74,7 @@ pub struct Range {
 
 /// Marks every notification read, or those in `from..=up_to`.
 #[post("/notifications/read", data = "<form>")]
-pub async fn mark_all(
-    reader: CurrentUser,
-    form: CsrfForm<Range>,
-    db: &Db,
-    live: &State<Engine>,
-    inboxes: &State<Inboxes>,
-) -> Result<Done> {
+pub async fn mark_all(me: ReaderInbox<'_>, form: CsrfForm<Range>) -> Result<Done> {
     let Range {
         from,
         up_to,
@@ -100,9 +86,8 @@ pub async fn mark_all(
         _ => View::Following,
     };
     let (from, up_to) = (from.unwrap_or(0), up_to.unwrap_or(i64::MAX));
-    if queries::mark_range(db.pool(), reader.user_id, view, from, up_to).await? > 0 {
-        inboxes.changed(db.pool(), live, reader.user_id).await;
-    }
+    let marked = queries::mark_range(me.pool(), me.user(), view, from, up_to).await?;
+    me.changed_if(marked > 0).await;
     Ok(Back { next }.done())
 }
 
@@ -116,15 +101,9 @@ pub struct Preferences {
 
 /// Turns the in-page notices on or off; the feed and the badge stay.
 #[post("/notifications/preferences", data = "<form>")]
-pub async fn preferences(
-    reader: CurrentUser,
-    form: CsrfForm<Preferences>,
-    db: &Db,
-    live: &State<Engine>,
-    inboxes: &State<Inboxes>,
-) -> Result<Done> {
+pub async fn preferences(me: ReaderInbox<'_>, form: CsrfForm<Preferences>) -> Result<Done> {
     let Preferences { live_notices, next } = form.0;
-    queries::set_live_notices(db.pool(), reader.user_id, live_notices).await?;
-    inboxes.changed(db.pool(), live, reader.user_id).await;
+    queries::set_live_notices(me.pool(), me.user(), live_notices).await?;
+    me.changed_if(true).await;
     Ok(Back { next }.done())
 }

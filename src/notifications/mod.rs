@@ -9,6 +9,7 @@ mod following;
 mod inbox;
 pub mod listing;
 pub mod queries;
+mod reader;
 
 use rocket::fairing::AdHoc;
 use rocket::Route;
@@ -18,6 +19,7 @@ use sqlx::SqlitePool;
 pub use fanout::TEXT_MAX;
 pub use fanout::{normalized, post, refresh_open_pages, text_problem, Kind, NewUpdate, Posted};
 pub use inbox::{Inboxes, ReaderState};
+pub use reader::ReaderInbox;
 
 use crate::db::Db;
 use crate::ids::UserId;

@@ -7,12 +7,10 @@ use sqlx::SqlitePool;
 
 use super::queries;
 use super::StoryCache;
-use crate::auth::{CsrfForm, CurrentUser};
-use crate::db::Db;
+use crate::auth::CsrfForm;
 use crate::error::{Error, Result};
 use crate::ids::{StoryId, UserId};
-use crate::live::Engine;
-use crate::notifications::Inboxes;
+use crate::notifications::ReaderInbox;
 use crate::util::unix_now;
 use crate::web::{Back, Done};
 
@@ -20,36 +18,24 @@ use crate::web::{Back, Done};
 #[post("/stories/<key>/follow", data = "<form>")]
 pub async fn follow(
     key: &str,
-    reader: CurrentUser,
+    me: ReaderInbox<'_>,
     form: CsrfForm<Back>,
-    db: &Db,
     stories: &State<StoryCache>,
-    live: &State<Engine>,
-    inboxes: &State<Inboxes>,
 ) -> Result<Done> {
-    let story = stories.require(db.pool(), key).await?;
-    if add(db.pool(), reader.user_id, story.id).await? {
-        inboxes.changed(db.pool(), live, reader.user_id).await;
-    }
+    let story = stories.require(me.pool(), key).await?;
+    me.changed_if(add(me.pool(), me.user(), story.id).await?)
+        .await;
     Ok(form.0.done())
 }
 
 /// Stops following a story, even one that is no longer published.
 #[post("/stories/<key>/unfollow", data = "<form>")]
-pub async fn unfollow(
-    key: &str,
-    reader: CurrentUser,
-    form: CsrfForm<Back>,
-    db: &Db,
-    live: &State<Engine>,
-    inboxes: &State<Inboxes>,
-) -> Result<Done> {
-    let story = queries::any_story_id(db.pool(), key)
+pub async fn unfollow(key: &str, me: ReaderInbox<'_>, form: CsrfForm<Back>) -> Result<Done> {
+    let story = queries::any_story_id(me.pool(), key)
         .await?
         .ok_or(Error::NotFound)?;
-    if remove(db.pool(), reader.user_id, story).await? {
-        inboxes.changed(db.pool(), live, reader.user_id).await;
-    }
+    me.changed_if(remove(me.pool(), me.user(), story).await?)
+        .await;
     Ok(form.0.done())
 }
 

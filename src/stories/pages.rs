@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use rocket::outcome::{try_outcome, Outcome};
+use rocket::request::{self, FromRequest, Request};
 use rocket::{get, State};
 use rocket_dyn_templates::{context, Template};
 
@@ -9,7 +11,7 @@ use super::reads::Reads;
 use super::{figures_of, queries, StoryCache};
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::error::Result;
+use crate::error::{stash, Error, Result};
 use crate::ids::StoryId;
 use crate::live::Engine;
 use crate::notifications::Inboxes;
@@ -91,13 +93,10 @@ pub struct Seen<'r> {
 }
 
 #[rocket::async_trait]
-impl<'r> rocket::request::FromRequest<'r> for Seen<'r> {
+impl<'r> FromRequest<'r> for Seen<'r> {
     type Error = ();
 
-    async fn from_request(
-        req: &'r rocket::Request<'_>,
-    ) -> rocket::request::Outcome<Self, Self::Error> {
-        use rocket::outcome::{try_outcome, Outcome};
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let person = try_outcome!(req.guard::<Person>().await.map_error(|(s, _)| (s, ())));
         let rocket = req.rocket();
         match (
@@ -112,8 +111,8 @@ impl<'r> rocket::request::FromRequest<'r> for Seen<'r> {
                 inboxes,
             }),
             _ => {
-                let error = crate::error::Error::internal("the story page's state is not set up");
-                Outcome::Error((crate::error::stash(req, error), ()))
+                let error = Error::internal("the story page's state is not set up");
+                Outcome::Error((stash(req, error), ()))
             }
         }
     }

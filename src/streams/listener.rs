@@ -63,7 +63,7 @@ pub fn stage(live_port: Option<u16>) -> AdHoc {
     })
 }
 
-fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, String> {
+fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, Error> {
     // Pages reconnect their streams after a restart with the ticket they
     // hold; a key made up at each start would refuse them all.
     let configured = rocket
@@ -71,20 +71,23 @@ fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, Strin
         .extract_inner::<String>("secret_key")
         .is_ok_and(|key| !key.trim().is_empty());
     if !configured {
-        return Err(
+        return Err(Error::Config(
             "live_port needs a configured secret_key: the live listener knows readers \
              by stream tickets signed with a key derived from it, which must outlive a restart \
              (set ROCKET_SECRET_KEY)"
                 .into(),
-        );
+        ));
     }
     let address: std::net::IpAddr = rocket
         .figment()
         .extract_inner("address")
-        .map_err(|e| format!("bad setting address: {e}"))?;
+        .map_err(|e| Error::Config(format!("bad setting address: {e}")))?;
     let listener = std::net::TcpListener::bind((address, port))
         .and_then(|l| l.set_nonblocking(true).map(|()| l))
-        .map_err(|e| format!("cannot listen on {address}:{port} for live streams: {e}"))?;
+        .map_err(|e| {
+            let context = format!("cannot listen on {address}:{port} for live streams");
+            Error::internal_from(context, e)
+        })?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
     Ok(LiveListener {
         listener: std::sync::Mutex::new(Some(listener)),

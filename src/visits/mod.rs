@@ -27,6 +27,7 @@ use salt::Salt;
 use tally::Tally;
 
 use crate::db::Db;
+use crate::error::{Error, Result};
 use crate::ids::StoryId;
 pub use crate::util::today;
 
@@ -187,11 +188,9 @@ pub fn stage() -> impl Fairing {
     })
 }
 
-async fn start(rocket: &Rocket<Build>) -> Result<Arc<Visits>, String> {
-    let db = Db::fetch(rocket).ok_or("the database is not set up")?;
-    Visits::start(db.pool().clone())
-        .await
-        .map_err(|e| e.to_string())
+async fn start(rocket: &Rocket<Build>) -> Result<Arc<Visits>> {
+    let db = Db::fetch(rocket).ok_or_else(|| Error::internal("the database is not set up"))?;
+    Ok(Visits::start(db.pool().clone()).await?)
 }
 
 /// Writes what is still in memory: for the end of `launch()`, after the

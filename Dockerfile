@@ -9,8 +9,9 @@
 #   docker run -d -p 8000:8000 -v folio-data:/data \
 #     -e ROCKET_SECRET_KEY="$(openssl rand -base64 32)" folio
 #
-# CI checks this file without a container engine: hadolint lints it and
-# .ci/dockerfile-run runs its build and run steps (see that script).
+# CI lints this file with hadolint, and .ci/image-check builds and runs it
+# with a real Docker engine (on base images it makes with debootstrap, as
+# image registries are out of reach there; see that script).
 
 # ---- build ------------------------------------------------------------------
 # The Rust version must be at least the lock file's newest rust-version (1.89).

@@ -136,6 +136,7 @@ impl Error {
     }
 
     /// The field at fault, for a field error.
+    #[cfg(test)]
     pub fn field_problem(&self) -> Option<&FieldProblem> {
         match self {
             Error::Field { problem, .. } => Some(problem),

@@ -171,7 +171,7 @@ pub async fn serve() -> Result<()> {
 async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> std::result::Result<(), i64> {
     let seconds = |key: &str, default: u64| rocket.figment().extract_inner(key).unwrap_or(default);
     let patience = Duration::from_secs(seconds("shutdown.grace", 2) + seconds("shutdown.mercy", 3));
-    let drained = match rocket.state::<Arc<ops::InFlight>>() {
+    let drained = match rocket.state::<Arc<ops::RequestsInFlight>>() {
         Some(in_flight) => in_flight.drained(patience).await,
         None => Ok(()),
     };

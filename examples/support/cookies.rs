@@ -8,6 +8,7 @@ use folio::ids::SessionId;
 use rocket::figment::Figment;
 use rocket::http::{Cookie, CookieJar};
 use rocket::local::asynchronous::Client;
+use sha2::Digest;
 
 #[rocket::get("/mint?<name>&<value>")]
 fn mint(name: String, value: String, jar: &CookieJar<'_>) {
@@ -53,7 +54,8 @@ impl CookieMint {
     /// The `Cookie` header of a reader whose session `session` has `token`,
     /// valid until `expires_at`: their session and stream ticket.
     pub async fn reader(&self, token: &str, session: i64, expires_at: i64) -> String {
-        let ticket = self.tickets.issue(SessionId(session), expires_at);
+        let hash = sha2::Sha256::digest(token.as_bytes());
+        let ticket = self.tickets.issue(SessionId(session), expires_at, &hash);
         format!(
             "session={}; live={ticket}",
             self.private("session", token).await

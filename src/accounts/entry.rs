@@ -159,11 +159,4 @@ impl Entry<'_> {
         CsrfToken::rotate(self.jar);
         Ok(FormReply::Done(target))
     }
-
-    /// Ends this browser's session: logout.
-    pub async fn leave(&self) -> Result<()> {
-        self.sessions.end(self.db.pool(), self.jar).await?;
-        CsrfToken::rotate(self.jar);
-        Ok(())
-    }
 }

@@ -1,12 +1,13 @@
 //! Logging in and out.
 
-use rocket::http::Status;
+use rocket::http::{CookieJar, Status};
 use rocket::response::Redirect;
-use rocket::{get, post, Either};
+use rocket::{get, post, Either, State};
 use rocket_dyn_templates::Template;
 
 use super::entry::{Credentials, Door, Entry};
-use crate::auth::{users, CsrfForm, CurrentUser, Limit, NoFields};
+use crate::auth::{users, CsrfForm, CsrfToken, CurrentUser, Limit, NoFields, Sessions};
+use crate::db::Db;
 use crate::error::Result;
 use crate::web::{FormReply, Layout};
 
@@ -64,7 +65,13 @@ pub async fn login(form: CsrfForm<Credentials>, entry: Entry<'_>) -> Result<Form
 }
 
 #[post("/logout", data = "<_form>")]
-pub async fn logout(_form: CsrfForm<NoFields>, entry: Entry<'_>) -> Result<Redirect> {
-    entry.leave().await?;
+pub async fn logout(
+    _form: CsrfForm<NoFields>,
+    db: &Db,
+    jar: &CookieJar<'_>,
+    sessions: &State<Sessions>,
+) -> Result<Redirect> {
+    sessions.end(db.pool(), jar).await?;
+    CsrfToken::rotate(jar);
     Ok(Redirect::to("/"))
 }

@@ -24,6 +24,9 @@ pub const COOKIE: &str = "session";
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct SessionUser {
     pub session_id: SessionId,
+    /// The SHA-256 of the session's token: what stream tickets are bound to.
+    #[serde(skip)]
+    pub token_hash: Vec<u8>,
     pub user_id: UserId,
     pub username: String,
     pub is_admin: bool,
@@ -76,6 +79,7 @@ impl Sessions {
     /// ticket for it, in the cookie jar.
     pub async fn start(&self, db: &SqlitePool, jar: &CookieJar<'_>, user_id: UserId) -> Result<()> {
         let token = random_token();
+        let hash = token_hash(&token);
         let now = unix_now();
         let expires_at = now + self.lifetime_days as i64 * 86_400;
         // Expired sessions are useless; drop this user's on each login.
@@ -87,7 +91,7 @@ impl Sessions {
         let session = sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
         )
-        .bind(&token_hash(&token)[..])
+        .bind(&hash[..])
         .bind(user_id)
         .bind(now)
         .bind(expires_at)
@@ -102,8 +106,7 @@ impl Sessions {
                 .secure(self.secure)
                 .max_age(time::Duration::days(self.lifetime_days as i64)),
         );
-        self.tickets
-            .give(jar, SessionId(session), expires_at, self.secure);
+        (self.tickets).give(jar, SessionId(session), expires_at, &hash, self.secure);
         Ok(())
     }
 
@@ -197,8 +200,8 @@ impl Sessions {
 
 /// A valid session and its user; the caller adds the session's condition
 /// and binds the current time first.
-const SESSION_USER: &str = "SELECT sessions.id AS session_id, users.id AS user_id, users.username,
-        users.is_admin, sessions.expires_at
+const SESSION_USER: &str = "SELECT sessions.id AS session_id, sessions.token_hash,
+        users.id AS user_id, users.username, users.is_admin, sessions.expires_at
      FROM sessions JOIN users ON users.id = sessions.user_id
      WHERE sessions.expires_at > ? AND users.disabled_at IS NULL AND";
 

@@ -108,12 +108,15 @@ impl Viewing {
         story: StoryId,
         session: SessionId,
     ) -> Viewing {
-        engine.join(story, session).await;
-        Viewing {
+        // The guard exists before the join, so a caller dropped while
+        // joining still leaves (leaving without having joined is nothing).
+        let viewing = Viewing {
             engine: Arc::clone(engine),
             story,
             session,
-        }
+        };
+        engine.join(story, session).await;
+        viewing
     }
 }
 

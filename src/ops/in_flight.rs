@@ -1,4 +1,4 @@
-//! Requests in flight, so that shutdown can wait for them: each request
+//! RequestsInFlight in flight, so that shutdown can wait for them: each request
 //! holds an [`InFlight`] from its arrival until Rocket drops it (after its
 //! body was sent, or when its client went away).
 
@@ -11,7 +11,7 @@ use rocket::tokio::time::{timeout_at, Instant};
 
 /// How many requests are in flight, and when shutdown began.
 #[derive(Default)]
-pub struct Requests {
+pub struct RequestsInFlight {
     count: AtomicI64,
     /// Told when the count drops to zero.
     idle: Notify,
@@ -19,7 +19,7 @@ pub struct Requests {
 }
 
 /// One request in flight, until dropped.
-pub struct InFlight(Arc<Requests>);
+pub struct InFlight(Arc<RequestsInFlight>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
@@ -29,7 +29,7 @@ impl Drop for InFlight {
     }
 }
 
-impl Requests {
+impl RequestsInFlight {
     /// Counts a request as in flight until the returned value is dropped.
     pub fn arrived(self: &Arc<Self>) -> InFlight {
         self.count.fetch_add(1, Ordering::SeqCst);

@@ -19,7 +19,7 @@ use rocket::request::{FromRequest, Outcome};
 use rocket::{get, Request, State};
 use sha2::{Digest, Sha256};
 
-use super::in_flight::Requests;
+use super::in_flight::RequestsInFlight;
 use crate::build_info::BUILD;
 use crate::config::Settings;
 use crate::db::Db;
@@ -203,7 +203,7 @@ impl<'r> FromRequest<'r> for Scraper {
 pub async fn metrics(
     scraper: Scraper,
     metrics: &State<Metrics>,
-    in_flight: &State<Arc<Requests>>,
+    in_flight: &State<Arc<RequestsInFlight>>,
     live: &State<Engine>,
     feeds: &State<Feeds>,
     db: &State<Db>,

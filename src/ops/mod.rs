@@ -18,7 +18,7 @@ use crate::config::Logging;
 use crate::stories::Reads;
 
 pub use health::readiness;
-pub use in_flight::Requests as InFlight;
+pub use in_flight::RequestsInFlight;
 pub use metrics::Metrics;
 
 /// Installs Folio's logger when `logging` asks for it. Must come before
@@ -35,7 +35,7 @@ pub fn stage(logging: Logging) -> AdHoc {
     let log = matches!(logging, Logging::Requests | Logging::Debug);
     AdHoc::on_ignite("Operations", move |rocket| async move {
         rocket
-            .manage(Arc::new(InFlight::default()))
+            .manage(Arc::new(RequestsInFlight::default()))
             .attach(requests::Requests { log })
     })
 }

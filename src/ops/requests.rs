@@ -11,7 +11,7 @@ use time::format_description::FormatItem;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
-use super::in_flight::{InFlight, Requests as InFlightRequests};
+use super::in_flight::{InFlight, RequestsInFlight};
 use super::metrics::Metrics;
 
 /// When a request was answered, as the log shows it (UTC).
@@ -40,7 +40,7 @@ impl Fairing for Requests {
     }
 
     async fn on_shutdown(&self, rocket: &rocket::Rocket<rocket::Orbit>) {
-        if let Some(in_flight) = rocket.state::<Arc<InFlightRequests>>() {
+        if let Some(in_flight) = rocket.state::<Arc<RequestsInFlight>>() {
             in_flight.stopping();
         }
     }
@@ -48,7 +48,7 @@ impl Fairing for Requests {
     async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
         let in_flight = req
             .rocket()
-            .state::<Arc<InFlightRequests>>()
+            .state::<Arc<RequestsInFlight>>()
             .map(|r| r.arrived());
         req.local_cache(|| Arrived {
             at: Instant::now(),

@@ -38,13 +38,15 @@ pub async fn figures_of(stories: Vec<queries::StorySummary>, live: &Engine) -> V
     let viewers = live.viewers(&ids).await;
     stories
         .into_iter()
-        .zip(viewers)
-        .map(|(story, current_viewers)| StoryFigures {
+        .enumerate()
+        .map(|(i, story)| StoryFigures {
             id: story.id,
             slug: story.slug,
             title: story.title,
             read_count: story.read_count,
-            current_viewers,
+            // An engine that could not count a story says nothing of it:
+            // the story is still listed.
+            current_viewers: viewers.get(i).copied().unwrap_or(0),
         })
         .collect()
 }

@@ -88,12 +88,8 @@ impl Reads {
         Ok(count.max(story.read_count()))
     }
 
-    /// How many first reads were committed since the start.
-    pub fn recorded(&self) -> u64 {
-        self.recorded.load(Ordering::Relaxed)
-    }
-
-    /// The counter behind [`Reads::recorded`], for the metrics.
+    /// How many first reads were committed since the start, for the
+    /// metrics.
     pub fn recorded_counter(&self) -> Arc<AtomicU64> {
         Arc::clone(&self.recorded)
     }

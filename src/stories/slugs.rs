@@ -111,6 +111,8 @@ mod tests {
         assert_eq!(slugify("???"), "story");
         assert_eq!(slugify("Don't stop"), "dont-stop");
         assert_eq!(slugify("Straße, Æther"), "strasse-aether");
+        // Other scripts are spelt in ASCII rather than dropped.
+        assert_eq!(slugify("Привет мир"), "privet-mir");
         assert!(slugify(&"long ".repeat(100)).len() <= SLUG_MAX);
         assert!(slug_problem(&slugify(&"word ".repeat(100))).is_none());
         assert!(slug_problem("12").is_some());

@@ -202,10 +202,10 @@ async fn snapshot(db: &SqlitePool, live: &Engine) -> Result<Vec<ListFigures>> {
     let viewers = live.viewers(&ids).await;
     Ok(stories
         .into_iter()
-        .zip(viewers)
-        .map(|(story, viewers)| ListFigures {
+        .enumerate()
+        .map(|(i, story)| ListFigures {
             id: story.id,
-            viewers: Some(viewers),
+            viewers: Some(viewers.get(i).copied().unwrap_or(0)),
             reads: Some(story.read_count),
         })
         .collect())

@@ -178,14 +178,18 @@ async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, 
         (e.status().code, e.public_message())
     };
     let feeds = &context.feeds;
-    // The stream ticket names the session; the session itself must still
-    // be valid (not ended, expired or disabled).
-    let session = (context.tickets).in_cookie_headers(head.cookies.iter().map(String::as_str));
-    let user = match session {
-        Some(session) => (context.sessions)
+    // The stream ticket names the session; it must hold for that session
+    // as it is now (not ended, expired or disabled).
+    let ticket = Tickets::in_cookie_headers(head.cookies.iter().map(String::as_str));
+    let user = match ticket
+        .as_deref()
+        .and_then(|t| Some((t, Tickets::claim(t)?)))
+    {
+        Some((ticket, session)) => (context.sessions)
             .by_id(&feeds.db, session)
             .await
-            .map_err(refuse)?,
+            .map_err(refuse)?
+            .filter(|user| context.tickets.holds(ticket, &user.token_hash)),
         None => None,
     };
     let opened = match (head.path.as_str(), &user) {

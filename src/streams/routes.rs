@@ -4,14 +4,14 @@
 
 use std::time::Duration;
 
-use rocket::http::Status;
+use rocket::http::{CookieJar, Status};
 use rocket::response::stream::{Event, EventStream};
 use rocket::tokio::select;
 use rocket::{get, post, Shutdown, State};
 
 use super::feeds::{Feed, Outgoing};
 use super::source::Feeds;
-use crate::auth::{CsrfHeader, CurrentUser};
+use crate::auth::{CsrfHeader, CurrentUser, Sessions};
 use crate::error::Result;
 
 /// Rocket notices a closed connection only when it next writes to it, so
@@ -78,14 +78,20 @@ pub async fn inbox(
 /// An open story page's sign of life. A stream cannot tell a live reader
 /// from a connection that died without closing, so pages ping well within
 /// the presence time-to-live; a silent viewer stops counting when it ends.
+/// The answer also renews the page's stream ticket if it lacks one (a page
+/// opened before the ticket existed), so its stream to the live listener
+/// recovers without a reload.
 #[post("/api/stories/<key>/here")]
 pub async fn here(
     key: &str,
     reader: CurrentUser,
     _csrf: CsrfHeader,
     feeds: &State<Feeds>,
+    sessions: &State<Sessions>,
+    jar: &CookieJar<'_>,
 ) -> Result<Status> {
     let story = feeds.stories.require(&feeds.db, key).await?;
     feeds.live.ping(story.id, reader.session_id).await;
+    (sessions.tickets()).ensure(jar, &reader, sessions.secure_cookies());
     Ok(Status::NoContent)
 }

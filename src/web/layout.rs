@@ -7,7 +7,7 @@ use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 use serde::Serialize;
 
-use crate::auth::{known_session_user, session_user, CsrfToken, SessionUser, Sessions};
+use crate::auth::{known_session_user, session_user, CsrfToken, SessionUser, Sessions, Tickets};
 use crate::ids::UserId;
 
 /// What every page's frame needs; a guard that never fails.
@@ -81,13 +81,17 @@ impl<'r> FromRequest<'r> for Layout {
             if let Some(badges) = req.rocket().state::<Badges>() {
                 unread = badges.unread(user.user_id).await;
             }
-            // A page's live stream may go to the live listener, which knows
-            // the reader by this ticket (sessions from before tickets get
-            // one here).
-            if let Some(sessions) = req.rocket().state::<Sessions>() {
-                let secure = sessions.secure_cookies();
-                let tickets = sessions.tickets();
-                tickets.ensure(req.cookies(), user.session_id, user.expires_at, secure);
+        }
+        // A page's live stream may go to the live listener, which knows the
+        // reader by a stream ticket: one for this session (sessions from
+        // before tickets get theirs here), and none without a session.
+        if let Some(sessions) = req.rocket().state::<Sessions>() {
+            match user {
+                Some(user) => {
+                    let secure = sessions.secure_cookies();
+                    sessions.tickets().ensure(req.cookies(), user, secure);
+                }
+                None => Tickets::take_back(req.cookies()),
             }
         }
         Outcome::Success(Layout::new(user, unread, CsrfToken::of(req).0))

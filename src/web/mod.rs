@@ -15,7 +15,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rocket::Route;
 
 pub use assets::{template_dir, templates};
-pub use errors::{catchers, is_api, login_redirect};
+pub use errors::catchers;
 pub use forms::{local_path, Back, Done, FormReply};
 pub use headers::{shield, ContentSecurityPolicy};
 pub use layout::{Badges, Layout, LayoutUser, UnreadCounts};

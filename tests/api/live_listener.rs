@@ -179,6 +179,53 @@ async fn live_listener_streams_end_when_folio_stops() {
     assert!(stream.ended().await, "the stream ended");
 }
 
+/// The `live=` ticket in a cookie header, and the session it names.
+fn ticket_of(cookie: &str) -> (String, i64) {
+    let ticket = cookie
+        .split("; ")
+        .find_map(|pair| pair.strip_prefix("live="))
+        .expect("a stream ticket")
+        .to_string();
+    let session = ticket.split('.').next().and_then(|id| id.parse().ok());
+    (ticket, session.expect("a session id"))
+}
+
+#[rocket::async_test]
+async fn a_forged_ticket_or_one_for_an_ended_session_opens_no_stream() {
+    let (server, port) = server_with_listener().await;
+    let story = server.add_story("A story", "Text").await;
+    let alice = server.login_cookie("alice").await;
+    let (ticket, session) = ticket_of(&alice);
+    let request = format!("GET /live/stories/{story} HTTP/1.1");
+    // Signed with the site's key, but not bound to the session's token:
+    // what someone who knows the key (or a restored database) could make.
+    let forged = folio::auth::Tickets::from_secret(SECRET_KEY).issue(
+        folio::ids::SessionId(session),
+        4_102_444_800,
+        &[0u8; 32],
+    );
+    let unsigned = format!(
+        "{}.{}",
+        ticket.rsplit_once('.').expect("a mac").0,
+        "00".repeat(32)
+    );
+
+    for fake in [forged, unsigned] {
+        let refused = RawStream::open(port, &request, Some(&format!("live={fake}"))).await;
+        assert_eq!(refused.status, 401, "{fake}");
+    }
+    let good = RawStream::open(port, &request, Some(&format!("live={ticket}"))).await;
+    assert_eq!(good.status, 200);
+    drop(good);
+    sqlx::query("DELETE FROM sessions WHERE id = ?")
+        .bind(session)
+        .execute(&server.db)
+        .await
+        .expect("the session ended");
+    let ended = RawStream::open(port, &request, Some(&format!("live={ticket}"))).await;
+    assert_eq!(ended.status, 401, "a ticket outlived its session");
+}
+
 #[rocket::async_test]
 async fn a_live_port_needs_a_configured_secret_key() {
     let dir = tempfile::tempdir().unwrap();

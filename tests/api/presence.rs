@@ -83,3 +83,33 @@ async fn a_viewer_who_shows_no_sign_of_life_stops_counting_after_the_ttl() {
         rocket::tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+#[rocket::async_test]
+async fn a_page_without_a_stream_ticket_gets_one_at_its_next_ping_and_loses_it_at_logout() {
+    let app = spawn_app().await;
+    let story = app.add_story("A story", "Text").await;
+    let alice = app.reader("alice").await;
+    assert!(alice.cookie("live").is_some(), "logging in gives a ticket");
+    let token = alice.csrf_token(&app).await;
+    // A page opened before tickets existed, or whose ticket is stale.
+    alice.set_cookie("live", "stale");
+
+    let ping = alice
+        .post_with(
+            &app,
+            &format!("/api/stories/{story}/here"),
+            rocket::http::Header::new("X-CSRF-Token", token),
+        )
+        .await;
+
+    assert_eq!(ping.status, rocket::http::Status::NoContent);
+    let ticket = alice.cookie("live").expect("a ticket");
+    assert_ne!(ticket, "stale");
+    assert_eq!(ticket.split('.').count(), 3, "{ticket}");
+    alice.logout(&app).await;
+    assert_eq!(
+        alice.cookie("live"),
+        None,
+        "logging out takes the ticket back"
+    );
+}

@@ -39,8 +39,8 @@ pub async fn list(
     let viewers = live.viewers(&ids).await;
     let stories: Vec<_> = all
         .into_iter()
-        .zip(viewers)
-        .map(|(story, viewers)| context! { story, viewers })
+        .enumerate()
+        .map(|(i, story)| context! { story, viewers: viewers.get(i).copied().unwrap_or(0) })
         .collect();
     Ok(Template::render(
         "admin/stories.html",

@@ -3,7 +3,8 @@
 //! layer's business ([`crate::web`]).
 
 use rocket::http::Status;
-use rocket::request::Request;
+use rocket::outcome::Outcome;
+use rocket::request::{self, Request};
 use serde::Serialize;
 
 /// The result type of handlers and of everything they call.
@@ -219,6 +220,19 @@ pub fn stash(req: &Request<'_>, error: Error) -> Status {
         *slot = Some(error);
     }
     status
+}
+
+/// Managed state `T`, for guards built from several parts of Folio; the
+/// guard fails with a logged 500 if Folio was built without it.
+pub fn managed<'r, T: Send + Sync + 'static>(req: &'r Request<'_>) -> request::Outcome<&'r T, ()> {
+    match req.rocket().state::<T>() {
+        Some(state) => Outcome::Success(state),
+        None => {
+            let missing = std::any::type_name::<T>();
+            let error = Error::internal(format!("{missing} is not set up"));
+            Outcome::Error((stash(req, error), ()))
+        }
+    }
 }
 
 /// The error a guard stashed for this request, if any (taken once).

@@ -14,7 +14,7 @@ use crate::auth::{users, Attempt, ClientIp, CsrfToken, CurrentUser, Limit, Passw
 use crate::auth::{Sessions, Throttle};
 use crate::config::Settings;
 use crate::db::Db;
-use crate::error::{Error, Result};
+use crate::error::{managed, Result};
 use crate::ids::UserId;
 use crate::web::{local_path, FormReply, Layout};
 
@@ -88,19 +88,11 @@ impl<'r> FromRequest<'r> for Entry<'r> {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let rocket = req.rocket();
-        let parts = (
-            rocket.state::<Db>(),
-            rocket.state::<Settings>(),
-            rocket.state::<Passwords>(),
-            rocket.state::<Sessions>(),
-            rocket.state::<Throttle>(),
-        );
-        let (Some(db), Some(settings), Some(passwords), Some(sessions), Some(throttle)) = parts
-        else {
-            let status = crate::error::stash(req, Error::internal("accounts are not set up"));
-            return Outcome::Error((status, ()));
-        };
+        let db = try_outcome!(managed::<Db>(req));
+        let settings = try_outcome!(managed::<Settings>(req));
+        let passwords = try_outcome!(managed::<Passwords>(req));
+        let sessions = try_outcome!(managed::<Sessions>(req));
+        let throttle = try_outcome!(managed::<Throttle>(req));
         let layout = try_outcome!(req.guard::<Layout>().await.map_error(|(s, _)| (s, ())));
         let client = try_outcome!(req.guard::<ClientIp>().await.map_error(|(s, _)| (s, ())));
         Outcome::Success(Entry {

@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use super::inbox::Inboxes;
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::error::{stash, Error};
+use crate::error::managed;
 use crate::ids::UserId;
 use crate::live::Engine;
 
@@ -26,23 +26,12 @@ impl<'r> FromRequest<'r> for ReaderInbox<'r> {
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let reader = try_outcome!(req.guard::<CurrentUser>().await);
-        let rocket = req.rocket();
-        match (
-            rocket.state::<Db>(),
-            rocket.state::<Engine>(),
-            rocket.state::<Inboxes>(),
-        ) {
-            (Some(db), Some(live), Some(inboxes)) => Outcome::Success(ReaderInbox {
-                reader,
-                db,
-                live,
-                inboxes,
-            }),
-            _ => {
-                let error = Error::internal("the inboxes are not set up");
-                Outcome::Error((stash(req, error), ()))
-            }
-        }
+        Outcome::Success(ReaderInbox {
+            reader,
+            db: try_outcome!(managed::<Db>(req)),
+            live: try_outcome!(managed::<Engine>(req)),
+            inboxes: try_outcome!(managed::<Inboxes>(req)),
+        })
     }
 }
 

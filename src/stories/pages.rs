@@ -11,7 +11,7 @@ use super::reads::Reads;
 use super::{figures_of, queries, StoryCache};
 use crate::auth::CurrentUser;
 use crate::db::Db;
-use crate::error::{stash, Error, Result};
+use crate::error::{managed, Result};
 use crate::ids::StoryId;
 use crate::live::Engine;
 use crate::notifications::Inboxes;
@@ -98,22 +98,11 @@ impl<'r> FromRequest<'r> for Seen<'r> {
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let person = try_outcome!(req.guard::<Person>().await.map_error(|(s, _)| (s, ())));
-        let rocket = req.rocket();
-        match (
-            rocket.state::<Arc<Visits>>(),
-            rocket.state::<Engine>(),
-            rocket.state::<Inboxes>(),
-        ) {
-            (Some(visits), Some(live), Some(inboxes)) => Outcome::Success(Seen {
-                person,
-                visits,
-                live,
-                inboxes,
-            }),
-            _ => {
-                let error = Error::internal("the story page's state is not set up");
-                Outcome::Error((stash(req, error), ()))
-            }
-        }
+        Outcome::Success(Seen {
+            person,
+            visits: try_outcome!(managed::<Arc<Visits>>(req)),
+            live: try_outcome!(managed::<Engine>(req)),
+            inboxes: try_outcome!(managed::<Inboxes>(req)),
+        })
     }
 }

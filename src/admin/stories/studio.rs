@@ -2,12 +2,12 @@
 //! story cache, the live engine (open story lists) and the readers' inboxes
 //! (followers told of updates).
 
-use rocket::outcome::Outcome;
+use rocket::outcome::{try_outcome, Outcome};
 use rocket::request::{self, FromRequest, Request};
 use sqlx::SqlitePool;
 
 use crate::db::Db;
-use crate::error::{stash, Error, Result};
+use crate::error::{managed, Result};
 use crate::ids::{StoryId, UserId};
 use crate::live::Engine;
 use crate::notifications::{self, Inboxes, Kind, NewUpdate, Posted};
@@ -25,25 +25,12 @@ impl<'r> FromRequest<'r> for Studio<'r> {
     type Error = ();
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let rocket = req.rocket();
-        let parts = (
-            rocket.state::<Db>(),
-            rocket.state::<StoryCache>(),
-            rocket.state::<Engine>(),
-            rocket.state::<Inboxes>(),
-        );
-        match parts {
-            (Some(db), Some(stories), Some(live), Some(inboxes)) => Outcome::Success(Studio {
-                db,
-                stories,
-                live,
-                inboxes,
-            }),
-            _ => {
-                let error = Error::internal("story management is not set up");
-                Outcome::Error((stash(req, error), ()))
-            }
-        }
+        Outcome::Success(Studio {
+            db: try_outcome!(managed::<Db>(req)),
+            stories: try_outcome!(managed::<StoryCache>(req)),
+            live: try_outcome!(managed::<Engine>(req)),
+            inboxes: try_outcome!(managed::<Inboxes>(req)),
+        })
     }
 }
 

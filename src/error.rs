@@ -48,6 +48,14 @@ pub enum Error {
     /// Too many attempts; try again after `retry_after` seconds.
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// A limit of this client is used up (too many open streams, say);
+    /// the message says which, and to try again after `retry_after` seconds.
+    #[error("{message}")]
+    Limited { retry_after: u64, message: String },
+    /// A limit Folio shares among everyone is used up; try again after
+    /// `retry_after` seconds.
+    #[error("{message}")]
+    Busy { retry_after: u64, message: String },
     /// Folio is too busy to answer now (its database connections are all
     /// taken); try again shortly.
     #[error("Folio is busy. Please try again in a moment.")]
@@ -154,7 +162,8 @@ impl Error {
             Error::BadRequest(_) => Status::BadRequest,
             Error::Field { status, .. } => *status,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
-            Error::TooManyRequests { .. } => Status::TooManyRequests,
+            Error::TooManyRequests { .. } | Error::Limited { .. } => Status::TooManyRequests,
+            Error::Busy { .. } => Status::ServiceUnavailable,
             Error::Unavailable => Status::ServiceUnavailable,
             Error::Config(_) | Error::Database(_) | Error::Internal { .. } => {
                 Status::InternalServerError
@@ -185,6 +194,17 @@ impl Error {
             503 => Error::Unavailable,
             400..=499 => Error::BadRequest("The request could not be understood.".into()),
             _ => Error::internal(format!("unhandled status {status}")),
+        }
+    }
+
+    /// How many seconds to wait before trying again, for errors that say.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Error::TooManyRequests { retry_after }
+            | Error::Limited { retry_after, .. }
+            | Error::Busy { retry_after, .. } => Some(*retry_after),
+            Error::Unavailable => Some(2),
+            _ => None,
         }
     }
 

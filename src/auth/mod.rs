@@ -18,7 +18,7 @@ use rocket::fairing::AdHoc;
 pub use csrf::{CsrfForm, CsrfHeader, CsrfToken, NoFields};
 pub use guards::{known_session_user, session_user, CurrentUser};
 pub use password::Passwords;
-pub use sessions::{SessionUser, Sessions, COOKIE as SESSION_COOKIE};
+pub use sessions::{SessionSettings, SessionUser, Sessions, COOKIE as SESSION_COOKIE};
 pub use throttle::{Attempt, ClientIp, Limit, Throttle};
 pub use tickets::Tickets;
 
@@ -27,10 +27,15 @@ use crate::config::Settings;
 /// Puts the session store, the password checker and the login throttle in
 /// Rocket's managed state.
 pub fn stage(settings: &Settings) -> AdHoc {
-    let (days, secure) = (settings.session_days, settings.secure_cookies);
+    let session_settings = SessionSettings {
+        lifetime_days: settings.session_days,
+        per_account: settings.sessions_per_account,
+        secure: settings.secure_cookies,
+    };
     let throttle = Throttle::new(Duration::from_secs(settings.throttle_window));
     AdHoc::try_on_ignite("Accounts", move |rocket| async move {
-        let sessions = Sessions::new(days, secure, Tickets::from_figment(rocket.figment()));
+        let tickets = Tickets::from_figment(rocket.figment());
+        let sessions = Sessions::new(session_settings, tickets);
         match Passwords::new().await {
             Ok(passwords) => Ok(rocket.manage(sessions).manage(throttle).manage(passwords)),
             Err(e) => {

@@ -2,6 +2,7 @@
 //! (encrypted) cookie; the database holds the token's SHA-256. Deleting the
 //! row ends the login everywhere, so logout and revocation are immediate.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use std::time::Duration;
 use moka::sync::Cache;
 use rocket::http::{Cookie, CookieJar, SameSite};
 use rocket::time;
+use rocket::tokio::sync::Notify;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
@@ -46,12 +48,24 @@ pub struct Sessions {
     /// the database before that does not put its stale answer back.
     generation: Arc<AtomicU64>,
     lifetime_days: u64,
+    /// Logins an account may have at once; a new one ends the oldest.
+    per_account: u64,
     secure: bool,
     tickets: Tickets,
+    /// Signalled whenever logins end here, so that their open streams are
+    /// closed at once rather than at the next periodic check.
+    ended: Arc<Notify>,
+}
+
+/// How a store of sessions is set up.
+pub struct SessionSettings {
+    pub lifetime_days: u64,
+    pub per_account: u64,
+    pub secure: bool,
 }
 
 impl Sessions {
-    pub fn new(lifetime_days: u64, secure: bool, tickets: Tickets) -> Sessions {
+    pub fn new(settings: SessionSettings, tickets: Tickets) -> Sessions {
         Sessions {
             cache: Cache::builder()
                 .max_capacity(100_000)
@@ -59,9 +73,11 @@ impl Sessions {
                 .support_invalidation_closures()
                 .build(),
             generation: Arc::new(AtomicU64::new(0)),
-            lifetime_days,
-            secure,
+            lifetime_days: settings.lifetime_days,
+            per_account: settings.per_account,
+            secure: settings.secure,
             tickets,
+            ended: Arc::default(),
         }
     }
 
@@ -98,6 +114,20 @@ impl Sessions {
         .execute(db)
         .await?
         .last_insert_rowid();
+        // Beyond the allowance, the oldest logins of this account end.
+        let capped = sqlx::query(
+            "DELETE FROM sessions WHERE user_id = ? AND id NOT IN
+                (SELECT id FROM sessions WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
+        )
+        .bind(user_id)
+        .bind(user_id)
+        .bind(self.per_account as i64)
+        .execute(db)
+        .await?;
+        if capped.rows_affected() > 0 {
+            self.forget_user(user_id);
+            self.ended.notify_one();
+        }
         jar.add_private(
             Cookie::build((COOKIE, token))
                 .path("/")
@@ -165,6 +195,7 @@ impl Sessions {
                 .execute(db)
                 .await?;
             self.cache.invalidate(&hash);
+            self.ended.notify_one();
         }
         jar.remove_private(Cookie::build(COOKIE).path("/"));
         Tickets::take_back(jar);
@@ -194,7 +225,38 @@ impl Sessions {
             .execute(db)
             .await?;
         self.forget_user(user_id);
+        self.ended.notify_one();
         Ok(())
+    }
+
+    /// Waits until logins end in this process (a logout, a disabled
+    /// account, a login over the account's allowance).
+    pub async fn some_ended(&self) {
+        self.ended.notified().await;
+    }
+
+    /// Which of `ids` are still valid logins: not ended, not expired, of an
+    /// account that is not disabled.
+    pub async fn still_valid(
+        &self,
+        db: &SqlitePool,
+        ids: &[SessionId],
+    ) -> Result<HashSet<SessionId>> {
+        let mut valid = HashSet::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let marks = vec!["?"; chunk.len()].join(", ");
+            let sql = format!(
+                "SELECT sessions.id FROM sessions JOIN users ON users.id = sessions.user_id
+                 WHERE sessions.expires_at > ? AND users.disabled_at IS NULL
+                   AND sessions.id IN ({marks})"
+            );
+            let mut query = sqlx::query_scalar::<_, SessionId>(&sql).bind(unix_now());
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            valid.extend(query.fetch_all(db).await?);
+        }
+        Ok(valid)
     }
 }
 

@@ -46,6 +46,18 @@ pub struct Settings {
     /// When set, `/metrics` answers only requests that bring
     /// `Authorization: Bearer <metrics_token>`.
     pub metrics_token: Option<String>,
+    /// Live streams one login may hold open (one per open page).
+    pub streams_per_session: usize,
+    /// Live streams one client address (IPv6: one /64) may hold open.
+    pub streams_per_address: usize,
+    /// Live streams all visitors who are not logged in may hold together;
+    /// half of `max_streams` when unset.
+    pub anonymous_streams: Option<usize>,
+    /// Live streams open at once in all; when unset, three quarters of the
+    /// process's open-file limit (keeping at least 256 files for the rest).
+    pub max_streams: Option<usize>,
+    /// Logins one account may have at once; a new login ends the oldest.
+    pub sessions_per_account: u64,
 }
 
 impl Default for Settings {
@@ -62,6 +74,11 @@ impl Default for Settings {
             secure_cookies: false,
             live_port: None,
             metrics_token: None,
+            streams_per_session: 16,
+            streams_per_address: 100,
+            anonymous_streams: None,
+            max_streams: None,
+            sessions_per_account: 10,
         }
     }
 }
@@ -75,6 +92,41 @@ impl Settings {
         let ranges = [
             ("presence_ttl", settings.presence_ttl, 1, 86_400, "seconds"),
             ("session_days", settings.session_days, 1, 3_650, "days"),
+            (
+                "streams_per_session",
+                settings.streams_per_session as u64,
+                1,
+                10_000,
+                "streams",
+            ),
+            (
+                "streams_per_address",
+                settings.streams_per_address as u64,
+                1,
+                1_000_000,
+                "streams",
+            ),
+            (
+                "anonymous_streams",
+                settings.anonymous_streams.unwrap_or(1) as u64,
+                1,
+                10_000_000,
+                "streams",
+            ),
+            (
+                "max_streams",
+                settings.max_streams.unwrap_or(1) as u64,
+                1,
+                10_000_000,
+                "streams",
+            ),
+            (
+                "sessions_per_account",
+                settings.sessions_per_account,
+                1,
+                1_000,
+                "logins",
+            ),
             (
                 "throttle_window",
                 settings.throttle_window,

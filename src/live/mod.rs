@@ -1,6 +1,6 @@
 //! The live engine: who is reading which story right now, and the channels
 //! that carry changed figures and inbox signals to the pages that show
-//! them. It knows stories, sessions and readers only by their ids: no
+//! them. It knows stories and readers only by their ids: no
 //! database, no routes, no HTTP. Everything above holds an [`Engine`] (an
 //! `Arc<dyn LiveEngine>`), chosen once in `lib.rs`: [`MemoryEngine`] keeps
 //! everything in this process, for one node.
@@ -18,7 +18,7 @@ pub use figures::{Figures, Inbox, ListBatch, ListFigures, ListMessage, Notice};
 pub use memory::MemoryEngine;
 pub use watches::{InboxWatch, OnDrop, StoryWatch, Viewing};
 
-use crate::ids::{SessionId, StoryId, UserId};
+use crate::ids::{StoryId, UserId};
 
 /// The engine as the rest of Folio holds it.
 pub type Engine = Arc<dyn LiveEngine>;
@@ -32,24 +32,24 @@ pub trait LiveEngine: Send + Sync {
     /// within it.
     fn presence_ttl(&self) -> Duration;
 
-    /// A sign of life from `session` on `story` (a page load or a ping):
+    /// A sign of life from `reader` on `story` (a page load or a ping):
     /// it counts as a viewer until `presence_ttl` passes without another.
     /// Returns the story's viewer count.
-    async fn ping(&self, story: StoryId, session: SessionId) -> usize;
+    async fn ping(&self, story: StoryId, reader: UserId) -> usize;
 
-    /// A live stream of `session` opened on `story`: the session counts as
+    /// A live stream of `reader` opened on `story`: the reader counts as
     /// a viewer until its last such stream leaves. Hold a [`Viewing`]
     /// rather than call this directly.
-    async fn join(&self, story: StoryId, session: SessionId);
+    async fn join(&self, story: StoryId, reader: UserId);
 
     /// One of those streams closed. Called when a [`Viewing`] is dropped,
     /// so it must not wait.
-    fn leave(&self, story: StoryId, session: SessionId);
+    fn leave(&self, story: StoryId, reader: UserId);
 
-    /// The number of sessions viewing each of `stories`, in their order.
+    /// The number of readers viewing each of `stories`, in their order.
     async fn viewers(&self, stories: &[StoryId]) -> Vec<usize>;
 
-    /// The number of sessions viewing `story`.
+    /// The number of readers viewing `story`.
     async fn viewers_of(&self, story: StoryId) -> usize {
         self.viewers(&[story]).await.first().copied().unwrap_or(0)
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rocket::tokio::sync::watch;
 
 use super::{Figures, Inbox, LiveEngine};
-use crate::ids::{SessionId, StoryId};
+use crate::ids::{StoryId, UserId};
 
 /// Runs its closure once, when dropped: how a subscription tells its
 /// engine that it ended, whatever the engine.
@@ -94,34 +94,30 @@ impl Drop for InboxWatch {
     }
 }
 
-/// A session viewing a story through a live stream: a viewer from
+/// A reader viewing a story through a live stream: a viewer from
 /// [`Viewing::start`] until dropped.
 pub struct Viewing {
     engine: Arc<dyn LiveEngine>,
     story: StoryId,
-    session: SessionId,
+    reader: UserId,
 }
 
 impl Viewing {
-    pub async fn start(
-        engine: &Arc<dyn LiveEngine>,
-        story: StoryId,
-        session: SessionId,
-    ) -> Viewing {
+    pub async fn start(engine: &Arc<dyn LiveEngine>, story: StoryId, reader: UserId) -> Viewing {
         // The guard exists before the join, so a caller dropped while
         // joining still leaves (leaving without having joined is nothing).
         let viewing = Viewing {
             engine: Arc::clone(engine),
             story,
-            session,
+            reader,
         };
-        engine.join(story, session).await;
+        engine.join(story, reader).await;
         viewing
     }
 }
 
 impl Drop for Viewing {
     fn drop(&mut self) {
-        self.engine.leave(self.story, self.session);
+        self.engine.leave(self.story, self.reader);
     }
 }

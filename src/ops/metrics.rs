@@ -24,7 +24,7 @@ use crate::build_info::BUILD;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::live::Engine;
-use crate::streams::Feeds;
+use crate::streams::{Budget, Feeds, Refusal};
 use crate::util::{same_secret, unix_now};
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
@@ -65,8 +65,8 @@ pub struct Metrics {
 
 impl Metrics {
     /// The registry, with `reads` (first reads committed since the start)
-    /// read at every scrape.
-    pub fn new(reads: Arc<AtomicU64>) -> Metrics {
+    /// and the streams `budget`'s refusals read at every scrape.
+    pub fn new(reads: Arc<AtomicU64>, budget: Arc<Budget>) -> Metrics {
         let mut registry = Registry::default();
         let requests = Family::<Answer, Counter>::default();
         registry.register(
@@ -119,6 +119,7 @@ impl Metrics {
         );
         started.set(unix_now());
         registry.register_collector(Box::new(ReadsRecorded(reads)));
+        registry.register_collector(Box::new(StreamRefusals(budget)));
         let build = BuildLabels {
             version: BUILD.version,
             build: BUILD.build,
@@ -166,6 +167,39 @@ impl Collector for ReadsRecorded {
             counter.metric_type(),
         )?;
         counter.encode(metric)
+    }
+}
+
+/// Live streams refused for being over a budget, by the budget.
+struct StreamRefusals(Arc<Budget>);
+
+impl std::fmt::Debug for StreamRefusals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StreamRefusals")
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RefusalLabels {
+    budget: &'static str,
+}
+
+impl Collector for StreamRefusals {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let mut family = encoder.encode_descriptor(
+            "folio_live_stream_refusals",
+            "Live streams refused because a budget was full, by budget",
+            None,
+            prometheus_client::metrics::MetricType::Counter,
+        )?;
+        for refusal in Refusal::ALL {
+            let labels = RefusalLabels {
+                budget: refusal.label(),
+            };
+            let counter = ConstCounter::new(self.0.refused(refusal));
+            counter.encode(family.encode_family(&labels)?)?;
+        }
+        Ok(())
     }
 }
 

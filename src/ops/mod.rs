@@ -16,6 +16,7 @@ use rocket::Route;
 
 use crate::config::Logging;
 use crate::stories::Reads;
+use crate::streams::Feeds;
 
 pub use health::readiness;
 pub use in_flight::RequestsInFlight;
@@ -40,14 +41,19 @@ pub fn stage(logging: Logging) -> AdHoc {
     })
 }
 
-/// The metrics registry; after the stories, whose read writer it reads.
+/// The metrics registry; after the stories, whose read writer it reads,
+/// and the live streams, whose refusals it counts.
 pub fn metrics() -> AdHoc {
     AdHoc::try_on_ignite("Metrics", |rocket| async move {
-        let Some(reads) = rocket.state::<Reads>().map(Reads::recorded_counter) else {
-            rocket::error!("the metrics need the stories set up first");
+        let reads = rocket.state::<Reads>().map(Reads::recorded_counter);
+        let budget = rocket
+            .state::<Feeds>()
+            .map(|feeds| Arc::clone(&feeds.budget));
+        let (Some(reads), Some(budget)) = (reads, budget) else {
+            rocket::error!("the metrics need the stories and the live streams set up first");
             return Err(rocket);
         };
-        Ok(rocket.manage(Metrics::new(reads)))
+        Ok(rocket.manage(Metrics::new(reads, budget)))
     })
 }
 

@@ -62,7 +62,7 @@ pub async fn show(
     let read_count = reads
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
-    let viewers = seen.live.ping(story.id, reader.session_id).await;
+    let viewers = seen.live.ping(story.id, reader.user_id).await;
     let following = seen
         .inboxes
         .get(db.pool(), reader.user_id)

@@ -8,10 +8,10 @@ use rocket::tokio::select;
 use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use sqlx::SqlitePool;
 
-use super::count::OpenStream;
+use super::budget::Permit;
 use super::inbox_feed::{InboxFeed, PostedFeed};
 use crate::error::Result;
-use crate::ids::{SessionId, StoryId};
+use crate::ids::{StoryId, UserId};
 use crate::live::{Engine, Figures, ListFigures, ListMessage, StoryWatch, Viewing};
 use crate::stories::{queries, CachedStory};
 
@@ -52,30 +52,26 @@ impl Outgoing {
     }
 }
 
-/// A story page's feed: its figures now, then every change. The session
+/// A story page's feed: its figures now, then every change. The reader
 /// counts as a viewer for as long as the feed lives.
 pub struct StoryFeed {
-    _open: OpenStream,
     _viewing: Viewing,
     watch: StoryWatch,
     first: Option<Figures>,
+    /// What the page shows: a publication that would not change it is skipped.
+    shown: Figures,
 }
 
 impl StoryFeed {
-    /// `session`'s feed of `story`; `None` if the engine has stopped.
-    pub async fn open(
-        live: &Engine,
-        open: OpenStream,
-        story: &CachedStory,
-        session: SessionId,
-    ) -> Option<StoryFeed> {
-        let viewing = Viewing::start(live, story.id, session).await;
+    /// `reader`'s feed of `story`; `None` if the engine has stopped.
+    pub async fn open(live: &Engine, story: &CachedStory, reader: UserId) -> Option<StoryFeed> {
+        let viewing = Viewing::start(live, story.id, reader).await;
         let (now, watch) = live.watch_story(story.id, story.read_count()).await?;
         Some(StoryFeed {
-            _open: open,
             _viewing: viewing,
             watch,
             first: Some(now),
+            shown: now,
         })
     }
 
@@ -84,15 +80,19 @@ impl StoryFeed {
         if let Some(first) = self.first.take() {
             return Some(Outgoing::json("figures", &first));
         }
-        let figures = self.watch.changed().await?;
-        Some(Outgoing::json("figures", &figures))
+        loop {
+            let figures = self.watch.changed().await?;
+            if figures != self.shown {
+                self.shown = figures;
+                return Some(Outgoing::json("figures", &figures));
+            }
+        }
     }
 }
 
 /// The story list's feed: every published story's figures now, then the
 /// changed ones; a fresh snapshot after falling behind.
 pub struct ListFeed {
-    _open: OpenStream,
     db: SqlitePool,
     live: Engine,
     changes: broadcast::Receiver<ListMessage>,
@@ -101,12 +101,11 @@ pub struct ListFeed {
 }
 
 impl ListFeed {
-    pub async fn open(db: &SqlitePool, live: &Engine, open: OpenStream) -> Result<ListFeed> {
+    pub async fn open(db: &SqlitePool, live: &Engine) -> Result<ListFeed> {
         // Subscribe before the snapshot, so no change falls between the two.
         let changes = live.watch_lists();
         let first = snapshot(db, live).await?;
         Ok(ListFeed {
-            _open: open,
             db: db.clone(),
             live: Engine::clone(live),
             changes,
@@ -149,39 +148,49 @@ pub enum Main {
 }
 
 /// A page's whole stream: what the page shows, and the logged-in reader's
-/// inbox for the badge in its navigation bar.
+/// inbox for the badge in its navigation bar. It holds its place in the
+/// stream budgets, and ends when its login does.
 pub struct Feed {
     main: Main,
     inbox: Option<InboxFeed>,
+    permit: Permit,
     started: bool,
 }
 
 impl Feed {
-    pub fn new(main: Main, inbox: Option<InboxFeed>) -> Feed {
+    pub fn new(main: Main, inbox: Option<InboxFeed>, permit: Permit) -> Feed {
         Feed {
             main,
             inbox,
+            permit,
             started: false,
         }
     }
 
     pub async fn next(&mut self) -> Option<Outgoing> {
-        let out = match &mut self.inbox {
+        let main = &mut self.main;
+        let out = select! {
             // The page's own figures come first (a story page's first event
             // is its figures). Each branch is safe to cut short: what it was
             // waiting for stays for the next call.
-            Some(inbox) => select! {
-                biased;
-                out = self.main.next() => out,
-                out = inbox.next() => out,
-            },
-            None => self.main.next().await,
+            biased;
+            () = self.permit.ended() => None,
+            out = main.next() => out,
+            out = next_of(&mut self.inbox) => out,
         }?;
         if self.started {
             return Some(out);
         }
         self.started = true;
         Some(out.first())
+    }
+}
+
+/// The inbox's next event; never, without an inbox.
+async fn next_of(inbox: &mut Option<InboxFeed>) -> Option<Outgoing> {
+    match inbox {
+        Some(inbox) => inbox.next().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -17,6 +17,18 @@ pub struct RequestHead {
     pub method: String,
     pub path: String,
     pub cookies: Vec<String>,
+    /// Every header, by lower-case name (a client address header among them).
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestHead {
+    /// The first value of header `name` (any case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        (self.headers.iter())
+            .find(|(n, _)| *n == name)
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// Why a request head was not read.
@@ -65,10 +77,17 @@ fn head_of(request: &httparse::Request<'_, '_>) -> RequestHead {
         .filter(|h| h.name.eq_ignore_ascii_case("cookie"))
         .filter_map(|h| std::str::from_utf8(h.value).ok().map(String::from))
         .collect();
+    let headers = (request.headers.iter())
+        .filter_map(|h| {
+            let value = std::str::from_utf8(h.value).ok()?;
+            Some((h.name.to_ascii_lowercase(), value.to_string()))
+        })
+        .collect();
     RequestHead {
         method: request.method.unwrap_or("").to_string(),
         path,
         cookies,
+        headers,
     }
 }
 
@@ -79,20 +98,25 @@ pub const STREAM_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\n\
     X-Accel-Buffering: no\r\n\
     Connection: close\r\n\r\n";
 
-/// A complete error response with a JSON body, as Folio's API answers.
-pub fn error_response(status: u16, message: &str) -> Vec<u8> {
+/// A complete error response with a JSON body, as Folio's API answers;
+/// with `Retry-After` when the client should try again later.
+pub fn error_response(status: u16, message: &str, retry_after: Option<u64>) -> Vec<u8> {
     let reason = match status {
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Internal Server Error",
     };
+    let retry = retry_after
+        .map(|seconds| format!("Retry-After: {seconds}\r\n"))
+        .unwrap_or_default();
     let body = serde_json::json!({ "error": message }).to_string();
     format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{retry}Connection: close\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()

@@ -9,7 +9,6 @@ use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use serde::Serialize;
 use sqlx::SqlitePool;
 
-use super::count::OpenStream;
 use super::feeds::Outgoing;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
@@ -83,14 +82,12 @@ fn event(inbox: &Inbox) -> Outgoing {
 
 /// Every update posted while the page is open, as `posted` events.
 pub struct PostedFeed {
-    _open: OpenStream,
     posted: broadcast::Receiver<Arc<Notice>>,
 }
 
 impl PostedFeed {
-    pub fn open(live: &Engine, open: OpenStream) -> PostedFeed {
+    pub fn open(live: &Engine) -> PostedFeed {
         PostedFeed {
-            _open: open,
             posted: live.watch_posted(),
         }
     }

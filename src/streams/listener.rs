@@ -6,6 +6,7 @@
 //! proxy sends `/live/` here; everything else stays with Rocket, which also
 //! keeps serving the same streams to clients that reach it directly.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -98,6 +99,9 @@ fn bind(rocket: &Rocket<rocket::Build>, port: u16) -> Result<LiveListener, Error
 /// What every connection needs, shared.
 struct Context {
     opening: Semaphore,
+    /// The header that names the client's address behind a proxy
+    /// (Rocket's `ip_header`), if one is configured.
+    ip_header: Option<String>,
     feeds: Feeds,
     sessions: Sessions,
     tickets: Tickets,
@@ -119,6 +123,7 @@ fn serve(rocket: &Rocket<Orbit>) {
     };
     let context = Arc::new(Context {
         opening: Semaphore::new(OPENING_AT_ONCE),
+        ip_header: (rocket.config().ip_header.as_ref()).map(|name| name.to_string()),
         feeds: feeds.clone(),
         tickets: sessions.tickets().clone(),
         sessions: sessions.clone(),
@@ -150,32 +155,66 @@ async fn connection(mut stream: TcpStream, context: Arc<Context>, shutdown: Shut
         Ok(head) => head,
         Err(HeadError::Gone) => return,
         Err(HeadError::Bad(status, message)) => {
-            let _ = stream.write_all(&error_response(status, message)).await;
+            let _ = stream
+                .write_all(&error_response(status, message, None))
+                .await;
             return;
         }
     };
+    let peer = stream.peer_addr().ok().map(|a| a.ip());
+    let address = match &context.ip_header {
+        Some(name) => head.header(name).and_then(|v| v.trim().parse().ok()),
+        None => peer,
+    };
     let opened = match context.opening.acquire().await {
-        Ok(_permit) => open_feed(&context, &head).await,
+        Ok(_permit) => open_feed(&context, &head, address).await,
         Err(_) => return,
     };
     match opened {
         Ok(feed) => stream_feed(stream, feed, shutdown).await,
-        Err((status, message)) => {
-            let _ = stream.write_all(&error_response(status, &message)).await;
+        Err(refusal) => {
+            let answer = error_response(refusal.status, &refusal.message, refusal.retry_after);
+            let _ = stream.write_all(&answer).await;
         }
     }
 }
 
-/// The feed a request asks for, or the status and message that refuse it.
-async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, String)> {
+/// Why a stream was not opened, as the client is told.
+struct Refused {
+    status: u16,
+    message: String,
+    retry_after: Option<u64>,
+}
+
+impl From<Error> for Refused {
+    fn from(e: Error) -> Refused {
+        Refused {
+            status: e.status().code,
+            message: e.public_message(),
+            retry_after: e.retry_after(),
+        }
+    }
+}
+
+/// The feed a request asks for, or why it is refused.
+async fn open_feed(
+    context: &Context,
+    head: &RequestHead,
+    address: Option<IpAddr>,
+) -> Result<Feed, Refused> {
     if head.method != "GET" {
-        return Err((405, "Live streams answer GET only.".into()));
+        let message = "Live streams answer GET only.".into();
+        return Err(Refused {
+            status: 405,
+            message,
+            retry_after: None,
+        });
     }
     let refuse = |e: Error| {
         if e.status().code >= 500 {
             rocket::error!("GET {} on the live listener: {e}", head.path);
         }
-        (e.status().code, e.public_message())
+        Refused::from(e)
     };
     let feeds = &context.feeds;
     // The stream ticket names the session; it must hold for that session
@@ -193,10 +232,10 @@ async fn open_feed(context: &Context, head: &RequestHead) -> Result<Feed, (u16, 
         None => None,
     };
     let opened = match (head.path.as_str(), &user) {
-        ("/live/stories", user) => feeds.list(user.as_ref()).await,
-        ("/live/inbox", Some(user)) => feeds.inbox(user).await,
+        ("/live/stories", user) => feeds.list(user.as_ref(), address).await,
+        ("/live/inbox", Some(user)) => feeds.inbox(user, address).await,
         (path, Some(user)) => match path.strip_prefix("/live/stories/") {
-            Some(key) => feeds.story(key, user).await,
+            Some(key) => feeds.story(key, user, address).await,
             None => Err(Error::NotFound),
         },
         ("/live/inbox", None) => Err(Error::LoginRequired),

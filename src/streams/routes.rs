@@ -11,7 +11,7 @@ use rocket::{get, post, Shutdown, State};
 
 use super::feeds::{Feed, Outgoing};
 use super::source::Feeds;
-use crate::auth::{CsrfHeader, CurrentUser, Sessions};
+use crate::auth::{ClientIp, CsrfHeader, CurrentUser, Sessions};
 use crate::error::Result;
 
 /// Rocket notices a closed connection only when it next writes to it, so
@@ -38,6 +38,9 @@ fn stream(mut feed: Feed, mut shutdown: Shutdown) -> EventStream![] {
                 None => break,
             }
         }
+        // Its presence and its place in the budgets go now, not when the
+        // server gets round to dropping the finished response.
+        drop(feed);
     }
     .heartbeat(HEARTBEAT)
 }
@@ -47,10 +50,11 @@ fn stream(mut feed: Feed, mut shutdown: Shutdown) -> EventStream![] {
 pub async fn story(
     key: &str,
     reader: CurrentUser,
+    client: ClientIp,
     feeds: &State<Feeds>,
     shutdown: Shutdown,
 ) -> Result<EventStream![]> {
-    Ok(stream(feeds.story(key, &reader).await?, shutdown))
+    Ok(stream(feeds.story(key, &reader, client.0).await?, shutdown))
 }
 
 /// The story list's stream. Open to visitors, like the list itself;
@@ -58,21 +62,23 @@ pub async fn story(
 #[get("/live/stories")]
 pub async fn list(
     reader: Option<CurrentUser>,
+    client: ClientIp,
     feeds: &State<Feeds>,
     shutdown: Shutdown,
 ) -> Result<EventStream![]> {
     let reader = reader.as_ref().map(|r| &r.0);
-    Ok(stream(feeds.list(reader).await?, shutdown))
+    Ok(stream(feeds.list(reader, client.0).await?, shutdown))
 }
 
 /// The stream of every other page of a logged-in reader.
 #[get("/live/inbox")]
 pub async fn inbox(
     reader: CurrentUser,
+    client: ClientIp,
     feeds: &State<Feeds>,
     shutdown: Shutdown,
 ) -> Result<EventStream![]> {
-    Ok(stream(feeds.inbox(&reader).await?, shutdown))
+    Ok(stream(feeds.inbox(&reader, client.0).await?, shutdown))
 }
 
 /// An open story page's sign of life. A stream cannot tell a live reader
@@ -91,7 +97,7 @@ pub async fn here(
     jar: &CookieJar<'_>,
 ) -> Result<Status> {
     let story = feeds.stories.require(&feeds.db, key).await?;
-    feeds.live.ping(story.id, reader.session_id).await;
+    feeds.live.ping(story.id, reader.user_id).await;
     (sessions.tickets()).ensure(jar, &reader, sessions.secure_cookies());
     Ok(Status::NoContent)
 }

@@ -1,12 +1,14 @@
 //! Opening a page's feed, whichever server carries it: Rocket's stream
 //! routes and the live listener both ask [`Feeds`].
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use rocket::{Build, Rocket};
 use rocket_db_pools::Database;
 use sqlx::SqlitePool;
 
+use super::budget::{Budget, StreamLimits};
 use super::count::StreamCount;
 use super::feeds::{Feed, ListFeed, Main, StoryFeed};
 use super::inbox_feed::{InboxFeed, PostedFeed};
@@ -25,48 +27,63 @@ pub struct Feeds {
     pub stories: StoryCache,
     pub inboxes: Inboxes,
     pub count: Arc<StreamCount>,
+    pub budget: Arc<Budget>,
 }
 
 impl Feeds {
     /// Built from the state the database, the live engine, the stories and
-    /// the notifications put in place.
-    pub fn from_rocket(rocket: &Rocket<Build>) -> Option<Feeds> {
+    /// the notifications put in place; streams held to `limits`.
+    pub fn from_rocket(rocket: &Rocket<Build>, limits: StreamLimits) -> Option<Feeds> {
+        let count = Arc::<StreamCount>::default();
         Some(Feeds {
             db: Db::fetch(rocket)?.pool().clone(),
             live: rocket.state::<Engine>()?.clone(),
             stories: rocket.state::<StoryCache>()?.clone(),
             inboxes: rocket.state::<Inboxes>()?.clone(),
-            count: Arc::default(),
+            budget: Arc::new(Budget::new(limits, Arc::clone(&count))),
+            count,
         })
     }
 
-    /// A story page's feed: the reader counts as a viewer while it is open.
-    pub async fn story(&self, key: &str, reader: &SessionUser) -> Result<Feed> {
+    /// A story page's feed for `reader` at `address`: the reader counts as
+    /// a viewer while it is open.
+    pub async fn story(
+        &self,
+        key: &str,
+        reader: &SessionUser,
+        address: Option<IpAddr>,
+    ) -> Result<Feed> {
+        let permit = self.budget.admit(Some(reader), address)?;
         let story = self.stories.require(&self.db, key).await?;
-        let open = self.count.opened();
-        let feed = StoryFeed::open(&self.live, open, &story, reader.session_id)
+        let feed = StoryFeed::open(&self.live, &story, reader.user_id)
             .await
             .ok_or_else(|| Error::internal("the live channels are unavailable"))?;
         let inbox = self.inbox_of(reader).await?;
-        Ok(Feed::new(Main::Story(feed), Some(inbox)))
+        Ok(Feed::new(Main::Story(feed), Some(inbox), permit))
     }
 
     /// The story list's feed; with the reader's inbox when logged in.
-    pub async fn list(&self, reader: Option<&SessionUser>) -> Result<Feed> {
-        let feed = ListFeed::open(&self.db, &self.live, self.count.opened()).await?;
+    pub async fn list(
+        &self,
+        reader: Option<&SessionUser>,
+        address: Option<IpAddr>,
+    ) -> Result<Feed> {
+        let permit = self.budget.admit(reader, address)?;
+        let feed = ListFeed::open(&self.db, &self.live).await?;
         let inbox = match reader {
             Some(reader) => Some(self.inbox_of(reader).await?),
             None => None,
         };
-        Ok(Feed::new(Main::List(feed), inbox))
+        Ok(Feed::new(Main::List(feed), inbox, permit))
     }
 
     /// Every other page's feed: the reader's inbox, and a signal when any
     /// update is posted (for the notifications page).
-    pub async fn inbox(&self, reader: &SessionUser) -> Result<Feed> {
+    pub async fn inbox(&self, reader: &SessionUser, address: Option<IpAddr>) -> Result<Feed> {
+        let permit = self.budget.admit(Some(reader), address)?;
         let inbox = self.inbox_of(reader).await?;
-        let posted = PostedFeed::open(&self.live, self.count.opened());
-        Ok(Feed::new(Main::Posted(posted), Some(inbox)))
+        let posted = PostedFeed::open(&self.live);
+        Ok(Feed::new(Main::Posted(posted), Some(inbox), permit))
     }
 
     async fn inbox_of(&self, reader: &SessionUser) -> Result<InboxFeed> {

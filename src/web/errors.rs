@@ -52,14 +52,13 @@ impl<'r> Responder<'r, 'static> for Error {
             }
         };
         response.set_status(status);
-        match self {
-            Error::TooManyRequests { retry_after } => {
-                response.set_raw_header("Retry-After", retry_after.to_string());
-            }
-            Error::Unavailable => {
-                response.set_raw_header("Retry-After", "2");
-            }
-            _ => {}
+        if let Some(retry_after) = self.retry_after() {
+            response.set_raw_header("Retry-After", retry_after.to_string());
+        }
+        if matches!(self, Error::Limited { .. } | Error::Busy { .. }) {
+            // A refused client's connection is given back at once, not kept
+            // alive: refusals are how Folio keeps its open files.
+            response.set_raw_header("Connection", "close");
         }
         Ok(response)
     }

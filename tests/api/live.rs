@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use folio::ids::{SessionId, StoryId};
+use folio::ids::{StoryId, UserId};
 use folio::live::{Engine, MemoryEngine, Viewing};
 use rocket::http::{Header, Status};
 
@@ -233,7 +233,7 @@ async fn a_burst_of_arrivals_reaches_an_open_page_as_a_handful_of_messages() {
     let mut viewers = Vec::new();
 
     for session in 0..1_000 {
-        viewers.push(Viewing::start(&live, StoryId(1), SessionId(session)).await);
+        viewers.push(Viewing::start(&live, StoryId(1), UserId(session)).await);
     }
     live.publish_pending().await;
 
@@ -246,4 +246,27 @@ async fn a_burst_of_arrivals_reaches_an_open_page_as_a_handful_of_messages() {
     live.publish_pending().await;
     let more = rocket::tokio::time::timeout(Duration::from_millis(50), page.changed()).await;
     assert!(more.is_err(), "a second message: {more:?}");
+}
+
+#[rocket::async_test]
+async fn a_page_that_joined_between_publications_hears_of_a_leave_that_restores_the_old_count() {
+    let live: Engine = Arc::new(MemoryEngine::new(Duration::from_secs(30)));
+    let alice = Viewing::start(&live, StoryId(1), UserId(1)).await;
+    let (first, _alices_page) = live.watch_story(StoryId(1), 0).await.expect("a channel");
+    assert_eq!(first.viewers, 1);
+    live.publish_pending().await;
+
+    // Bob arrives and sees two; Alice leaves before the next publication,
+    // which so finds the count it published last time.
+    let _bob = Viewing::start(&live, StoryId(1), UserId(2)).await;
+    let (seen, mut bobs_page) = live.watch_story(StoryId(1), 0).await.expect("a channel");
+    assert_eq!(seen.viewers, 2);
+    drop(alice);
+    live.publish_pending().await;
+
+    let figures = rocket::tokio::time::timeout(Duration::from_secs(1), bobs_page.changed())
+        .await
+        .expect("Bob's page hears of the leave")
+        .expect("figures");
+    assert_eq!(figures.viewers, 1);
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use folio::ids::{SessionId, StoryId};
+use folio::ids::{StoryId, UserId};
 use folio::live::Engine;
 
 use crate::helpers::{spawn_app, Browser};
@@ -70,13 +70,13 @@ async fn a_list_that_falls_behind_gets_a_fresh_snapshot_and_nothing_older() {
     // A hundred published changes while this page reads nothing: more than
     // the channel keeps.
     for session in 0..100 {
-        live.ping(StoryId(story), SessionId(1_000 + session)).await;
+        live.ping(StoryId(story), UserId(1_000 + session)).await;
         live.publish_pending().await;
     }
     let caught_up = list.next().await.expect("a snapshot after falling behind");
     // Nothing older may follow the snapshot.
     let stale = list.next_within(Duration::from_millis(300)).await;
-    live.ping(StoryId(story), SessionId(2_000)).await;
+    live.ping(StoryId(story), UserId(2_000)).await;
     live.publish_pending().await;
     let next = list.next().await.expect("the next change");
 

@@ -48,4 +48,6 @@ mod server;
 mod signup;
 mod startup;
 mod stories;
+mod stream_budgets;
+mod stream_endings;
 mod visits;

@@ -1,3 +1,4 @@
+use rocket::http::Status;
 use std::time::{Duration, Instant};
 
 use crate::helpers::{spawn_app, spawn_app_with, Browser, TestApp, PASSWORD};
@@ -44,6 +45,26 @@ async fn one_session_opening_a_story_twice_is_one_viewer() {
     let again = alice.get(&app, &format!("/stories/{story}")).await;
 
     assert_eq!(shown_viewers(&again.body), 1);
+}
+
+#[rocket::async_test]
+async fn one_account_logged_in_on_several_browsers_is_one_viewer() {
+    let app = spawn_app().await;
+    let story = app.add_story("A story", "Text").await;
+    let alice = app.reader("alice").await;
+    let mut pages = vec![alice.get(&app, &format!("/stories/{story}")).await];
+    for _ in 0..3 {
+        let elsewhere = Browser::new();
+        let login = elsewhere.login(&app, "alice", PASSWORD).await;
+        assert_eq!(login.status, Status::SeeOther, "{}", login.body);
+        pages.push(elsewhere.get(&app, &format!("/stories/{story}")).await);
+    }
+    let bob = app.reader("bob").await;
+    let with_bob = bob.get(&app, &format!("/stories/{story}")).await;
+
+    let shown: Vec<i64> = pages.iter().map(|page| shown_viewers(&page.body)).collect();
+    assert_eq!(shown, [1, 1, 1, 1], "alice's four logins are one viewer");
+    assert_eq!(shown_viewers(&with_bob.body), 2);
 }
 
 #[rocket::async_test]

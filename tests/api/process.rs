@@ -47,6 +47,7 @@ pub fn new_key() -> String {
 pub struct Folio {
     child: Child,
     binary: PathBuf,
+    limits: Limits,
     pub dir: TempDir,
     pub port: u16,
     pub key: String,
@@ -61,9 +62,15 @@ impl Folio {
     /// Starts `binary` in `dir`, with a fresh secret key, on a port of the
     /// system's choosing, and waits until it is ready.
     pub async fn start(binary: &Path, dir: TempDir, key: &str) -> Folio {
-        let child = spawn(binary, dir.path(), 0, key, &["serve"]);
+        Folio::start_with(binary, dir, key, Limits::default()).await
+    }
+
+    /// The same, with settings from the environment and an open-file limit.
+    pub async fn start_with(binary: &Path, dir: TempDir, key: &str, limits: Limits) -> Folio {
+        let child = spawn(binary, dir.path(), 0, key, &["serve"], &limits);
         let mut folio = Folio {
             child,
+            limits,
             binary: binary.to_path_buf(),
             dir,
             port: 0,
@@ -76,7 +83,8 @@ impl Folio {
     /// Starts the same binary again on the same directory, once the
     /// previous process has ended.
     pub async fn restart(&mut self) {
-        self.child = spawn(&self.binary, self.dir.path(), 0, &self.key, &["serve"]);
+        let (dir, key) = (self.dir.path(), &self.key);
+        self.child = spawn(&self.binary, dir, 0, key, &["serve"], &self.limits);
         self.wait_ready().await;
     }
 
@@ -119,7 +127,8 @@ impl Folio {
 
     /// Runs `folio <args>` with the server's settings and directory.
     pub fn command(&self, args: &[&str]) -> Output {
-        let child = spawn(&self.binary, self.dir.path(), self.port, &self.key, args);
+        let (dir, key) = (self.dir.path(), &self.key);
+        let child = spawn(&self.binary, dir, self.port, key, args, &self.limits);
         child.wait_with_output().expect("folio finishes")
     }
 
@@ -161,7 +170,16 @@ impl Drop for Folio {
     }
 }
 
-fn spawn(binary: &Path, dir: &Path, port: u16, key: &str, args: &[&str]) -> Child {
+/// What a started process is given beyond the defaults.
+#[derive(Default, Clone)]
+pub struct Limits {
+    /// `ROCKET_*` settings and the like.
+    pub env: Vec<(&'static str, String)>,
+    /// The process's open-file limit (soft and hard).
+    pub open_files: Option<u64>,
+}
+
+fn spawn(binary: &Path, dir: &Path, port: u16, key: &str, args: &[&str], limits: &Limits) -> Child {
     let serving = args == ["serve"];
     let log = File::options()
         .create(true)
@@ -172,17 +190,33 @@ fn spawn(binary: &Path, dir: &Path, port: u16, key: &str, args: &[&str]) -> Chil
         true => (Stdio::from(log.try_clone().expect("log")), Stdio::from(log)),
         false => (Stdio::piped(), Stdio::piped()),
     };
-    Command::new(binary)
+    let mut command = Command::new(binary);
+    command
         .args(args)
         .current_dir(dir)
         .env_clear()
         .env("ROCKET_SECRET_KEY", key)
         .env("ROCKET_PORT", port.to_string())
         .env("ROCKET_SAMPLE_STORIES", "false")
+        .envs(limits.env.iter().map(|(k, v)| (k, v)))
         .stdout(out)
-        .stderr(err)
-        .spawn()
-        .expect("the folio binary runs")
+        .stderr(err);
+    if let Some(files) = limits.open_files {
+        use std::os::unix::process::CommandExt;
+        let limit = libc::rlimit {
+            rlim_cur: files,
+            rlim_max: files,
+        };
+        // SAFETY: setrlimit is async-signal-safe, and only the child's own
+        // limit is changed, between fork and exec.
+        unsafe {
+            command.pre_exec(move || match libc::setrlimit(libc::RLIMIT_NOFILE, &limit) {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            });
+        }
+    }
+    command.spawn().expect("the folio binary runs")
 }
 
 /// `GET path` on a new connection: the status and the body.

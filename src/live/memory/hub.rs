@@ -12,9 +12,18 @@ use rocket::tokio::sync::{broadcast, watch};
 use crate::ids::StoryId;
 use crate::live::{Figures, ListFigures, ListMessage};
 
+/// One story's channel.
+struct StoryChannel {
+    sender: watch::Sender<Figures>,
+    /// A page joined with figures newer than the channel's: the next
+    /// publication goes out even if it leaves the channel's value as it
+    /// was, since that page showed something else.
+    behind: bool,
+}
+
 /// The channels of open pages.
 pub struct Hub {
-    stories: Mutex<HashMap<StoryId, watch::Sender<Figures>>>,
+    stories: Mutex<HashMap<StoryId, StoryChannel>>,
     lists: broadcast::Sender<ListMessage>,
 }
 
@@ -32,16 +41,20 @@ impl Hub {
     /// publisher's next tick brings them the new count anyway.
     pub fn watch_story(&self, story: StoryId, now: Figures) -> Option<watch::Receiver<Figures>> {
         let mut stories = self.stories.lock().ok()?;
-        let sender = stories
-            .entry(story)
-            .or_insert_with(|| watch::channel(now).0);
-        Some(sender.subscribe())
+        let channel = stories.entry(story).or_insert_with(|| StoryChannel {
+            sender: watch::channel(now).0,
+            behind: false,
+        });
+        if *channel.sender.borrow() != now {
+            channel.behind = true;
+        }
+        Some(channel.sender.subscribe())
     }
 
     /// Forgets `story`'s channel once no page listens to it any more.
     pub fn release_story(&self, story: StoryId) {
         if let Ok(mut stories) = self.stories.lock() {
-            if stories.get(&story).is_some_and(|s| s.receiver_count() == 0) {
+            if (stories.get(&story)).is_some_and(|s| s.sender.receiver_count() == 0) {
                 stories.remove(&story);
             }
         }
@@ -54,11 +67,12 @@ impl Hub {
 
     /// Sends one story's changed figures to the pages showing that story.
     pub fn publish_story(&self, story: StoryId, viewers: Option<usize>, reads: Option<i64>) {
-        let Ok(stories) = self.stories.lock() else {
+        let Ok(mut stories) = self.stories.lock() else {
             return;
         };
-        if let Some(sender) = stories.get(&story) {
-            sender.send_if_modified(|figures| {
+        if let Some(channel) = stories.get_mut(&story) {
+            let behind = std::mem::take(&mut channel.behind);
+            channel.sender.send_if_modified(|figures| {
                 let before = *figures;
                 if let Some(viewers) = viewers {
                     figures.viewers = viewers;
@@ -66,7 +80,7 @@ impl Hub {
                 if let Some(reads) = reads {
                     figures.reads = figures.reads.max(reads);
                 }
-                before != *figures
+                behind || before != *figures
             });
         }
     }

@@ -13,7 +13,7 @@ use rocket::tokio::sync::broadcast;
 
 use super::{Figures, Inbox, InboxWatch, ListFigures, ListMessage, LiveEngine, Notice};
 use super::{OnDrop, StoryWatch};
-use crate::ids::{SessionId, StoryId, UserId};
+use crate::ids::{StoryId, UserId};
 use changes::Changes;
 use hub::Hub;
 use inboxes::InboxChannels;
@@ -96,16 +96,16 @@ impl LiveEngine for MemoryEngine {
         self.shared.ttl
     }
 
-    async fn ping(&self, story: StoryId, session: SessionId) -> usize {
-        self.shared.presence.here(story, session)
+    async fn ping(&self, story: StoryId, reader: UserId) -> usize {
+        self.shared.presence.here(story, reader)
     }
 
-    async fn join(&self, story: StoryId, session: SessionId) {
-        self.shared.presence.enter(story, session);
+    async fn join(&self, story: StoryId, reader: UserId) {
+        self.shared.presence.enter(story, reader);
     }
 
-    fn leave(&self, story: StoryId, session: SessionId) {
-        self.shared.presence.leave(story, session);
+    fn leave(&self, story: StoryId, reader: UserId) {
+        self.shared.presence.leave(story, reader);
     }
 
     async fn viewers(&self, stories: &[StoryId]) -> Vec<usize> {

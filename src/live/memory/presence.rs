@@ -1,6 +1,7 @@
-//! Who is viewing which story right now. A viewer is a (story, session)
+//! Who is viewing which story right now. A viewer is a (story, reader)
 //! pair in a moka cache with a time-to-idle; its value is how many of the
-//! session's live streams show the story, so several tabs are one viewer.
+//! reader's live streams show the story, so several tabs, or several
+//! logins of one account, are one viewer.
 //! Per-story counts are kept as viewers arrive and leave: counting never
 //! scans the cache.
 
@@ -13,14 +14,14 @@ use moka::ops::compute::Op;
 use moka::sync::Cache;
 
 use super::changes::Changes;
-use crate::ids::{SessionId, StoryId};
+use crate::ids::{StoryId, UserId};
 
 type Counts = Arc<Mutex<HashMap<StoryId, usize>>>;
 
 /// The current viewers of every story.
 pub struct Presence {
-    /// (story, session) → number of open streams of that session on that story.
-    viewers: Cache<(StoryId, SessionId), u32>,
+    /// (story, reader) → number of open streams of that reader on that story (from any of their sessions).
+    viewers: Cache<(StoryId, UserId), u32>,
     counts: Counts,
     changes: Arc<Changes>,
 }
@@ -32,7 +33,7 @@ impl Presence {
         let (on_leave, changed) = (Arc::clone(&counts), Arc::clone(&changes));
         let viewers = Cache::builder()
             .time_to_idle(ttl)
-            .eviction_listener(move |key: Arc<(StoryId, SessionId)>, _, cause| {
+            .eviction_listener(move |key: Arc<(StoryId, UserId)>, _, cause| {
                 // Replaced: the viewer is still there, with a new stream count.
                 if cause != RemovalCause::Replaced {
                     decrement(&on_leave, key.0);
@@ -47,31 +48,31 @@ impl Presence {
         }
     }
 
-    /// A sign of life from `session` on `story` (a page load, or a ping from
+    /// A sign of life from `reader` on `story` (a page load, or a ping from
     /// an open page): counts it as a viewer if it was not, and restarts its
     /// time-to-idle. Returns the story's viewer count.
-    pub fn here(&self, story: StoryId, session: SessionId) -> usize {
-        if self.viewers.get(&(story, session)).is_none() {
-            self.update(story, session, |streams| Some(streams.unwrap_or(0)));
+    pub fn here(&self, story: StoryId, reader: UserId) -> usize {
+        if self.viewers.get(&(story, reader)).is_none() {
+            self.update(story, reader, |streams| Some(streams.unwrap_or(0)));
         }
         self.count(story)
     }
 
-    /// A live stream of `session` opened on `story`.
-    pub fn enter(&self, story: StoryId, session: SessionId) {
-        self.update(story, session, |streams| Some(streams.unwrap_or(0) + 1));
+    /// A live stream of `reader` opened on `story`.
+    pub fn enter(&self, story: StoryId, reader: UserId) {
+        self.update(story, reader, |streams| Some(streams.unwrap_or(0) + 1));
     }
 
-    /// A live stream of `session` on `story` closed; the viewer leaves with
+    /// A live stream of `reader` on `story` closed; the viewer leaves with
     /// its last stream.
-    pub fn leave(&self, story: StoryId, session: SessionId) {
-        self.update(story, session, |streams| match streams {
+    pub fn leave(&self, story: StoryId, reader: UserId) {
+        self.update(story, reader, |streams| match streams {
             Some(n) if n > 1 => Some(n - 1),
             _ => None,
         });
     }
 
-    /// The number of sessions viewing `story`.
+    /// The number of readers viewing `story`.
     pub fn count(&self, story: StoryId) -> usize {
         self.counts
             .lock()
@@ -93,18 +94,18 @@ impl Presence {
         self.viewers.run_pending_tasks();
     }
 
-    /// Sets the stream count of (story, session) to `next(current)`; `None`
+    /// Sets the stream count of (story, reader) to `next(current)`; `None`
     /// removes the viewer. Runs under the entry's lock, and a new viewer is
     /// counted inside it, so no removal can be counted before the arrival it
     /// undoes.
     fn update(
         &self,
         story: StoryId,
-        session: SessionId,
+        reader: UserId,
         next: impl FnOnce(Option<u32>) -> Option<u32>,
     ) {
         self.viewers
-            .entry((story, session))
+            .entry((story, reader))
             .and_compute_with(|entry| {
                 let current = entry.map(|e| e.into_value());
                 match (current, next(current)) {

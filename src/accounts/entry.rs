@@ -10,7 +10,8 @@ use rocket::response::Redirect;
 use rocket::Either;
 use rocket_dyn_templates::{context, Template};
 
-use crate::auth::{users, Attempt, ClientIp, CsrfToken, CurrentUser, Limit, Passwords};
+use crate::auth::Passwords;
+use crate::auth::{users, Attempt, ClientIp, CsrfToken, CurrentUser, KnownDevice, Limit};
 use crate::auth::{Sessions, Throttle};
 use crate::config::Settings;
 use crate::db::Db;
@@ -141,13 +142,21 @@ impl Entry<'_> {
         }
     }
 
+    /// This browser, if it logged in to `username`'s account before.
+    pub fn known_device(&self, username: &str) -> Option<KnownDevice> {
+        KnownDevice::of(self.jar, username)
+    }
+
     /// Logs `user` in on this browser, replacing whatever session it had,
-    /// with a new CSRF token; then on to the form's `next`.
+    /// with a new CSRF token, and remembers the browser as known to the
+    /// account; then on to the form's `next`.
     pub async fn enter(&self, user: UserId, form: &Credentials) -> Result<FormReply> {
         let target = Redirect::to(local_path(&form.next).to_string());
         let pool = self.db.pool();
         self.sessions.end(pool, self.jar).await?;
         self.sessions.start(pool, self.jar, user).await?;
+        let secure = self.sessions.secure_cookies();
+        KnownDevice::remember(self.jar, form.username.trim(), secure);
         CsrfToken::rotate(self.jar);
         Ok(FormReply::Done(target))
     }

@@ -29,16 +29,30 @@ pub async fn login(form: CsrfForm<Credentials>, entry: Entry<'_>) -> Result<Form
         return Ok(entry.refuse(Door::Login, &form, Status::UnprocessableEntity, error));
     }
     let settings = entry.settings;
-    let limits = Limit::username(username, settings.login_failures_per_username)
-        .into_iter()
-        .chain(
-            (entry.client.0)
-                .map(|ip| Limit::address("login", ip, settings.login_failures_per_address)),
-        );
+    // A browser this account logged in from before has a failure limit of
+    // its own: failures elsewhere, under the account's name or from its
+    // address, do not lock it out.
+    let known = entry.known_device(username);
+    let limits: Vec<Limit> = match &known {
+        Some(device) => vec![Limit::device(device, settings.login_failures_per_username)],
+        None => Limit::username(username, settings.login_failures_per_username)
+            .into_iter()
+            .chain(
+                (entry.client.0)
+                    .map(|ip| Limit::address("login", ip, settings.login_failures_per_address)),
+            )
+            .collect(),
+    };
     let attempt = match entry.attempt(limits) {
         Ok(attempt) => attempt,
         Err(wait) => {
-            let error = format!("Too many failed logins. Try again in {wait} seconds.");
+            let error = match known {
+                Some(_) => format!("Too many failed logins. Try again in {wait} seconds."),
+                None => format!(
+                    "Too many failed logins. Try again in {wait} seconds, \
+                     or log in from a browser you have used with this account before."
+                ),
+            };
             return Ok(entry.too_many(Door::Login, &form, wait, &error));
         }
     };

@@ -1,9 +1,10 @@
 //! Identity: sessions, the guard of logged-in users, password hashing,
-//! CSRF protection, throttling of costly attempts, stream tickets, and the
-//! rules and queries of accounts. The pages that use them (log in, sign
+//! CSRF protection, throttling of costly attempts, known browsers, stream
+//! tickets, and the rules and queries of accounts. The pages that use them (log in, sign
 //! up, log out) are in [`crate::accounts`].
 
 mod csrf;
+mod devices;
 mod guards;
 pub mod password;
 mod sessions;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use rocket::fairing::AdHoc;
 
 pub use csrf::{CsrfForm, CsrfHeader, CsrfToken, NoFields};
+pub use devices::KnownDevice;
 pub use guards::{known_session_user, session_user, CurrentUser};
 pub use password::Passwords;
 pub use sessions::{SessionSettings, SessionUser, Sessions, COOKIE as SESSION_COOKIE};

@@ -39,6 +39,14 @@ impl Limit {
             })
     }
 
+    /// Failed logins from one known browser (see [`super::KnownDevice`]).
+    pub fn device(device: &super::KnownDevice, allowed: u32) -> Limit {
+        Limit {
+            key: format!("device:{}", device.nonce),
+            allowed,
+        }
+    }
+
     /// Attempts of one kind from one client address; IPv6 clients by their
     /// /64, since one holder has the whole block.
     pub fn address(kind: &str, address: IpAddr, allowed: u32) -> Limit {

@@ -58,6 +58,9 @@ pub struct Settings {
     pub max_streams: Option<usize>,
     /// Logins one account may have at once; a new login ends the oldest.
     pub sessions_per_account: u64,
+    /// Story-page pings one login may send per minute (its open pages send
+    /// one every `presence_ttl`/3 seconds each).
+    pub pings_per_minute: u32,
 }
 
 impl Default for Settings {
@@ -79,6 +82,7 @@ impl Default for Settings {
             anonymous_streams: None,
             max_streams: None,
             sessions_per_account: 10,
+            pings_per_minute: 120,
         }
     }
 }
@@ -119,6 +123,13 @@ impl Settings {
                 1,
                 10_000_000,
                 "streams",
+            ),
+            (
+                "pings_per_minute",
+                u64::from(settings.pings_per_minute),
+                1,
+                1_000_000,
+                "pings",
             ),
             (
                 "sessions_per_account",

@@ -9,6 +9,7 @@ mod http;
 mod inbox_feed;
 mod limits;
 mod listener;
+mod pings;
 mod routes;
 mod source;
 
@@ -22,6 +23,7 @@ use sqlx::SqlitePool;
 pub use budget::{Budget, Refusal, StreamLimits};
 pub use count::StreamCount;
 pub use listener::LiveListener;
+pub use pings::PingLimits;
 pub use source::Feeds;
 
 use crate::auth::Sessions;
@@ -78,7 +80,20 @@ pub fn stage(settings: &Settings) -> AdHoc {
                 count.release_if_shrunk();
             }
         });
-        Ok(rocket.manage(feeds).attach(listener::stage(live_port)))
+        let pings = Arc::new(PingLimits::new(settings.pings_per_minute));
+        let idle = Arc::downgrade(&pings);
+        rocket::tokio::spawn(async move {
+            let mut tick = rocket::tokio::time::interval(pings::FORGET_IDLE_EVERY);
+            loop {
+                tick.tick().await;
+                let Some(pings) = idle.upgrade() else { break };
+                pings.forget_idle();
+            }
+        });
+        Ok(rocket
+            .manage(feeds)
+            .manage(pings)
+            .attach(listener::stage(live_port)))
     })
 }
 

@@ -2,6 +2,7 @@
 //! its story's figures, the story list for every story's, other pages for
 //! their reader's inbox. Every (re)connect starts with the current figures.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rocket::http::{CookieJar, Status};
@@ -10,6 +11,7 @@ use rocket::tokio::select;
 use rocket::{get, post, Shutdown, State};
 
 use super::feeds::{Feed, Outgoing};
+use super::pings::PingLimits;
 use super::source::Feeds;
 use crate::auth::{ClientIp, CsrfHeader, CurrentUser, Sessions};
 use crate::error::Result;
@@ -94,8 +96,10 @@ pub async fn here(
     _csrf: CsrfHeader,
     feeds: &State<Feeds>,
     sessions: &State<Sessions>,
+    pings: &State<Arc<PingLimits>>,
     jar: &CookieJar<'_>,
 ) -> Result<Status> {
+    pings.check(reader.session_id)?;
     let story = feeds.stories.require(&feeds.db, key).await?;
     feeds.live.ping(story.id, reader.user_id).await;
     (sessions.tickets()).ensure(jar, &reader, sessions.secure_cookies());

@@ -270,3 +270,37 @@ async fn a_page_that_joined_between_publications_hears_of_a_leave_that_restores_
         .expect("figures");
     assert_eq!(figures.viewers, 1);
 }
+
+async fn ping(app: &TestApp, browser: &Browser, token: &str, story: i64) -> crate::client::Page {
+    let uri = format!("/api/stories/{story}/here");
+    let header = Header::new("X-CSRF-Token", token.to_string());
+    browser.post_with(app, &uri, header).await
+}
+
+#[rocket::async_test]
+async fn a_login_pinging_faster_than_its_pages_could_is_refused_for_a_while() {
+    let app = spawn_app_with(|f| f.merge(("pings_per_minute", 8))).await;
+    let story = app.add_story("A story", "Text").await;
+    let (alice, bob) = (app.reader("alice").await, app.reader("bob").await);
+    let (alices, bobs) = (alice.csrf_token(&app).await, bob.csrf_token(&app).await);
+
+    // Eight a minute come in bursts of two.
+    assert_eq!(
+        ping(&app, &alice, &alices, story).await.status,
+        Status::NoContent
+    );
+    assert_eq!(
+        ping(&app, &alice, &alices, story).await.status,
+        Status::NoContent
+    );
+    let refused = ping(&app, &alice, &alices, story).await;
+
+    assert_eq!(refused.status, Status::TooManyRequests);
+    let wait: u64 = (refused.header("Retry-After"))
+        .and_then(|s| s.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=8).contains(&wait), "Retry-After: {wait}");
+    assert!(refused.json()["error"].as_str().is_some());
+    let other = ping(&app, &bob, &bobs, story).await;
+    assert_eq!(other.status, Status::NoContent, "others go on");
+}

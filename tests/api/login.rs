@@ -221,3 +221,63 @@ async fn signups_are_throttled_per_address() {
     assert!(page.body.contains("value=\"third\""), "the form is kept");
     assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 2);
 }
+
+#[rocket::async_test]
+async fn failed_logins_elsewhere_do_not_lock_the_owner_out_of_a_known_browser() {
+    let app = spawn_app().await;
+    let owner = app.admin("admin").await;
+    owner.logout(&app).await;
+    let attacker = Browser::at("198.51.100.7:1000");
+
+    let mut refused = Vec::new();
+    for _ in 0..10 {
+        refused.push(attacker.login(&app, "admin", "guess").await.status);
+    }
+    assert_eq!(refused[..5], [Status::Unauthorized; 5]);
+    assert_eq!(refused[5..], [Status::TooManyRequests; 5]);
+    // A browser the account never used is locked out like the attacker...
+    let stranger = Browser::at("203.0.113.9:1000")
+        .login(&app, "admin", PASSWORD)
+        .await;
+    assert_eq!(stranger.status, Status::TooManyRequests);
+    assert!(stranger.body.contains("a browser you have used"));
+
+    // ...but the owner's own browser logs in.
+    let page = owner.login(&app, "admin", PASSWORD).await;
+    assert_eq!(page.status, Status::SeeOther, "{}", page.body);
+    assert_eq!(owner.get(&app, "/admin").await.status, Status::Ok);
+}
+
+#[rocket::async_test]
+async fn a_known_browser_has_a_failure_limit_of_its_own() {
+    let app = spawn_app().await;
+    let alice = app.reader("alice").await;
+    alice.logout(&app).await;
+
+    for _ in 0..5 {
+        let page = alice.login(&app, "alice", "wrong password").await;
+        assert_eq!(page.status, Status::Unauthorized);
+    }
+    let page = alice.login(&app, "alice", PASSWORD).await;
+    assert_eq!(page.status, Status::TooManyRequests);
+
+    // Its failures were its own: the account is not locked elsewhere.
+    let page = Browser::new().login(&app, "alice", PASSWORD).await;
+    assert_eq!(page.status, Status::SeeOther);
+}
+
+#[rocket::async_test]
+async fn a_browser_known_to_one_account_is_a_stranger_to_another() {
+    let app = spawn_app().await;
+    app.reader("bob").await;
+    let alice = app.reader("alice").await;
+    alice.logout(&app).await;
+    for _ in 0..5 {
+        let page = Browser::new().login(&app, "bob", "wrong password").await;
+        assert_eq!(page.status, Status::Unauthorized);
+    }
+
+    let page = alice.login(&app, "bob", PASSWORD).await;
+
+    assert_eq!(page.status, Status::TooManyRequests);
+}

@@ -5,6 +5,7 @@
 pub mod api;
 mod caller;
 pub mod input;
+pub mod namespace;
 pub mod openapi;
 pub mod query;
 pub mod store;

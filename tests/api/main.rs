@@ -12,6 +12,7 @@ mod activity_access;
 mod activity_errors;
 mod activity_fuzz;
 mod activity_log;
+mod activity_namespaces;
 mod admin_cli;
 mod admin_routes;
 mod admin_stories;

@@ -48,6 +48,10 @@ pub enum Error {
     /// Too many attempts; try again after `retry_after` seconds.
     #[error("Too many attempts. Try again in {retry_after} seconds.")]
     TooManyRequests { retry_after: u64 },
+    /// A limit or quota is used up (429 with `Retry-After`); `message` says
+    /// which, and when to try again.
+    #[error("{message}")]
+    Limited { retry_after: u64, message: String },
     /// Folio is too busy to answer now (its database connections are all
     /// taken); try again shortly.
     #[error("Folio is busy. Please try again in a moment.")]
@@ -154,7 +158,7 @@ impl Error {
             Error::BadRequest(_) => Status::BadRequest,
             Error::Field { status, .. } => *status,
             Error::PayloadTooLarge => Status::PayloadTooLarge,
-            Error::TooManyRequests { .. } => Status::TooManyRequests,
+            Error::TooManyRequests { .. } | Error::Limited { .. } => Status::TooManyRequests,
             Error::Unavailable => Status::ServiceUnavailable,
             Error::Config(_) | Error::Database(_) | Error::Internal { .. } => {
                 Status::InternalServerError

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::caller::Caller;
 use super::input;
+use super::limits::{PostLimits, Poster};
 use super::namespace::Kind;
 use super::query::{self, Filter, LogPage, LogQuery, Scope};
 use super::store::ActionLog;
@@ -27,7 +28,8 @@ fn refuse(status: Status, field: &str, error: impl Into<String>) -> Error {
     Error::field_with(status, field, error)
 }
 
-/// Stores a batch of actions, all or none; 201 once they are on disk.
+/// Stores a batch of actions, all or none; 201 once they are on disk, 429
+/// or 413 when the caller's budgets have no room for it.
 #[post("/log", data = "<body>")]
 pub async fn post(
     caller: Caller,
@@ -35,6 +37,7 @@ pub async fn post(
     limits: &Limits,
     body: Data<'_>,
     log: &State<ActionLog>,
+    budgets: &State<PostLimits>,
 ) -> Result<(Status, Json<Stored>)> {
     // A page's own script sends JSON; a form on another site cannot, so a
     // logged-in reader's browser cannot be made to post for them.
@@ -76,6 +79,8 @@ pub async fn post(
         }
     }
     let stored = batch.actions.len();
+    // Every budget, before anything is stored.
+    budgets.admit(Poster::from(&caller), stored, batch.stored_bytes())?;
     log.store(caller.namespace(), batch).await?;
     Ok((Status::Created, Json(Stored { stored })))
 }

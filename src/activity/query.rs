@@ -113,9 +113,10 @@ impl LogQuery {
         };
         let scope = match some(self.namespace) {
             None => Scope::All,
-            Some(name) => Scope::Only(Kind::parse(&name).ok_or_else(|| {
-                bad("namespace", "namespace is account or outside.")
-            })?),
+            Some(name) => Scope::Only(
+                Kind::parse(&name)
+                    .ok_or_else(|| bad("namespace", "namespace is account or outside."))?,
+            ),
         };
         Ok(Filter {
             user: some(self.user),

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rocket::fairing::AdHoc;
 use rocket::Route;
 
+use crate::activity::PostLimits;
 use crate::config::Logging;
 use crate::stories::Reads;
 
@@ -40,14 +41,19 @@ pub fn stage(logging: Logging) -> AdHoc {
     })
 }
 
-/// The metrics registry; after the stories, whose read writer it reads.
+/// The metrics registry; after the stories, whose read writer it reads, and
+/// the activity log, whose refusals it counts.
 pub fn metrics() -> AdHoc {
     AdHoc::try_on_ignite("Metrics", |rocket| async move {
         let Some(reads) = rocket.state::<Reads>().map(Reads::recorded_counter) else {
             rocket::error!("the metrics need the stories set up first");
             return Err(rocket);
         };
-        Ok(rocket.manage(Metrics::new(reads)))
+        let Some(limits) = rocket.state::<PostLimits>().cloned() else {
+            rocket::error!("the metrics need the activity log set up first");
+            return Err(rocket);
+        };
+        Ok(rocket.manage(Metrics::new(reads, limits)))
     })
 }
 

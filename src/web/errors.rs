@@ -53,7 +53,7 @@ impl<'r> Responder<'r, 'static> for Error {
         };
         response.set_status(status);
         match self {
-            Error::TooManyRequests { retry_after } => {
+            Error::TooManyRequests { retry_after } | Error::Limited { retry_after, .. } => {
                 response.set_raw_header("Retry-After", retry_after.to_string());
             }
             Error::Unavailable => {

@@ -42,7 +42,10 @@ async fn a_reader_named_like_an_outside_id_never_reads_what_a_token_posted_for_i
         assert_eq!(mine.status, Status::Ok, "{name}: {}", mine.body);
         let mine = actions(&mine.json());
         assert_eq!(mine.len(), 2, "{name}: {mine:?}");
-        assert!(mine.iter().all(|a| a["type"] == "CLICK"), "{name}: {mine:?}");
+        assert!(
+            mine.iter().all(|a| a["type"] == "CLICK"),
+            "{name}: {mine:?}"
+        );
         for uri in [
             "/api/log/get?userId=ABC123XYZ",
             "/api/log?userId=ABC123XYZ",
@@ -108,7 +111,10 @@ async fn tokens_and_admins_read_both_namespaces_and_can_tell_them_apart() {
         .json();
     let by_admin = admin.get(&app, "/api/log?userId=alice").await.json();
     for all in [&by_token, &by_admin] {
-        let names: Vec<Value> = actions(all).iter().map(|a| a["namespace"].clone()).collect();
+        let names: Vec<Value> = actions(all)
+            .iter()
+            .map(|a| a["namespace"].clone())
+            .collect();
         assert_eq!(
             names,
             ["account", "account", "outside", "outside", "outside"],

@@ -11,6 +11,7 @@ mod layers;
 mod activity_access;
 mod activity_errors;
 mod activity_fuzz;
+mod activity_limits;
 mod activity_log;
 mod activity_namespaces;
 mod admin_cli;

@@ -4,11 +4,10 @@
 -- Deleted with the account.
 ALTER TABLE actions ADD COLUMN account_id INTEGER REFERENCES users (id) ON DELETE CASCADE;
 
--- Rows from before could have come from either. An exact match with an
--- account's name at this moment is the reader's own (readers could post
--- only under their exact name); anything else stays outside, readable by
--- admins and tokens only.
--- (Exact: user_key is compared as written, not as usernames are.)
+-- Rows from before could have come from either. One whose user_key is an
+-- account's username, exactly as written (readers could post only under
+-- their exact name; usernames otherwise compare without case), is that
+-- reader's; anything else stays outside, readable by admins and tokens only.
 UPDATE actions SET account_id = u.id
 FROM users AS u WHERE actions.user_key = u.username COLLATE BINARY;
 

@@ -90,7 +90,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(stories::stage(settings.sample_stories))
         .attach(visits::stage())
         .attach(admin::stage())
-        .attach(activity::stage())
+        .attach(activity::stage(&settings))
         .attach(streams::stage(&settings))
         .attach(ops::metrics())
         .attach(web::templates())

@@ -9,8 +9,11 @@ use serde::Serialize;
 
 use super::caller::Caller;
 use super::input;
-use super::query::{self, LogPage, LogQuery};
+use super::limits::{PostLimits, Poster};
+use super::namespace::Kind;
+use super::query::{self, Filter, LogPage, LogQuery, Scope};
 use super::store::ActionLog;
+use crate::auth::SessionUser;
 use crate::db::Db;
 use crate::error::{Error, Result};
 
@@ -25,7 +28,8 @@ fn refuse(status: Status, field: &str, error: impl Into<String>) -> Error {
     Error::field_with(status, field, error)
 }
 
-/// Stores a batch of actions, all or none; 201 once they are on disk.
+/// Stores a batch of actions, all or none; 201 once they are on disk, 429
+/// or 413 when the caller's budgets have no room for it.
 #[post("/log", data = "<body>")]
 pub async fn post(
     caller: Caller,
@@ -33,6 +37,7 @@ pub async fn post(
     limits: &Limits,
     body: Data<'_>,
     log: &State<ActionLog>,
+    budgets: &State<PostLimits>,
 ) -> Result<(Status, Json<Stored>)> {
     // A page's own script sends JSON; a form on another site cannot, so a
     // logged-in reader's browser cannot be made to post for them.
@@ -74,7 +79,9 @@ pub async fn post(
         }
     }
     let stored = batch.actions.len();
-    log.store(batch).await?;
+    // Every budget, before anything is stored.
+    budgets.admit(Poster::from(&caller), stored, batch.stored_bytes())?;
+    log.store(caller.namespace(), batch).await?;
     Ok((Status::Created, Json(Stored { stored })))
 }
 
@@ -94,18 +101,30 @@ async fn read(caller: Caller, query: LogQuery, db: &Db) -> Result<Json<LogPage>>
     let mut filter = query.check()?;
     if let Caller::Reader(reader) = &caller {
         if !reader.is_admin {
-            match &filter.user {
-                None => filter.user = Some(reader.username.clone()),
-                Some(user) if *user == reader.username => {}
-                Some(_) => {
-                    return Err(refuse(
-                        Status::Forbidden,
-                        "userId",
-                        "A reader may read only their own log.",
-                    ))
-                }
-            }
+            own_log_only(&mut filter, reader)?;
         }
     }
     Ok(Json(query::page(db.pool(), &filter).await?))
+}
+
+/// Narrows a reader's query to their own account: by its id, so actions
+/// that a token posted for an id spelled like their name stay out.
+fn own_log_only(filter: &mut Filter, reader: &SessionUser) -> Result<()> {
+    if filter.user.as_ref().is_some_and(|u| *u != reader.username) {
+        return Err(refuse(
+            Status::Forbidden,
+            "userId",
+            "A reader may read only their own log.",
+        ));
+    }
+    if filter.scope == Scope::Only(Kind::Outside) {
+        return Err(refuse(
+            Status::Forbidden,
+            "namespace",
+            "A reader may read only their own log, in the account namespace.",
+        ));
+    }
+    filter.user = None;
+    filter.scope = Scope::Account(reader.user_id);
+    Ok(())
 }

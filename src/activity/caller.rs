@@ -4,6 +4,7 @@
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 
+use super::namespace::Namespace;
 use super::tokens::ApiTokens;
 use crate::auth::{CurrentUser, SessionUser};
 use crate::db::Db;
@@ -13,12 +14,22 @@ use crate::ids::TokenId;
 /// The caller of the activity-log API. Without a valid API token or a
 /// session the request fails with 401 and a JSON body.
 pub enum Caller {
-    /// `Authorization: Bearer <token>`: may post for any user and read
-    /// everything.
+    /// `Authorization: Bearer <token>`: posts for any outside id, reads
+    /// everything (every namespace).
     Token(TokenId),
-    /// A logged-in reader: posts for themself, reads their own log (an
-    /// admin reads everything).
+    /// A logged-in reader: posts into their own account, reads only that
+    /// (an admin reads everything).
     Reader(SessionUser),
+}
+
+impl Caller {
+    /// Where what this caller posts is stored.
+    pub fn namespace(&self) -> Namespace {
+        match self {
+            Caller::Token(_) => Namespace::Outside,
+            Caller::Reader(reader) => Namespace::Account(reader.user_id),
+        }
+    }
 }
 
 #[rocket::async_trait]

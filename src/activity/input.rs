@@ -39,6 +39,21 @@ pub struct Batch {
     pub actions: Vec<NewAction>,
 }
 
+impl Batch {
+    /// The text this batch adds to the database: per action, its userId,
+    /// sessionId, type, time (as sent, and as wall-clock time) and
+    /// properties. What the daily byte quota counts.
+    pub fn stored_bytes(&self) -> u64 {
+        let ids = self.user.len() + self.session.len();
+        self.actions
+            .iter()
+            .map(|a| {
+                (ids + a.kind.len() + a.time.len() + a.wall_clock.len() + a.properties.len()) as u64
+            })
+            .sum()
+    }
+}
+
 fn problem(field: impl Into<String>, error: impl Into<String>) -> Error {
     Error::field(field, error)
 }

@@ -5,6 +5,8 @@
 pub mod api;
 mod caller;
 pub mod input;
+pub mod limits;
+pub mod namespace;
 pub mod openapi;
 pub mod query;
 pub mod store;
@@ -16,22 +18,29 @@ use rocket::Route;
 use rocket_db_pools::Database;
 
 pub use caller::Caller;
+pub use limits::PostLimits;
 pub use store::ActionLog;
 pub use tokens::ApiTokens;
 
+use crate::config::Settings;
 use crate::db::Db;
 
 pub fn api_routes() -> Vec<Route> {
     rocket::routes![api::post, api::list, api::get, openapi::document]
 }
 
-/// Starts the activity writer and the token checker.
-pub fn stage() -> AdHoc {
+/// Starts the activity writer, the token checker and the posting budgets.
+pub fn stage(settings: &Settings) -> AdHoc {
+    let limits = PostLimits::new(
+        &settings.reader_post_budget(),
+        &settings.token_post_budget(),
+    );
     AdHoc::try_on_ignite("Activity log", |rocket| async move {
         let Some(db) = Db::fetch(&rocket) else {
             return Err(rocket);
         };
         let log = ActionLog::start(db.pool().clone());
-        Ok(rocket.manage(log).manage(ApiTokens::new()))
+        limits.sweep();
+        Ok(rocket.manage(log).manage(ApiTokens::new()).manage(limits))
     })
 }

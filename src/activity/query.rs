@@ -1,14 +1,16 @@
 //! Reading the activity log: filters as the original API takes them
-//! (`userId`, `type`, and `date` or `start` and `end`), a page at a time in
-//! the order the actions happened.
+//! (`userId`, `type`, and `date` or `start` and `end`, and Folio's
+//! `namespace`), a page at a time in the order the actions happened.
 
 use rocket::form::FromForm;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
+use super::namespace::Kind;
 use super::times::QueryTime;
 use crate::error::{Error, Result};
+use crate::ids::UserId;
 
 /// Actions on a page unless `limit` says otherwise, and at most.
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -26,6 +28,18 @@ pub struct LogQuery {
     pub end: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// Which actions a query may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every namespace: admins and API tokens.
+    All,
+    /// Every account's, or only outside actions, as `namespace` asks.
+    Only(Kind),
+    /// One reader's own.
+    Account(UserId),
 }
 
 /// A checked query.
@@ -38,6 +52,7 @@ pub struct Filter {
     pub limit: i64,
     /// After this (instant, id).
     pub after: Option<(i64, i64)>,
+    pub scope: Scope,
 }
 
 fn bad(field: &str, error: impl Into<String>) -> Error {
@@ -96,6 +111,13 @@ impl LogQuery {
                 )
             })?),
         };
+        let scope = match some(self.namespace) {
+            None => Scope::All,
+            Some(name) => Scope::Only(
+                Kind::parse(&name)
+                    .ok_or_else(|| bad("namespace", "namespace is account or outside."))?,
+            ),
+        };
         Ok(Filter {
             user: some(self.user),
             kind: some(self.kind),
@@ -103,6 +125,7 @@ impl LogQuery {
             to,
             limit,
             after,
+            scope,
         })
     }
 }
@@ -122,8 +145,8 @@ fn parse_cursor(cursor: &str) -> Option<(i64, i64)> {
     Some((at.parse().ok()?, id.parse().ok()?))
 }
 
-/// An action as the API returns it: the original API's fields, plus who
-/// and in which session.
+/// An action as the API returns it: the original API's fields, plus who,
+/// in which session, and in which namespace.
 #[derive(Debug, Clone, Serialize)]
 pub struct ActionOut {
     pub time: String,
@@ -134,6 +157,7 @@ pub struct ActionOut {
     pub user: String,
     #[serde(rename = "sessionId")]
     pub session: String,
+    pub namespace: Kind,
 }
 
 /// A page of the log.
@@ -154,13 +178,27 @@ struct Row {
     time: String,
     at_ms: i64,
     properties: String,
+    account_id: Option<i64>,
 }
 
 /// The page of actions `filter` asks for.
 pub async fn page(db: &SqlitePool, filter: &Filter) -> Result<LogPage> {
     let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT id, user_key, session_key, type, time, at_ms, properties FROM actions WHERE 1",
+        "SELECT id, user_key, session_key, type, time, at_ms, properties, account_id
+         FROM actions WHERE 1",
     );
+    match filter.scope {
+        Scope::All => {}
+        Scope::Only(Kind::Account) => {
+            sql.push(" AND account_id IS NOT NULL");
+        }
+        Scope::Only(Kind::Outside) => {
+            sql.push(" AND account_id IS NULL");
+        }
+        Scope::Account(id) => {
+            sql.push(" AND account_id = ").push_bind(id);
+        }
+    }
     if let Some(user) = &filter.user {
         sql.push(" AND user_key = ").push_bind(user);
     }
@@ -228,6 +266,10 @@ pub async fn page(db: &SqlitePool, filter: &Filter) -> Result<LogPage> {
             properties: serde_json::from_str(&row.properties).unwrap_or(Value::Null),
             user: row.user_key,
             session: row.session_key,
+            namespace: match row.account_id {
+                Some(_) => Kind::Account,
+                None => Kind::Outside,
+            },
         })
         .collect();
     Ok(LogPage { actions, next })

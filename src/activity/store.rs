@@ -7,18 +7,21 @@ use rocket::tokio::sync::{mpsc, oneshot};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::input::{Batch, NewAction};
+use super::namespace::Namespace;
 use crate::error::{Error, Result};
+use crate::ids::UserId;
 use crate::util::unix_now;
 
 /// Actions committed together at most (several batches' worth).
 const ACTIONS_PER_COMMIT: usize = 8_000;
-/// Rows per INSERT statement: 8 columns each, well within SQLite's limit
+/// Rows per INSERT statement: 9 columns each, well within SQLite's limit
 /// on bound values.
 const ROWS_PER_INSERT: usize = 100;
 /// Batches waiting for the writer before new ones wait to be queued.
 const QUEUE: usize = 1_024;
 
 struct Pending {
+    owner: Namespace,
     batch: Batch,
     done: oneshot::Sender<Result<()>>,
 }
@@ -36,12 +39,12 @@ impl ActionLog {
         ActionLog { queue }
     }
 
-    /// Stores a batch; returns once it is on disk.
-    pub async fn store(&self, batch: Batch) -> Result<()> {
+    /// Stores a batch in namespace `owner`; returns once it is on disk.
+    pub async fn store(&self, owner: Namespace, batch: Batch) -> Result<()> {
         let stopped = || Error::internal("the activity writer has stopped");
         let (done, committed) = oneshot::channel();
         self.queue
-            .send(Pending { batch, done })
+            .send(Pending { owner, batch, done })
             .await
             .map_err(|_| stopped())?;
         committed.await.map_err(|_| stopped())?
@@ -93,12 +96,15 @@ async fn commit(db: &SqlitePool, group: &[Pending]) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     let now = unix_now();
     for pending in group {
-        let batch = &pending.batch;
+        let (batch, account) = (&pending.batch, pending.owner.account());
         for rows in batch.actions.chunks(ROWS_PER_INSERT) {
-            insert_rows(&mut tx, batch, rows, now).await?;
+            insert_rows(&mut tx, batch, account, rows, now).await?;
         }
+        // Outside ids are not Folio's readers: only a reader's own pages
+        // count them as having finished a story.
+        let Some(reader) = account else { continue };
         for story in batch.actions.iter().filter_map(|a| a.completes) {
-            record_completion(&mut tx, &batch.user, story, now).await?;
+            record_completion(&mut tx, reader, story, now).await?;
         }
     }
     tx.commit().await
@@ -107,14 +113,16 @@ async fn commit(db: &SqlitePool, group: &[Pending]) -> Result<(), sqlx::Error> {
 async fn insert_rows(
     conn: &mut sqlx::SqliteConnection,
     batch: &Batch,
+    account: Option<UserId>,
     rows: &[NewAction],
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO actions (user_key, session_key, type, time, at_ms, wall_clock, properties, received_at) ",
+        "INSERT INTO actions (user_key, account_id, session_key, type, time, at_ms, wall_clock, properties, received_at) ",
     );
     insert.push_values(rows, |mut row, action| {
         row.push_bind(&batch.user)
+            .push_bind(account)
             .push_bind(&batch.session)
             .push_bind(&action.kind)
             .push_bind(&action.time)
@@ -131,19 +139,18 @@ async fn insert_rows(
 /// reader) for its read-through rate, if they read it (opened its page).
 async fn record_completion(
     conn: &mut sqlx::SqliteConnection,
-    user: &str,
+    reader: UserId,
     story: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO read_completions (story_id, user_id, completed_at)
-         SELECT r.story_id, r.user_id, ? FROM reads AS r JOIN users AS u ON u.id = r.user_id
-         WHERE r.story_id = ? AND u.username = ?
+         SELECT story_id, user_id, ? FROM reads WHERE story_id = ? AND user_id = ?
          ON CONFLICT DO NOTHING",
     )
     .bind(now)
     .bind(story)
-    .bind(user)
+    .bind(reader)
     .execute(conn)
     .await?;
     Ok(())

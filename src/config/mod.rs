@@ -3,9 +3,11 @@
 //! checks that stop a start with a message naming the setting at fault.
 
 mod logging;
+mod post_budgets;
 mod secret_key;
 
 pub use logging::{logging, Logging};
+pub use post_budgets::PostBudget;
 pub use secret_key::{check_secret_key, development_key_warning, SecretKeyUse};
 
 use std::path::PathBuf;
@@ -61,6 +63,17 @@ pub struct Settings {
     /// Story-page pings one login may send per minute (its open pages send
     /// one every `presence_ttl`/3 seconds each).
     pub pings_per_minute: u32,
+    /// `POST /api/log` per reader: actions a second, at once, a day, and
+    /// bytes stored a day (see [`PostBudget`]; 0: no limit).
+    pub activity_reader_actions_per_second: u32,
+    pub activity_reader_action_burst: u32,
+    pub activity_reader_actions_per_day: u32,
+    pub activity_reader_bytes_per_day: u64,
+    /// The same per API token.
+    pub activity_token_actions_per_second: u32,
+    pub activity_token_action_burst: u32,
+    pub activity_token_actions_per_day: u32,
+    pub activity_token_bytes_per_day: u64,
 }
 
 impl Default for Settings {
@@ -83,6 +96,14 @@ impl Default for Settings {
             max_streams: None,
             sessions_per_account: 10,
             pings_per_minute: 120,
+            activity_reader_actions_per_second: post_budgets::READER.actions_per_second,
+            activity_reader_action_burst: post_budgets::READER.action_burst,
+            activity_reader_actions_per_day: post_budgets::READER.actions_per_day,
+            activity_reader_bytes_per_day: post_budgets::READER.bytes_per_day,
+            activity_token_actions_per_second: post_budgets::TOKEN.actions_per_second,
+            activity_token_action_burst: post_budgets::TOKEN.action_burst,
+            activity_token_actions_per_day: post_budgets::TOKEN.actions_per_day,
+            activity_token_bytes_per_day: post_budgets::TOKEN.bytes_per_day,
         }
     }
 }
@@ -164,7 +185,31 @@ impl Settings {
                 )));
             }
         }
+        settings.reader_post_budget().check()?;
+        settings.token_post_budget().check()?;
         Ok(settings)
+    }
+
+    /// What one reader may post to the activity log.
+    pub fn reader_post_budget(&self) -> PostBudget {
+        PostBudget {
+            who: "reader",
+            actions_per_second: self.activity_reader_actions_per_second,
+            action_burst: self.activity_reader_action_burst,
+            actions_per_day: self.activity_reader_actions_per_day,
+            bytes_per_day: self.activity_reader_bytes_per_day,
+        }
+    }
+
+    /// What one API token may post to the activity log.
+    pub fn token_post_budget(&self) -> PostBudget {
+        PostBudget {
+            who: "token",
+            actions_per_second: self.activity_token_actions_per_second,
+            action_burst: self.activity_token_action_burst,
+            actions_per_day: self.activity_token_actions_per_day,
+            bytes_per_day: self.activity_token_bytes_per_day,
+        }
     }
 
     /// The database URL used when none is configured: `folio.db` in the data directory.

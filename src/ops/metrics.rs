@@ -20,6 +20,7 @@ use rocket::{get, Request, State};
 use sha2::{Digest, Sha256};
 
 use super::in_flight::RequestsInFlight;
+use crate::activity::PostLimits;
 use crate::build_info::BUILD;
 use crate::config::Settings;
 use crate::db::Db;
@@ -65,8 +66,9 @@ pub struct Metrics {
 
 impl Metrics {
     /// The registry, with `reads` (first reads committed since the start)
-    /// and the streams `budget`'s refusals read at every scrape.
-    pub fn new(reads: Arc<AtomicU64>, budget: Arc<Budget>) -> Metrics {
+    /// and the refusals of the stream `budget` and of the activity log's
+    /// `limits` read at every scrape.
+    pub fn new(reads: Arc<AtomicU64>, budget: Arc<Budget>, limits: PostLimits) -> Metrics {
         let mut registry = Registry::default();
         let requests = Family::<Answer, Counter>::default();
         registry.register(
@@ -120,6 +122,7 @@ impl Metrics {
         started.set(unix_now());
         registry.register_collector(Box::new(ReadsRecorded(reads)));
         registry.register_collector(Box::new(StreamRefusals(budget)));
+        registry.register_collector(Box::new(LimitRefusals(limits)));
         let build = BuildLabels {
             version: BUILD.version,
             build: BUILD.build,
@@ -198,6 +201,32 @@ impl Collector for StreamRefusals {
             };
             let counter = ConstCounter::new(self.0.refused(refusal));
             counter.encode(family.encode_family(&labels)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// Batches refused by the activity log's budgets, by the setting of the
+/// budget that refused them.
+struct LimitRefusals(PostLimits);
+
+impl std::fmt::Debug for LimitRefusals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LimitRefusals")
+    }
+}
+
+impl Collector for LimitRefusals {
+    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
+        let mut metric = encoder.encode_descriptor(
+            "folio_limit_refusals",
+            "Batches refused by an activity-log budget (429 or 413), by the budget's setting",
+            None,
+            prometheus_client::metrics::MetricType::Counter,
+        )?;
+        for (limit, refused) in self.0.refusals() {
+            let labels = [("limit", limit)];
+            ConstCounter::new(refused).encode(metric.encode_family(&labels)?)?;
         }
         Ok(())
     }

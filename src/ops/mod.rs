@@ -14,6 +14,7 @@ use std::sync::Arc;
 use rocket::fairing::AdHoc;
 use rocket::Route;
 
+use crate::activity::PostLimits;
 use crate::config::Logging;
 use crate::stories::Reads;
 use crate::streams::Feeds;
@@ -42,7 +43,7 @@ pub fn stage(logging: Logging) -> AdHoc {
 }
 
 /// The metrics registry; after the stories, whose read writer it reads,
-/// and the live streams, whose refusals it counts.
+/// and the live streams and the activity log, whose refusals it counts.
 pub fn metrics() -> AdHoc {
     AdHoc::try_on_ignite("Metrics", |rocket| async move {
         let reads = rocket.state::<Reads>().map(Reads::recorded_counter);
@@ -53,7 +54,11 @@ pub fn metrics() -> AdHoc {
             rocket::error!("the metrics need the stories and the live streams set up first");
             return Err(rocket);
         };
-        Ok(rocket.manage(Metrics::new(reads, budget)))
+        let Some(limits) = rocket.state::<PostLimits>().cloned() else {
+            rocket::error!("the metrics need the activity log set up first");
+            return Err(rocket);
+        };
+        Ok(rocket.manage(Metrics::new(reads, budget, limits)))
     })
 }
 

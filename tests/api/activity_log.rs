@@ -30,7 +30,8 @@ async fn the_seeds_example_body_is_stored_and_read_back_as_sent() {
             "type": "NAVIGATE",
             "properties": {"pageFrom": "communities", "pageTo": "inventory"},
             "userId": "ABC123XYZ",
-            "sessionId": "XYZ456ABC"
+            "sessionId": "XYZ456ABC",
+            "namespace": "outside"
         })
     );
     assert_eq!(actions.as_array().map(Vec::len), Some(1));

@@ -114,6 +114,16 @@ fn a_bad_setting_stops_the_start_naming_the_key_and_the_problem() {
         ("ROCKET_PORT", "eighty", "port"),
         ("ROCKET_LOG_LEVEL", "chatty", "log_level"),
         ("ROCKET_METRICS_TOKEN", "short", "metrics_token"),
+        (
+            "ROCKET_ACTIVITY_READER_ACTION_BURST",
+            "0",
+            "activity_reader_action_burst",
+        ),
+        (
+            "ROCKET_ACTIVITY_TOKEN_ACTIONS_PER_DAY",
+            "-5",
+            "activity_token_actions_per_day",
+        ),
         ("DATABASE_URL", "postgres://db/folio", "sqlite"),
     ];
     for (variable, value, named) in cases {

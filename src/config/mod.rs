@@ -46,6 +46,10 @@ pub struct Settings {
     /// When set, `/metrics` answers only requests that bring
     /// `Authorization: Bearer <metrics_token>`.
     pub metrics_token: Option<String>,
+    /// Without `metrics_token`, `/metrics` answers only requests from this
+    /// machine (a loopback address, not passed on by a proxy); `true`
+    /// opens it to everyone who can reach Folio.
+    pub metrics_public: bool,
 }
 
 impl Default for Settings {
@@ -62,6 +66,7 @@ impl Default for Settings {
             secure_cookies: false,
             live_port: None,
             metrics_token: None,
+            metrics_public: false,
         }
     }
 }

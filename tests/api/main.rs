@@ -34,6 +34,7 @@ mod live_listener;
 mod load;
 mod login;
 mod logout;
+mod metrics_access;
 mod notification_streams;
 mod notifications;
 mod openapi;

@@ -50,6 +50,7 @@ pub struct Folio {
     pub dir: TempDir,
     pub port: u16,
     pub key: String,
+    env: Vec<(String, String)>,
 }
 
 impl Folio {
@@ -61,13 +62,23 @@ impl Folio {
     /// Starts `binary` in `dir`, with a fresh secret key, on a port of the
     /// system's choosing, and waits until it is ready.
     pub async fn start(binary: &Path, dir: TempDir, key: &str) -> Folio {
-        let child = spawn(binary, dir.path(), 0, key, &["serve"]);
+        Folio::start_with(binary, dir, key, &[]).await
+    }
+
+    /// [`Folio::start`] with more environment variables.
+    pub async fn start_with(binary: &Path, dir: TempDir, key: &str, env: &[(&str, &str)]) -> Folio {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let child = spawn(binary, dir.path(), 0, key, &env, &["serve"]);
         let mut folio = Folio {
             child,
             binary: binary.to_path_buf(),
             dir,
             port: 0,
             key: key.to_string(),
+            env,
         };
         folio.wait_ready().await;
         folio
@@ -76,7 +87,14 @@ impl Folio {
     /// Starts the same binary again on the same directory, once the
     /// previous process has ended.
     pub async fn restart(&mut self) {
-        self.child = spawn(&self.binary, self.dir.path(), 0, &self.key, &["serve"]);
+        self.child = spawn(
+            &self.binary,
+            self.dir.path(),
+            0,
+            &self.key,
+            &self.env,
+            &["serve"],
+        );
         self.wait_ready().await;
     }
 
@@ -119,7 +137,14 @@ impl Folio {
 
     /// Runs `folio <args>` with the server's settings and directory.
     pub fn command(&self, args: &[&str]) -> Output {
-        let child = spawn(&self.binary, self.dir.path(), self.port, &self.key, args);
+        let child = spawn(
+            &self.binary,
+            self.dir.path(),
+            self.port,
+            &self.key,
+            &self.env,
+            args,
+        );
         child.wait_with_output().expect("folio finishes")
     }
 
@@ -161,7 +186,14 @@ impl Drop for Folio {
     }
 }
 
-fn spawn(binary: &Path, dir: &Path, port: u16, key: &str, args: &[&str]) -> Child {
+fn spawn(
+    binary: &Path,
+    dir: &Path,
+    port: u16,
+    key: &str,
+    env: &[(String, String)],
+    args: &[&str],
+) -> Child {
     let serving = args == ["serve"];
     let log = File::options()
         .create(true)
@@ -179,6 +211,7 @@ fn spawn(binary: &Path, dir: &Path, port: u16, key: &str, args: &[&str]) -> Chil
         .env("ROCKET_SECRET_KEY", key)
         .env("ROCKET_PORT", port.to_string())
         .env("ROCKET_SAMPLE_STORIES", "false")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .stdout(out)
         .stderr(err)
         .spawn()

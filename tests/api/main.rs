@@ -49,4 +49,5 @@ mod server;
 mod signup;
 mod startup;
 mod stories;
+mod unpublished_notifications;
 mod visits;

@@ -7,6 +7,7 @@ mod csrf;
 mod guards;
 pub mod password;
 mod sessions;
+pub mod strength;
 mod throttle;
 pub mod tickets;
 pub mod users;

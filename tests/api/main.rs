@@ -49,5 +49,6 @@ mod server;
 mod signup;
 mod startup;
 mod stories;
+mod transport_security;
 mod unpublished_notifications;
 mod visits;

@@ -5,6 +5,8 @@
 mod count;
 pub mod feeds;
 mod http;
+#[cfg(test)]
+mod http_fuzz;
 mod inbox_feed;
 mod listener;
 mod routes;

@@ -94,7 +94,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(streams::stage(&settings))
         .attach(ops::metrics())
         .attach(web::templates())
-        .attach(web::shield())
+        .attach(web::shield(settings.secure_cookies))
         .attach(web::ContentSecurityPolicy)
         .manage(settings)
         .mount("/", accounts::routes())

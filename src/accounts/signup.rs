@@ -23,12 +23,13 @@ pub fn signup_form(
 pub async fn signup(form: CsrfForm<Credentials>, entry: Entry<'_>) -> Result<FormReply> {
     let form = form.0;
     let username = form.username.trim();
-    let problem =
-        users::username_problem(username).or_else(|| users::password_problem(&form.password));
+    let problem = users::username_problem(username)
+        .or_else(|| users::password_problem(&form.password, username));
     if let Some(problem) = problem {
         return Ok(entry.refuse(Door::Signup, &form, Status::UnprocessableEntity, &problem));
     }
-    // Each signup costs a password hash: a few per address and window.
+    // Each signup costs a password check and a hash: a few per address and
+    // window, whether the password is then refused or not.
     let allowed = entry.settings.signups_per_address;
     let limits = (entry.client.0).map(|ip| Limit::address("signup", ip, allowed));
     let attempt = match entry.attempt(limits) {
@@ -40,6 +41,10 @@ pub async fn signup(form: CsrfForm<Credentials>, entry: Entry<'_>) -> Result<For
         }
     };
     attempt.count();
+    if let Some(weakness) = entry.passwords.weakness(&form.password, username).await? {
+        let status = Status::UnprocessableEntity;
+        return Ok(entry.refuse(Door::Signup, &form, status, &weakness));
+    }
     let hash = entry.passwords.hash(form.password.clone()).await?;
     let Some(user) = users::create(entry.db.pool(), username, &hash).await? else {
         let error = "That username is taken. Choose another one.";

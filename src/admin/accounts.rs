@@ -22,11 +22,15 @@ pub async fn has_active_admin(db: &SqlitePool) -> Result<bool> {
 pub async fn create(db: &SqlitePool, username: &str, password: String) -> Result<UserId> {
     let username = username.trim();
     if let Some(problem) =
-        users::username_problem(username).or_else(|| users::password_problem(&password))
+        users::username_problem(username).or_else(|| users::password_problem(&password, username))
     {
         return Err(Error::BadRequest(problem));
     }
-    let hash = Passwords::new().await?.hash(password).await?;
+    let passwords = Passwords::new().await?;
+    if let Some(weakness) = passwords.weakness(&password, username).await? {
+        return Err(Error::BadRequest(weakness));
+    }
+    let hash = passwords.hash(password).await?;
     let id = users::insert(db, username, &hash, true).await?;
     let id = id.ok_or_else(|| Error::Conflict(format!("The username {username} is taken.")))?;
     Ok(id)
@@ -69,7 +73,7 @@ pub async fn first_admin(db: &SqlitePool, username: String, password: String) ->
             Ok(())
         }
         Err(e) => Err(Error::Config(format!(
-            "cannot create the first admin from FOLIO_ADMIN_USERNAME: {}",
+            "cannot create the first admin from FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD: {}",
             e.public_message()
         ))),
     }

@@ -8,6 +8,7 @@ mod devices;
 mod guards;
 pub mod password;
 mod sessions;
+pub mod strength;
 mod throttle;
 pub mod tickets;
 pub mod users;

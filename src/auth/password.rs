@@ -10,6 +10,7 @@ use argon2::Argon2;
 use rocket::tokio::sync::Semaphore;
 use rocket::tokio::task::spawn_blocking;
 
+use super::strength;
 use crate::error::{Error, Result};
 use crate::util::random_token;
 
@@ -62,6 +63,17 @@ impl Passwords {
         .await
         .map_err(|e| Error::internal_from("password check failed", e))?;
         Ok(known && matches)
+    }
+
+    /// Why `password` is too easy to guess for `username`, if it is
+    /// ([`strength::weakness`]). On the blocking threads, and in turn with
+    /// the hashes: weighing a password can cost as much as hashing it.
+    pub async fn weakness(&self, password: &str, username: &str) -> Result<Option<String>> {
+        let (password, username) = (password.to_string(), username.to_string());
+        let _permit = self.permit().await?;
+        spawn_blocking(move || strength::weakness(&password, &username))
+            .await
+            .map_err(|e| Error::internal_from("password check failed", e))
     }
 
     async fn permit(&self) -> Result<rocket::tokio::sync::SemaphorePermit<'_>> {

@@ -28,8 +28,10 @@ pub fn username_problem(username: &str) -> Option<String> {
     None
 }
 
-/// Why a password is refused, in words for the form.
-pub fn password_problem(password: &str) -> Option<String> {
+/// Why a password for the account `username` is refused, by the rules
+/// that cost nothing to check, in words for the form. (How easy it is to
+/// guess is [`super::Passwords::weakness`].)
+pub fn password_problem(password: &str, username: &str) -> Option<String> {
     if password.chars().count() < PASSWORD_MIN_CHARS {
         return Some(format!(
             "A password needs at least {PASSWORD_MIN_CHARS} characters."
@@ -39,6 +41,9 @@ pub fn password_problem(password: &str) -> Option<String> {
         return Some(format!(
             "A password may be at most {PASSWORD_MAX_BYTES} bytes long."
         ));
+    }
+    if password.trim().eq_ignore_ascii_case(username.trim()) {
+        return Some("The password must not be the username.".into());
     }
     None
 }

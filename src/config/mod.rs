@@ -74,6 +74,10 @@ pub struct Settings {
     pub activity_token_action_burst: u32,
     pub activity_token_actions_per_day: u32,
     pub activity_token_bytes_per_day: u64,
+    /// Without `metrics_token`, `/metrics` answers only requests from this
+    /// machine (a loopback address, not passed on by a proxy); `true`
+    /// opens it to everyone who can reach Folio.
+    pub metrics_public: bool,
 }
 
 impl Default for Settings {
@@ -104,6 +108,7 @@ impl Default for Settings {
             activity_token_action_burst: post_budgets::TOKEN.action_burst,
             activity_token_actions_per_day: post_budgets::TOKEN.actions_per_day,
             activity_token_bytes_per_day: post_budgets::TOKEN.bytes_per_day,
+            metrics_public: false,
         }
     }
 }

@@ -1,10 +1,11 @@
-//! The secret key check: release builds refuse to start without a key of
-//! their own, and accept the repository's public development key only on a
-//! loopback address.
+//! The secret key check: every profile but `debug` (`release`, and any
+//! other such as `production`) refuses to start without a key of its own,
+//! and accepts the repository's public development key only on a loopback
+//! address.
 
 use rocket::config::SecretKey;
 use rocket::fairing::AdHoc;
-use rocket::figment::Figment;
+use rocket::figment::{Figment, Profile};
 
 use crate::error::{Error, Result};
 
@@ -21,10 +22,12 @@ pub enum SecretKeyUse {
     Development,
 }
 
-/// The secret key check: release builds refuse to start without a key of
-/// their own, and say how to set one, before anything touches the database.
+/// The secret key check: outside the `debug` profile (where Rocket makes a
+/// fresh key at each start), Folio refuses to start without a key of its
+/// own, and says how to set one, before anything touches the database.
 pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse> {
-    if figment.profile() != rocket::Config::RELEASE_PROFILE {
+    let profile = figment.profile();
+    if profile == rocket::Config::DEBUG_PROFILE {
         return Ok(SecretKeyUse::Fine);
     }
     // An empty value (`ROCKET_SECRET_KEY=` left blank in an env file) is no key.
@@ -41,7 +44,9 @@ pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse> {
     };
     let Some(config) = config.filter(|c| !c.secret_key.is_zero()) else {
         return Err(Error::Config(format!(
-            "Folio needs a secret key to encrypt its login cookies, and none is set.\n{HOW_TO_SET}"
+            "Folio needs a secret key (secret_key) to encrypt its login cookies, and none is \
+             set.\n{}",
+            how_to_set(profile)
         )));
     };
     let development: Option<SecretKey> = Figment::from(("secret_key", DEVELOPMENT_KEY))
@@ -50,22 +55,27 @@ pub fn check_secret_key(figment: &Figment) -> Result<SecretKeyUse> {
     if development.as_ref() != Some(&config.secret_key) {
         return Ok(SecretKeyUse::Fine);
     }
-    if config.address.is_loopback() {
+    if config.address.to_canonical().is_loopback() {
         Ok(SecretKeyUse::Development)
     } else {
         Err(Error::Config(format!(
-            "The secret key in the repository's Rocket.toml is public, so Folio uses it only on a \
-             loopback address, not on {}.\n{HOW_TO_SET}",
-            config.address
+            "The secret key (secret_key) is the development key from the repository's \
+             Rocket.toml, which is public, so Folio uses it only on a loopback address, not on \
+             {} (profile {profile}).\n{}",
+            config.address,
+            how_to_set(profile)
         )))
     }
 }
 
-const HOW_TO_SET: &str =
-    "  Generate a key of your own and pass it in the environment, for example:\n    \
-    export ROCKET_SECRET_KEY=\"$(openssl rand -base64 32)\"\n  \
-    or set `secret_key` under [release] in Rocket.toml. \
-    Keep it stable: changing it logs everybody out.";
+fn how_to_set(profile: &Profile) -> String {
+    format!(
+        "  Generate a key of your own and pass it in the environment, for example:\n    \
+         export ROCKET_SECRET_KEY=\"$(openssl rand -base64 32)\"\n  \
+         or set `secret_key` under [{profile}] in Rocket.toml. \
+         Keep it stable: changing it logs everybody out."
+    )
+}
 
 /// Warns, at every start, that the public development key is in use.
 pub fn development_key_warning() -> AdHoc {

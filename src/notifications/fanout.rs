@@ -162,6 +162,13 @@ async fn push(db: &SqlitePool, live: &Engine, notice: Option<&Arc<Notice>>) -> R
         return Ok(());
     }
     let states = queries::inbox_states(db, &readers, notice.map(|n| n.id)).await?;
+    // The story may have been unpublished (and renamed) since the update
+    // was committed: its followers then get their new count, without a
+    // notice naming a story they can no longer see.
+    let notice = match notice {
+        Some(notice) if queries::is_published(db, notice.story_id).await? => Some(notice),
+        _ => None,
+    };
     for (user, unread, version, live_notices) in states {
         let inbox = Inbox {
             unread,

@@ -13,8 +13,10 @@ use crate::ids::{StoryId, UserId};
 pub struct Item {
     pub id: i64,
     pub story_id: i64,
+    /// The story's URL name; for readers, its id once it is unpublished.
     pub story_slug: String,
-    pub story_title: String,
+    /// The story's title; for readers, none once it is unpublished.
+    pub story_title: Option<String>,
     /// Whether readers can open the story (it may have been unpublished).
     pub published: bool,
     pub kind: String,
@@ -25,10 +27,27 @@ pub struct Item {
     pub unread: bool,
 }
 
-const ITEM: &str = "SELECT u.id, s.id AS story_id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS story_slug,
-        s.title AS story_title, s.published_at IS NOT NULL AS published, u.kind, u.body,
-        u.created_at, n.user_id IS NOT NULL AS notified, n.read_at IS NULL AND n.user_id IS NOT NULL AS unread
-    FROM story_updates AS u JOIN stories AS s ON s.id = u.story_id";
+/// How a story `s` is named to readers: by its title and URL name while
+/// it is published; once it is not, by its id alone (it may have been
+/// renamed since, and what it is now is the admin's secret).
+const READER_NAMING: &str = "CASE WHEN s.published_at IS NOT NULL
+            THEN COALESCE(s.slug, CAST(s.id AS TEXT)) ELSE CAST(s.id AS TEXT) END AS story_slug,
+        CASE WHEN s.published_at IS NOT NULL THEN s.title END AS story_title";
+
+/// How a story `s` is named to its admin: always by title and URL name.
+const ADMIN_NAMING: &str =
+    "COALESCE(s.slug, CAST(s.id AS TEXT)) AS story_slug, s.title AS story_title";
+
+/// The updates `u` of stories `s`, marked from the notifications `n`, with
+/// the stories named by `naming`.
+fn items(naming: &str) -> String {
+    format!(
+        "SELECT u.id, s.id AS story_id, {naming}, s.published_at IS NOT NULL AS published,
+            u.kind, u.body, u.created_at, n.user_id IS NOT NULL AS notified,
+            n.read_at IS NULL AND n.user_id IS NOT NULL AS unread
+        FROM story_updates AS u JOIN stories AS s ON s.id = u.story_id"
+    )
+}
 
 /// Which updates a reader's feed shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,13 +66,14 @@ pub async fn feed(
     before: i64,
     limit: i64,
 ) -> Result<Vec<Item>> {
+    let items = items(READER_NAMING);
     let sql = match view {
         View::Following => format!(
-            "{ITEM} JOIN notifications AS n ON n.update_id = u.id AND n.user_id = ?1
+            "{items} JOIN notifications AS n ON n.update_id = u.id AND n.user_id = ?1
              WHERE n.update_id < ?2 ORDER BY n.update_id DESC LIMIT ?3"
         ),
         View::All => format!(
-            "{ITEM} LEFT JOIN notifications AS n ON n.update_id = u.id AND n.user_id = ?1
+            "{items} LEFT JOIN notifications AS n ON n.update_id = u.id AND n.user_id = ?1
              WHERE u.id < ?2 AND s.published_at IS NOT NULL ORDER BY u.id DESC LIMIT ?3"
         ),
     };
@@ -67,8 +87,9 @@ pub async fn feed(
 
 /// A story's updates, newest first, for its admin page.
 pub async fn of_story(db: &SqlitePool, story: StoryId, limit: i64) -> Result<Vec<Item>> {
+    let items = items(ADMIN_NAMING);
     let sql = format!(
-        "{ITEM} LEFT JOIN notifications AS n ON 0
+        "{items} LEFT JOIN notifications AS n ON 0
          WHERE u.story_id = ? ORDER BY u.id DESC LIMIT ?"
     );
     Ok(sqlx::query_as(&sql)
@@ -82,8 +103,10 @@ pub async fn of_story(db: &SqlitePool, story: StoryId, limit: i64) -> Result<Vec
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Followed {
     pub story_id: i64,
+    /// The story's URL name, or its id once it is unpublished.
     pub story_slug: String,
-    pub story_title: String,
+    /// The story's title, none once it is unpublished.
+    pub story_title: Option<String>,
     pub published: bool,
     /// The latest update's id, 0 without one: the order of the page.
     pub latest: i64,
@@ -100,22 +123,22 @@ pub async fn followed(
     after: (i64, i64),
     limit: i64,
 ) -> Result<Vec<Followed>> {
-    Ok(sqlx::query_as(
+    let sql = format!(
         "SELECT f.story_id, f.story_slug, f.story_title, f.published, f.latest,
                 u.kind, u.body, u.created_at
-         FROM (SELECT s.id AS story_id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS story_slug,
-                      s.title AS story_title, s.published_at IS NOT NULL AS published,
+         FROM (SELECT s.id AS story_id, {READER_NAMING}, s.published_at IS NOT NULL AS published,
                       COALESCE((SELECT MAX(id) FROM story_updates WHERE story_id = s.id), 0) AS latest
                FROM follows JOIN stories AS s ON s.id = follows.story_id
                WHERE follows.user_id = ?1) AS f
          LEFT JOIN story_updates AS u ON u.id = f.latest
          WHERE (f.latest, f.story_id) < (?2, ?3)
-         ORDER BY f.latest DESC, f.story_id DESC LIMIT ?4",
-    )
-    .bind(user)
-    .bind(after.0)
-    .bind(after.1)
-    .bind(limit)
-    .fetch_all(db)
-    .await?)
+         ORDER BY f.latest DESC, f.story_id DESC LIMIT ?4"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(user)
+        .bind(after.0)
+        .bind(after.1)
+        .bind(limit)
+        .fetch_all(db)
+        .await?)
 }

@@ -123,3 +123,13 @@ pub async fn follower_count(db: &SqlitePool, story: StoryId) -> Result<i64> {
             .await?,
     )
 }
+
+/// Whether readers can see `story` now.
+pub async fn is_published(db: &SqlitePool, story: StoryId) -> Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM stories WHERE id = ? AND published_at IS NOT NULL")
+            .bind(story)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}

@@ -14,19 +14,17 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::Registry;
-use rocket::http::{ContentType, Method, Status};
-use rocket::request::{FromRequest, Outcome};
-use rocket::{get, Request, State};
-use sha2::{Digest, Sha256};
+use rocket::http::{ContentType, Method};
+use rocket::{get, State};
 
 use super::in_flight::RequestsInFlight;
+use super::scrapers::{Refusal, Scraper};
 use crate::activity::PostLimits;
 use crate::build_info::BUILD;
-use crate::config::Settings;
 use crate::db::Db;
 use crate::live::Engine;
-use crate::streams::{Budget, Feeds, Refusal};
-use crate::util::{same_secret, unix_now};
+use crate::streams::{Budget, Feeds, Refusal as StreamRefusal};
+use crate::util::unix_now;
 
 /// Upper bounds of the latency histogram's buckets, in seconds.
 const BUCKETS: [f64; 13] = [
@@ -195,7 +193,7 @@ impl Collector for StreamRefusals {
             None,
             prometheus_client::metrics::MetricType::Counter,
         )?;
-        for refusal in Refusal::ALL {
+        for refusal in StreamRefusal::ALL {
             let labels = RefusalLabels {
                 budget: refusal.label(),
             };
@@ -232,36 +230,6 @@ impl Collector for LimitRefusals {
     }
 }
 
-/// Whether a scrape may see the metrics: always when no `metrics_token` is
-/// set, otherwise only with `Authorization: Bearer <metrics_token>`.
-pub struct Scraper(bool);
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Scraper {
-    type Error = ();
-
-    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
-        let Some(expected) = req
-            .rocket()
-            .state::<Settings>()
-            .and_then(|s| s.metrics_token.as_deref())
-        else {
-            return Outcome::Success(Scraper(true));
-        };
-        let given = req
-            .headers()
-            .get_one("Authorization")
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
-            .unwrap_or_default();
-        // Digests compared, so neither the time taken nor the lengths say
-        // anything about the token.
-        let (given, expected) = (Sha256::digest(given), Sha256::digest(expected.trim()));
-        Outcome::Success(Scraper(same_secret(&given, &expected)))
-    }
-}
-
 #[get("/metrics")]
 pub async fn metrics(
     scraper: Scraper,
@@ -270,13 +238,8 @@ pub async fn metrics(
     live: &State<Engine>,
     feeds: &State<Feeds>,
     db: &State<Db>,
-) -> Result<(ContentType, String), (Status, &'static str)> {
-    if !scraper.0 {
-        return Err((
-            Status::Unauthorized,
-            "the metrics need the header Authorization: Bearer <metrics_token>\n",
-        ));
-    }
+) -> Result<(ContentType, String), Refusal> {
+    scraper.admitted()?;
     let pool = db.pool();
     let in_use = (pool.size() as usize).saturating_sub(pool.num_idle());
     metrics.in_flight_gauge.set(in_flight.count());
@@ -286,10 +249,7 @@ pub async fn metrics(
     metrics.pool_open.set(i64::from(pool.size()));
     let mut out = String::with_capacity(16 * 1024);
     if prometheus_client::encoding::text::encode(&mut out, &metrics.registry).is_err() {
-        return Err((
-            Status::InternalServerError,
-            "the metrics could not be written\n",
-        ));
+        return Err(Refusal::failed());
     }
     let kind = ContentType::new("application", "openmetrics-text")
         .with_params([("version", "1.0.0"), ("charset", "utf-8")]);

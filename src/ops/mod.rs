@@ -8,6 +8,7 @@ pub mod in_flight;
 mod logger;
 mod metrics;
 mod requests;
+mod scrapers;
 
 use std::sync::Arc;
 

@@ -28,14 +28,25 @@ pub async fn follow(
     Ok(form.0.done())
 }
 
-/// Stops following a story, even one that is no longer published.
+/// Stops following a story. Its followers may stop following one that is
+/// no longer published; to anyone else such a story is missing, with the
+/// same 404 as one that never existed, so drafts cannot be probed.
 #[post("/stories/<key>/unfollow", data = "<form>")]
-pub async fn unfollow(key: &str, me: ReaderInbox<'_>, form: CsrfForm<Back>) -> Result<Done> {
+pub async fn unfollow(
+    key: &str,
+    me: ReaderInbox<'_>,
+    form: CsrfForm<Back>,
+    stories: &State<StoryCache>,
+) -> Result<Done> {
     let story = queries::any_story_id(me.pool(), key)
         .await?
         .ok_or(Error::NotFound)?;
-    me.changed_if(remove(me.pool(), me.user(), story).await?)
-        .await;
+    let removed = remove(me.pool(), me.user(), story).await?;
+    if !removed {
+        // Unfollowing twice is harmless, where the story is public.
+        stories.require(me.pool(), key).await?;
+    }
+    me.changed_if(removed).await;
     Ok(form.0.done())
 }
 

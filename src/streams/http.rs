@@ -44,7 +44,9 @@ pub async fn read_head(stream: &mut (impl AsyncRead + Unpin)) -> Result<RequestH
     let mut buffer = Vec::with_capacity(1024);
     let mut chunk = [0u8; 1024];
     loop {
-        let read = timeout(HEAD_TIMEOUT, stream.read(&mut chunk))
+        // Never more than a head may hold, however the bytes arrive.
+        let room = chunk.len().min(MAX_HEAD - buffer.len());
+        let read = timeout(HEAD_TIMEOUT, stream.read(&mut chunk[..room]))
             .await
             .map_err(|_| HeadError::Gone)?
             .map_err(|_| HeadError::Gone)?;

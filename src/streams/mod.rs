@@ -6,6 +6,8 @@ mod budget;
 mod count;
 pub mod feeds;
 mod http;
+#[cfg(test)]
+mod http_fuzz;
 mod inbox_feed;
 mod limits;
 mod listener;

@@ -1,16 +1,25 @@
 //! Security headers on every response: Rocket's Shield plus a
-//! Content-Security-Policy that allows only Folio's own scripts and styles.
+//! Content-Security-Policy that allows only Folio's own scripts and styles,
+//! and Strict-Transport-Security when Folio is served over HTTPS.
 
 use rocket::fairing::{Fairing, Info, Kind};
 use rocket::http::Header;
-use rocket::shield::{Frame, Referrer, Shield};
+use rocket::shield::{Frame, Hsts, Referrer, Shield};
 use rocket::{Request, Response};
 
 /// Shield with framing denied and referrers kept to this site's origin.
-pub fn shield() -> Shield {
-    Shield::default()
+/// With `https` (`secure_cookies` on: Folio is served over HTTPS), browsers
+/// are also told to use HTTPS alone for a year (`max-age=31536000`, without
+/// `includeSubDomains` or `preload`, which would bind other sites of the
+/// domain too).
+pub fn shield(https: bool) -> Shield {
+    let shield = Shield::default()
         .enable(Frame::Deny)
-        .enable(Referrer::StrictOriginWhenCrossOrigin)
+        .enable(Referrer::StrictOriginWhenCrossOrigin);
+    match https {
+        true => shield.enable(Hsts::default()),
+        false => shield,
+    }
 }
 
 const POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \

@@ -244,7 +244,10 @@ async fn a_batch_that_can_never_pass_is_refused_as_too_large() {
         .await;
     assert_eq!(page.status, Status::Created, "ten still pass");
     // The refusals are counted for monitoring, by the setting at fault.
-    let metrics = Browser::new().get(&app, "/metrics").await.body;
+    let metrics = Browser::at("127.0.0.1:40000")
+        .get(&app, "/metrics")
+        .await
+        .body;
     for line in [
         r#"folio_limit_refusals_total{limit="activity_reader_actions_per_second"} 1"#,
         r#"folio_limit_refusals_total{limit="activity_token_actions_per_day"} 1"#,

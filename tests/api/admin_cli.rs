@@ -54,6 +54,9 @@ async fn an_admin_made_on_the_command_line_can_log_in_to_the_admin_area() {
     let short = folio(&dir, &["admin", "create", "other"], "short\n");
     assert!(!short.status.success());
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8 characters"));
+    let common = folio(&dir, &["admin", "create", "other"], "12345678\n");
+    assert!(!common.status.success());
+    assert!(String::from_utf8_lossy(&common.stderr).contains("too easy to guess"));
 
     let app = spawn_app_in(dir, |f| f).await;
     let browser = Browser::new();

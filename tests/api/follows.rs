@@ -90,6 +90,29 @@ async fn missing_and_draft_stories_cannot_be_followed() {
 }
 
 #[rocket::async_test]
+async fn following_or_unfollowing_a_draft_is_the_same_404_as_a_story_that_never_was() {
+    let app = spawn_app().await;
+    let draft = app.add_draft("Secret Plans", "Not yet").await;
+    let alice = app.reader("alice").await;
+
+    for action in ["follow", "unfollow"] {
+        let missing = alice
+            .post_form(&app, &format!("/stories/no-such-story/{action}"), &[])
+            .await;
+        assert_eq!(missing.status, Status::NotFound);
+        for key in [draft.to_string(), "secret-plans".to_string()] {
+            let page = alice
+                .post_form(&app, &format!("/stories/{key}/{action}"), &[])
+                .await;
+
+            assert_eq!(page.status, Status::NotFound, "{action} {key}");
+            assert_eq!(page.body, missing.body, "{action} {key}");
+        }
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM follows").await, 0);
+}
+
+#[rocket::async_test]
 async fn following_needs_a_login_a_csrf_token_and_a_post() {
     let app = spawn_app().await;
     app.add_story("Night Train", "Text").await;

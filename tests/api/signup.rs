@@ -100,9 +100,10 @@ async fn usernames_must_be_3_to_32_letters_digits_underscores_or_hyphens() {
 async fn passwords_need_8_characters_and_at_most_1024_bytes() {
     let app = spawn_app().await;
     let too_long = "p".repeat(1025);
-    let longest = "p".repeat(1024);
+    // Only so much of a password is weighed: a strong start is enough.
+    let longest = format!("{STRONG:p<1024}");
 
-    let page = Browser::new().signup(&app, "short", "1234567").await;
+    let page = Browser::new().signup(&app, "short", "zq8!Lw3").await;
     assert_eq!(page.status, Status::UnprocessableEntity);
     let page = Browser::new().signup(&app, "long", &too_long).await;
     assert_eq!(page.status, Status::UnprocessableEntity);
@@ -111,7 +112,7 @@ async fn passwords_need_8_characters_and_at_most_1024_bytes() {
 
     assert_eq!(
         Browser::new()
-            .signup(&app, "eight", "12345678")
+            .signup(&app, "eight", "zq8!Lw3p")
             .await
             .status,
         Status::SeeOther
@@ -128,6 +129,47 @@ async fn passwords_need_8_characters_and_at_most_1024_bytes() {
         browser.login(&app, "longest", &longest).await.status,
         Status::SeeOther
     );
+}
+
+/// A passphrase no guesser would try early.
+const STRONG: &str = "coffee mug on a windowsill";
+
+#[rocket::async_test]
+async fn common_passwords_and_the_username_itself_are_refused_with_advice() {
+    let app = spawn_app().await;
+    let cases = [
+        ("password", "top-10 common password"),
+        ("12345678", "too easy to guess"),
+        ("        ", "too easy to guess"),
+        ("readerone", "must not be the username"),
+        ("ReaderOne", "must not be the username"),
+        ("readerone1", "too easy to guess"),
+    ];
+
+    for (password, message) in cases {
+        let page = Browser::new().signup(&app, "readerone", password).await;
+
+        assert_eq!(
+            page.status,
+            Status::UnprocessableEntity,
+            "{password:?} was accepted"
+        );
+        assert!(page.body.contains(message), "{password:?}: {}", page.body);
+        assert!(
+            page.body.contains("value=\"readerone\""),
+            "the username is kept"
+        );
+    }
+    let advice = Browser::new().signup(&app, "readerone", "password").await;
+    assert!(
+        advice.body.contains("Add another word or two"),
+        "{}",
+        advice.body
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, 0);
+
+    let page = Browser::new().signup(&app, "readerone", STRONG).await;
+    assert_eq!(page.status, Status::SeeOther, "{}", page.body);
 }
 
 #[rocket::async_test]
@@ -156,10 +198,15 @@ async fn a_password_is_the_text_typed_not_its_form_encoding() {
     assert_eq!(page.status, Status::SeeOther);
 }
 
+/// `chars` characters of two bytes each, none repeated within 36.
+fn two_byte_letters(chars: usize) -> String {
+    let pool: Vec<char> = "éàüößçñøåæłńşžÿğıčďěňřťůźżąęėįųūāēīō".chars().collect();
+    (0..chars).map(|i| pool[(i * 7) % pool.len()]).collect()
+}
+
 #[rocket::async_test]
 async fn password_limits_count_characters_and_bytes_of_any_script() {
     let app = spawn_app().await;
-    // 'é' is one character and two bytes.
     let cases = [
         ("seven", 7, Status::UnprocessableEntity),
         ("eight", 8, Status::SeeOther),
@@ -169,11 +216,13 @@ async fn password_limits_count_characters_and_bytes_of_any_script() {
 
     for (username, chars, expected) in cases {
         let page = Browser::new()
-            .signup(&app, username, &"é".repeat(chars))
+            .signup(&app, username, &two_byte_letters(chars))
             .await;
-        assert_eq!(page.status, expected, "{chars} × 'é'");
+        assert_eq!(page.status, expected, "{chars} two-byte letters");
     }
 
-    let page = Browser::new().login(&app, "eight", &"é".repeat(8)).await;
+    let page = Browser::new()
+        .login(&app, "eight", &two_byte_letters(8))
+        .await;
     assert_eq!(page.status, Status::SeeOther);
 }

@@ -27,17 +27,17 @@ fn raise_own_open_file_limit() {
 }
 
 /// Checks a refusal: its status, a `Retry-After`, a JSON error that says
-/// something, and a connection that is closed rather than kept.
-async fn assert_refused(stream: RawStream, status: u16) {
+/// something, and a connection that is closed rather than kept. Returns
+/// the error.
+async fn assert_refused(stream: RawStream, status: u16) -> String {
     assert_eq!(stream.status, status, "{}", stream.head);
     let head = stream.head.to_ascii_lowercase();
     assert!(head.contains("retry-after: "), "{head}");
     assert!(head.contains("connection: close"), "{head}");
     let body: Value = serde_json::from_str(&stream.body().await).expect("a JSON body");
-    assert!(
-        body["error"].as_str().is_some_and(|e| e.len() > 20),
-        "{body}"
-    );
+    let error = body["error"].as_str().unwrap_or_default().to_string();
+    assert!(error.len() > 20, "{body}");
+    error
 }
 
 #[rocket::async_test]
@@ -61,9 +61,14 @@ async fn a_flood_of_visitor_streams_is_refused_and_the_health_check_still_answer
     let (open, refused): (Vec<RawStream>, Vec<RawStream>) =
         opened.into_iter().partition(|s| s.status == 200);
 
-    // Half of three quarters of 2,048 open files are for visitors.
-    assert_eq!(open.len(), 768, "visitor streams admitted");
-    assert_eq!(refused.len(), 2_500 - 768);
+    // Half of three quarters of 2,048 open files are for visitors. (A
+    // stream admitted but then refused for want of a database connection,
+    // on a slow machine, gives its place back to a later one.)
+    assert!(
+        (700..=768).contains(&open.len()),
+        "{} visitor streams admitted at once",
+        open.len()
+    );
     let started = Instant::now();
     let health = timeout(Duration::from_secs(2), get(port, "/health", None)).await;
     assert!(
@@ -72,13 +77,18 @@ async fn a_flood_of_visitor_streams_is_refused_and_the_health_check_still_answer
         started.elapsed(),
         open.len()
     );
-    let refusals = refused.len();
-    for stream in refused.into_iter().take(5) {
-        assert_refused(stream, 503).await;
+    let mut over_budget = 0;
+    for stream in refused {
+        let error = assert_refused(stream, 503).await;
+        over_budget += usize::from(error.contains("as many live streams"));
     }
+    assert!(
+        over_budget >= 2_500 - 768 - 100,
+        "{over_budget} refused by the budget"
+    );
     let (status, metrics) = get(port, "/metrics", None).await.expect("the metrics");
     assert_eq!(status, 200);
-    let counted = format!("folio_live_stream_refusals_total{{budget=\"anonymous\"}} {refusals}");
+    let counted = format!("folio_live_stream_refusals_total{{budget=\"anonymous\"}} {over_budget}");
     assert!(metrics.contains(&counted), "{counted} in:\n{metrics}");
     assert_eq!(
         folio.log().matches("refusing live streams").count(),

@@ -55,9 +55,13 @@ impl<'r> Responder<'r, 'static> for Error {
         if let Some(retry_after) = self.retry_after() {
             response.set_raw_header("Retry-After", retry_after.to_string());
         }
-        if matches!(self, Error::Limited { .. } | Error::Busy { .. }) {
+        if matches!(
+            self,
+            Error::Limited { .. } | Error::Busy { .. } | Error::Unavailable
+        ) {
             // A refused client's connection is given back at once, not kept
-            // alive: refusals are how Folio keeps its open files.
+            // alive: refusals are how Folio keeps its open files, and an
+            // overloaded Folio needs them most.
             response.set_raw_header("Connection", "close");
         }
         Ok(response)

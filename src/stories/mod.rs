@@ -10,6 +10,7 @@ pub mod queries;
 pub mod reads;
 mod samples;
 pub mod slugs;
+pub mod summary;
 
 use rocket::fairing::AdHoc;
 use rocket::Route;

@@ -18,25 +18,46 @@
 
   // An EventSource retries by itself after a network error, but gives up for
   // good on an HTTP error (a proxy's 502 during a restart, say): then start
-  // a new one after a pause, backing off to a minute.
-  function follow(url, handlers) {
+  // a new one after a pause, backing off to a minute. `onRefused` hears of
+  // each such error, to learn whether the login has ended.
+  function follow(url, handlers, onRefused) {
     let delay = 1000;
+    let source = null;
+    let timer = null;
     function open() {
-      const source = new EventSource(url);
+      timer = null;
+      source = new EventSource(url);
       for (const [name, handle] of Object.entries(handlers)) {
         source.addEventListener(name, (event) => {
           delay = 1000;
-          handle(JSON.parse(event.data));
+          handle(JSON.parse(event.data || "null"));
         });
       }
       source.addEventListener("error", () => {
-        if (source.readyState === EventSource.CLOSED) {
-          setTimeout(open, delay);
+        if (source && source.readyState === EventSource.CLOSED) {
+          source = null;
+          timer = setTimeout(open, delay);
           delay = Math.min(delay * 2, 60000);
+          if (onRefused) onRefused();
         }
       });
     }
     open();
+    return {
+      // Closing tells the server at once that the page is gone.
+      close() {
+        if (source) source.close();
+        source = null;
+        clearTimeout(timer);
+        timer = null;
+      },
+      reopen() {
+        if (!source && !timer) {
+          delay = 1000;
+          open();
+        }
+      },
+    };
   }
 
   // The logged-in reader's inbox: the unread badge in the navigation bar,
@@ -90,6 +111,10 @@
 
   const handlers = {};
   let streamUrl = null;
+  let stream = null;
+  // What stops while the page is hidden in the back/forward cache.
+  const pauses = [];
+  let signedOut = false;
   const reader = document.getElementById("reader") !== null;
   if (reader) handlers.inbox = showInbox;
 
@@ -104,15 +129,31 @@
     };
     // The stream cannot tell an open page from a connection that died
     // without closing; these pings can. They come well within the presence
-    // time-to-live.
+    // time-to-live, and stop while the page is in the back/forward cache.
     const ttl = Number(story.dataset.presenceTtl) || 30;
-    setInterval(() => {
+    const ping = () => {
+      if (signedOut) return;
       fetch(`/api/stories/${id}/here`, {
         method: "POST",
         headers: { "X-CSRF-Token": csrfToken },
         credentials: "same-origin",
-      }).catch(() => {});
-    }, Math.max(500, (ttl * 1000) / 3));
+      })
+        .then((response) => {
+          if (response.status === 401) signOut();
+        })
+        .catch(() => {});
+    };
+    const every = Math.max(500, (ttl * 1000) / 3);
+    let pinging = setInterval(ping, every);
+    pauses.push({
+      stop() {
+        clearInterval(pinging);
+        pinging = null;
+      },
+      start() {
+        if (pinging === null && !signedOut) pinging = setInterval(ping, every);
+      },
+    });
   } else if (list) {
     // A live list: the story list, or the admin dashboard's viewers table.
     // Rows carry data-story-id; their .viewers and .reads follow the stream.
@@ -149,11 +190,77 @@
       if (refreshing || document.querySelector("[data-live-feed]")?.dataset.liveFeed !== "refresh") return;
       refreshing = setTimeout(() => {
         refreshing = null;
-        refreshFrom("[data-live-feed]", markShown);
+        refreshFrom("[data-live-feed]", () => {
+          markShown();
+          window.folioTimes?.();
+        });
       }, 300);
     };
   }
-  if (streamUrl) follow(streamUrl, handlers);
+  if (streamUrl) {
+    if (reader) handlers.signedout = signOut;
+    stream = follow(streamUrl, handlers, reader ? checkLogin : null);
+  }
+
+  // A page left for another in the same tab may be kept, frozen, in the
+  // back/forward cache with its stream open, and would go on counting as a
+  // reader: close the stream as the page is hidden, open it again (with
+  // the figures as they are now) if the page is shown again.
+  window.addEventListener("pagehide", () => {
+    if (stream) stream.close();
+    for (const pause of pauses) pause.stop();
+  });
+  window.addEventListener("pageshow", (event) => {
+    if (!event.persisted || signedOut) return;
+    if (stream) stream.reopen();
+    for (const pause of pauses) pause.start();
+  });
+
+  // The login ended elsewhere (logged out, ended from another browser,
+  // expired): the page says so, stops counting its reader and its figures
+  // stop moving. Buttons still work: they lead to the login form, which
+  // finishes what they were for.
+  function signOut() {
+    if (signedOut) return;
+    signedOut = true;
+    if (stream) stream.close();
+    for (const pause of pauses) pause.stop();
+    const back = location.pathname + location.search;
+    const login = `/login?next=${encodeURIComponent(back)}`;
+    const main = document.getElementById("main");
+    if (main && !document.querySelector(".signed-out-banner")) {
+      const banner = document.createElement("p");
+      banner.className = "alert signed-out-banner";
+      banner.setAttribute("role", "alert");
+      const link = document.createElement("a");
+      link.href = login;
+      link.textContent = "Log in";
+      banner.append("You have been signed out. ", link, " to go on reading.");
+      main.prepend(banner);
+    }
+    const nav = document.querySelector(".site-nav");
+    if (nav) {
+      for (const gone of nav.querySelectorAll(".inbox-link, .account-menu")) gone.remove();
+      const link = document.createElement("a");
+      link.href = login;
+      link.textContent = "Log in";
+      nav.append(link);
+    }
+    document.getElementById("notices")?.remove();
+    for (const figures of document.querySelectorAll(".figures")) {
+      figures.classList.add("stale");
+      figures.title = "Not live: you are signed out";
+    }
+  }
+
+  // A stream refused: if it was for want of a login, the login has ended.
+  function checkLogin() {
+    fetch("/api/me", { credentials: "same-origin" })
+      .then((response) => {
+        if (response.status === 401) signOut();
+      })
+      .catch(() => {});
+  }
 
   // The notifications page marks the unread ones it shows as read once the
   // reader has seen them (the page is visible); they stay marked "New"
@@ -172,37 +279,4 @@
   }
   markShown();
   document.addEventListener("visibilitychange", markShown);
-
-  // Follow buttons work in place: no reload, no lost scroll position. A
-  // button either has a form of its own or names its action (the story
-  // list's buttons share one form).
-  document.addEventListener("submit", (event) => {
-    const form = event.target;
-    if (!form.matches("form[data-follow], form[data-follow-buttons]")) return;
-    const button = event.submitter || form.querySelector("button");
-    if (!button) return;
-    event.preventDefault();
-    if (button.disabled) return;
-    const own = button.hasAttribute("formaction");
-    const action = own ? button.formAction : form.action;
-    button.disabled = true;
-    const body = new URLSearchParams(new FormData(form));
-    body.delete("next");
-    fetch(action, { method: "POST", body, credentials: "same-origin" })
-      .then((response) => {
-        if (response.status !== 204) return Promise.reject(response.status);
-        const following = !action.endsWith("/unfollow");
-        const next = action.replace(/\/(un)?follow$/, following ? "/unfollow" : "/follow");
-        if (own) button.setAttribute("formaction", next);
-        else form.action = next;
-        button.disabled = false;
-        button.textContent = following ? "Following ✓" : "Follow";
-        button.setAttribute("aria-pressed", String(following));
-      })
-      // Let the page itself say what went wrong.
-      .catch(() => {
-        form.action = action;
-        form.submit();
-      });
-  });
 })();

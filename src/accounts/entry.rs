@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{managed, Result};
 use crate::ids::UserId;
-use crate::web::{local_path, FormReply, Layout};
+use crate::web::{is_resumable, local_path, FormReply, Layout};
 
 /// The login or the signup form, as sent.
 #[derive(FromForm)]
@@ -29,6 +29,9 @@ pub struct Credentials {
     /// Where to go afterwards: a path on this site.
     #[field(default = String::new())]
     pub next: String,
+    /// A form to finish once logged in (see [`super::resume`]).
+    #[field(default = String::new())]
+    pub then: String,
 }
 
 /// Which of the two forms.
@@ -39,17 +42,30 @@ pub enum Door {
 }
 
 impl Door {
-    fn page(self, layout: &Layout, username: &str, next: &str, error: Option<&str>) -> Template {
-        let next = local_path(next);
+    fn page(
+        self,
+        layout: &Layout,
+        username: &str,
+        go: Onward<'_>,
+        error: Option<Refusal<'_>>,
+    ) -> Template {
+        let next = local_path(go.next);
+        let then = if is_resumable(go.then) { go.then } else { "" };
+        let (blame, error) = match error {
+            Some(Refusal(blame, error)) => (Some(blame), Some(error)),
+            None => (None, None),
+        };
+        let bad_username = matches!(blame, Some(Blame::Username | Blame::Both));
+        let bad_password = matches!(blame, Some(Blame::Password | Blame::Both));
         match self {
             Door::Login => Template::render(
                 "accounts/login.html",
-                context! { layout, username, next, error },
+                context! { layout, username, next, then, error, bad_username, bad_password },
             ),
             Door::Signup => Template::render(
                 "accounts/signup.html",
                 context! {
-                    layout, username, next, error,
+                    layout, username, next, then, error, bad_username, bad_password,
                     username_min: users::USERNAME_MIN, username_max: users::USERNAME_MAX,
                     password_min: users::PASSWORD_MIN_CHARS,
                 },
@@ -60,14 +76,51 @@ impl Door {
     /// The empty form; a logged-in user goes straight on to `next`.
     pub fn form(
         self,
-        next: Option<&str>,
+        go: Onward<'_>,
         user: Option<CurrentUser>,
         layout: &Layout,
     ) -> Either<Redirect, Template> {
-        let next = next.unwrap_or("/");
         match user {
-            Some(_) => Either::Left(Redirect::to(local_path(next).to_string())),
-            None => Either::Right(self.page(layout, "", next, None)),
+            Some(_) => Either::Left(Redirect::to(local_path(go.next).to_string())),
+            None => Either::Right(self.page(layout, "", go, None)),
+        }
+    }
+}
+
+/// Which fields a refusal is about, so the form marks them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Blame {
+    Username,
+    Password,
+    Both,
+    /// The attempt as a whole (too many, a disabled account).
+    Neither,
+}
+
+/// Why a form is shown again: the fields at fault and the message.
+#[derive(Clone, Copy)]
+pub struct Refusal<'a>(pub Blame, pub &'a str);
+
+/// Where a login or signup goes on to: the page `next`, after finishing
+/// the form `then` (empty for none).
+#[derive(Clone, Copy)]
+pub struct Onward<'a> {
+    pub next: &'a str,
+    pub then: &'a str,
+}
+
+impl<'a> Onward<'a> {
+    pub fn of(form: &'a Credentials) -> Onward<'a> {
+        Onward {
+            next: &form.next,
+            then: &form.then,
+        }
+    }
+
+    pub fn query(next: Option<&'a str>, then: Option<&'a str>) -> Onward<'a> {
+        Onward {
+            next: next.unwrap_or("/"),
+            then: then.unwrap_or(""),
         }
     }
 }
@@ -112,8 +165,15 @@ impl<'r> FromRequest<'r> for Entry<'r> {
 impl Entry<'_> {
     /// The form again, with what was typed (but the password), `error` and
     /// the status that says why.
-    pub fn refuse(&self, door: Door, form: &Credentials, status: Status, error: &str) -> FormReply {
-        let page = door.page(&self.layout, form.username.trim(), &form.next, Some(error));
+    pub fn refuse(
+        &self,
+        door: Door,
+        form: &Credentials,
+        status: Status,
+        refusal: Refusal<'_>,
+    ) -> FormReply {
+        let username = form.username.trim();
+        let page = door.page(&self.layout, username, Onward::of(form), Some(refusal));
         FormReply::rejected(status, page)
     }
 
@@ -134,7 +194,13 @@ impl Entry<'_> {
         retry_after: u64,
         error: &str,
     ) -> FormReply {
-        let page = door.page(&self.layout, form.username.trim(), &form.next, Some(error));
+        let refusal = Refusal(Blame::Neither, error);
+        let page = door.page(
+            &self.layout,
+            form.username.trim(),
+            Onward::of(form),
+            Some(refusal),
+        );
         FormReply::Rejected {
             status: Status::TooManyRequests,
             page,

@@ -5,28 +5,39 @@ use rocket::response::Redirect;
 use rocket::{get, post, Either, State};
 use rocket_dyn_templates::Template;
 
-use super::entry::{Credentials, Door, Entry};
+use super::entry::{Blame, Credentials, Door, Entry, Onward, Refusal};
+use super::resume;
 use crate::auth::{users, CsrfForm, CsrfToken, CurrentUser, Limit, NoFields, Sessions};
 use crate::db::Db;
 use crate::error::Result;
-use crate::web::{FormReply, Layout};
+use crate::web::{FormReply, Layout, Resumers};
 
-#[get("/login?<next>")]
+#[get("/login?<next>&<then>")]
 pub fn login_form(
     next: Option<&str>,
+    then: Option<&str>,
     user: Option<CurrentUser>,
     layout: Layout,
 ) -> Either<Redirect, Template> {
-    Door::Login.form(next, user, &layout)
+    Door::Login.form(Onward::query(next, then), user, &layout)
 }
 
 #[post("/login", data = "<form>")]
-pub async fn login(form: CsrfForm<Credentials>, entry: Entry<'_>) -> Result<FormReply> {
+pub async fn login(
+    form: CsrfForm<Credentials>,
+    entry: Entry<'_>,
+    resumers: &State<Resumers>,
+) -> Result<FormReply> {
     let form = form.0;
     let username = form.username.trim();
     if username.is_empty() || form.password.is_empty() {
         let error = "Enter your username and password.";
-        return Ok(entry.refuse(Door::Login, &form, Status::UnprocessableEntity, error));
+        return Ok(entry.refuse(
+            Door::Login,
+            &form,
+            Status::UnprocessableEntity,
+            Refusal(Blame::Both, error),
+        ));
     }
     let settings = entry.settings;
     // A browser this account logged in from before has a failure limit of
@@ -67,15 +78,27 @@ pub async fn login(form: CsrfForm<Credentials>, entry: Entry<'_>) -> Result<Form
     let Some(user) = user.filter(|_| verified) else {
         attempt.count();
         let error = "Wrong username or password.";
-        return Ok(entry.refuse(Door::Login, &form, Status::Unauthorized, error));
+        return Ok(entry.refuse(
+            Door::Login,
+            &form,
+            Status::Unauthorized,
+            Refusal(Blame::Both, error),
+        ));
     };
 
     attempt.succeed();
     if users::is_disabled(pool, user).await? {
         let error = "This account has been disabled. Ask an administrator to enable it.";
-        return Ok(entry.refuse(Door::Login, &form, Status::Forbidden, error));
+        return Ok(entry.refuse(
+            Door::Login,
+            &form,
+            Status::Forbidden,
+            Refusal(Blame::Neither, error),
+        ));
     }
-    entry.enter(user, &form).await
+    let reply = entry.enter(user, &form).await?;
+    resume::finish(resumers, user, &form.then).await;
+    Ok(reply)
 }
 
 #[post("/logout", data = "<_form>")]

@@ -4,6 +4,8 @@
 
 mod entry;
 mod login;
+mod me;
+mod resume;
 mod signup;
 
 use rocket::Route;
@@ -16,6 +18,7 @@ pub fn routes() -> Vec<Route> {
         login::login,
         login::logout,
         signup::signup_form,
-        signup::signup
+        signup::signup,
+        me::me
     ]
 }

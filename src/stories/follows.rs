@@ -51,7 +51,7 @@ pub async fn unfollow(
 }
 
 /// Follows a story; true if the reader did not follow it already.
-async fn add(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
+pub(super) async fn add(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
     let done = sqlx::query(
         "INSERT INTO follows (story_id, user_id, created_at) VALUES (?, ?, ?)
          ON CONFLICT DO NOTHING",
@@ -65,7 +65,7 @@ async fn add(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
 }
 
 /// Stops following a story; true if the reader followed it.
-async fn remove(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
+pub(super) async fn remove(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
     let done = sqlx::query("DELETE FROM follows WHERE story_id = ? AND user_id = ?")
         .bind(story)
         .bind(user)

@@ -8,6 +8,7 @@ pub mod markdown;
 pub mod pages;
 pub mod queries;
 pub mod reads;
+mod resume;
 mod samples;
 pub mod slugs;
 pub mod summary;
@@ -20,8 +21,11 @@ use serde::Serialize;
 use crate::db::Db;
 use crate::ids::StoryId;
 use crate::live::Engine;
+use crate::notifications::Inboxes;
+use crate::web::Resumers;
 pub use cache::{CachedStory, StoryCache};
 pub use reads::Reads;
+use std::sync::Arc;
 
 /// A story's title and live figures, as the list and the API show them.
 #[derive(Debug, Clone, Serialize)]
@@ -88,8 +92,20 @@ pub fn stage(sample_stories: bool) -> AdHoc {
                 return Err(rocket);
             }
         }
+        let Some(inboxes) = rocket.state::<Inboxes>().cloned() else {
+            rocket::error!("the notifications must be set up before the stories");
+            return Err(rocket);
+        };
+        let stories = StoryCache::new();
+        let resumers: Resumers = Arc::new(resume::FollowResumer {
+            db: pool.clone(),
+            stories: stories.clone(),
+            inboxes,
+            live: live.clone(),
+        });
         Ok(rocket
-            .manage(StoryCache::new())
+            .manage(stories)
+            .manage(resumers)
             .manage(Reads::start(pool, live)))
     })
 }

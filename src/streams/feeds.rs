@@ -155,6 +155,8 @@ pub struct Feed {
     inbox: Option<InboxFeed>,
     permit: Permit,
     started: bool,
+    /// The login ended and the page has been told: the feed ends.
+    told_ended: bool,
 }
 
 impl Feed {
@@ -164,17 +166,26 @@ impl Feed {
             inbox,
             permit,
             started: false,
+            told_ended: false,
         }
     }
 
+    /// The next event; `None` when the feed has ended. A feed whose login
+    /// ended says so (`signedout`, so the page can show it) and then ends.
     pub async fn next(&mut self) -> Option<Outgoing> {
+        if self.told_ended {
+            return None;
+        }
         let main = &mut self.main;
         let out = select! {
             // The page's own figures come first (a story page's first event
             // is its figures). Each branch is safe to cut short: what it was
             // waiting for stays for the next call.
             biased;
-            () = self.permit.ended() => None,
+            () = self.permit.ended() => {
+                self.told_ended = true;
+                Some(Outgoing::json("signedout", &serde_json::json!({})))
+            }
             out = main.next() => out,
             out = next_of(&mut self.inbox) => out,
         }?;

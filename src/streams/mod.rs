@@ -15,6 +15,7 @@ mod pings;
 mod routes;
 mod source;
 
+use std::collections::HashSet;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -30,6 +31,7 @@ pub use source::Feeds;
 
 use crate::auth::Sessions;
 use crate::config::Settings;
+use crate::ids::SessionId;
 
 /// How often memory freed by closed streams is looked at.
 const TRIM_EVERY: Duration = Duration::from_secs(1);
@@ -116,7 +118,12 @@ async fn close_ended_logins(budget: Weak<Budget>, sessions: Sessions, db: Sqlite
             continue;
         }
         match sessions.still_valid(&db, &open).await {
-            Ok(valid) => budget.end_sessions(open.into_iter().filter(|id| !valid.contains(id))),
+            Ok(valid) => {
+                let ended: HashSet<SessionId> =
+                    open.into_iter().filter(|id| !valid.contains(id)).collect();
+                sessions.forget_sessions(&ended);
+                budget.end_sessions(ended);
+            }
             Err(e) => rocket::warn!("cannot check the logins of open streams: {e}"),
         }
     }

@@ -3,15 +3,17 @@
 //! for a page that needs a login; and the catchers that answer every error
 //! status Rocket reports itself.
 
-use rocket::http::{uri::Origin, Status};
+use rocket::http::{Method, Status};
 use rocket::request::Request;
 use rocket::response::{self, Redirect, Responder};
 use rocket::serde::json::{json, Json};
 use rocket::Catcher;
 use rocket_dyn_templates::{context, Template};
 
+use super::forms::local_path;
 use super::layout::Layout;
 use super::query_encode;
+use super::resume::resumed_page;
 use crate::error::{take_stashed, Error};
 
 /// Whether a request is for the JSON API or a live stream rather than a
@@ -23,9 +25,35 @@ pub fn is_api(req: &Request<'_>) -> bool {
         .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")[..]))
 }
 
-/// The login page, with a way back to where the user was going.
-pub fn login_redirect(next: &Origin<'_>) -> Redirect {
-    Redirect::to(format!("/login?next={}", query_encode(&next.to_string())))
+/// The login page, with a way back to where the user was going. A form
+/// sent without a login cannot be sent again by a redirect: the login form
+/// is told of it (`then`) if it is one that finishing a login may do
+/// ([`is_resumable`]), and goes back to the page it was sent from.
+pub fn login_redirect(req: &Request<'_>) -> Redirect {
+    let uri = req.uri();
+    if req.method() != Method::Post {
+        return Redirect::to(format!("/login?next={}", query_encode(&uri.to_string())));
+    }
+    let path = uri.path().as_str();
+    let (next, then) = match resumed_page(path) {
+        Some(page) => (page.to_string(), Some(path)),
+        None => (referring_page(req).unwrap_or("/").to_string(), None),
+    };
+    let then = then
+        .map(|then| format!("&then={}", query_encode(then)))
+        .unwrap_or_default();
+    Redirect::to(format!("/login?next={}{then}", query_encode(&next)))
+}
+
+/// The page a form was sent from, if it is one of this site's.
+fn referring_page<'r>(req: &'r Request<'_>) -> Option<&'r str> {
+    let referer = req.headers().get_one("Referer")?;
+    let host = req.host()?.to_string();
+    let rest = referer
+        .strip_prefix("https://")
+        .or_else(|| referer.strip_prefix("http://"))?;
+    let path = rest.strip_prefix(host.as_str())?;
+    (path.starts_with('/') && local_path(path) == path).then_some(path)
 }
 
 impl<'r> Responder<'r, 'static> for Error {
@@ -35,7 +63,7 @@ impl<'r> Responder<'r, 'static> for Error {
             rocket::error!("{} {}: {self}", req.method(), req.uri().path());
         }
         if matches!(self, Error::LoginRequired) && !is_api(req) {
-            return login_redirect(req.uri()).respond_to(req);
+            return login_redirect(req).respond_to(req);
         }
         let message = self.public_message();
         let mut response = match (&self, is_api(req)) {

@@ -10,6 +10,7 @@ pub mod forms;
 mod headers;
 mod layout;
 pub mod paging;
+mod resume;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rocket::Route;
@@ -19,6 +20,7 @@ pub use errors::catchers;
 pub use forms::{local_path, Back, Done, FormReply};
 pub use headers::{shield, ContentSecurityPolicy};
 pub use layout::{Badges, Layout, LayoutUser, UnreadCounts};
+pub use resume::{is_resumable, resumed_page, Resumer, Resumers};
 
 /// Characters left as they are in a query value: the unreserved ones, and
 /// `/` so that paths stay readable in `?next=/stories/1`.

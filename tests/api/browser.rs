@@ -79,7 +79,24 @@ pub struct Chrome {
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
 impl Chrome {
+    /// A desktop browser, 1200 × 900.
     pub async fn open() -> Chrome {
+        Chrome::start(json!({})).await
+    }
+
+    /// A phone's browser: a touch screen `width` CSS pixels wide (390 is an
+    /// iPhone's), honouring the pages' viewport tag as phones do.
+    pub async fn phone(width: u32) -> Chrome {
+        Chrome::start(json!({
+            "mobileEmulation": {
+                "deviceMetrics": { "width": width, "height": 844, "pixelRatio": 3.0, "touch": true, "mobile": true },
+                "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"
+            }
+        }))
+        .await
+    }
+
+    async fn start(extra: serde_json::Value) -> Chrome {
         let driver = Driver::start();
         driver.ready().await;
         let profile = tempfile::tempdir().expect("a profile directory");
@@ -96,9 +113,11 @@ impl Chrome {
             "--window-size=1200,900".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
-        let capabilities = json!({
-            "goog:chromeOptions": { "binary": "/usr/bin/chromium", "args": args }
-        });
+        let mut options = json!({ "binary": "/usr/bin/chromium", "args": args });
+        if let (Some(options), Some(extra)) = (options.as_object_mut(), extra.as_object()) {
+            options.extend(extra.clone());
+        }
+        let capabilities = json!({ "goog:chromeOptions": options });
         let serde_json::Value::Object(capabilities) = capabilities else {
             unreachable!()
         };
@@ -118,37 +137,42 @@ impl Chrome {
         self.client.goto(url).await.expect("the page loads");
     }
 
-    pub async fn text(&self, css: &str) -> String {
-        let element = self
-            .client
+    /// The element `css`, once there is one.
+    async fn element(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
             .wait()
             .at_most(PATIENCE)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"));
-        element.text().await.expect("its text")
+            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+    }
+
+    /// The text of the element `css`, once there is one. An element that
+    /// goes away as it is read (the page changed meanwhile) is found again.
+    pub async fn text(&self, css: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match self.element(css).await.text().await {
+                Ok(text) => return text,
+                Err(e) if Instant::now() < deadline => {
+                    println!("reading {css} again: {e}");
+                    sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("the text of {css}: {e}"),
+            }
+        }
     }
 
     pub async fn fill(&self, css: &str, value: &str) {
-        let element = self
-            .client
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
+        self.element(css)
             .await
-            .expect(css);
-        element.send_keys(value).await.expect("typing");
+            .send_keys(value)
+            .await
+            .expect("typing");
     }
 
     pub async fn click(&self, css: &str) {
-        let element = self
-            .client
-            .wait()
-            .at_most(PATIENCE)
-            .for_element(Locator::Css(css))
-            .await
-            .expect(css);
-        element.click().await.expect("a click");
+        self.element(css).await.click().await.expect("a click");
     }
 
     /// Waits until the element's text is `expected`; returns how long it
@@ -177,23 +201,37 @@ impl Chrome {
         self.fill("#username", username).await;
         self.fill("#password", PASSWORD).await;
         self.click("form.stacked button[type=submit]").await;
-        let wanted = server.url(next);
+        self.wait_for_url(&server.url(next)).await;
+    }
+
+    /// Logs in through the form, from the page `next`, and waits to be on it.
+    pub async fn log_in(&self, server: &Server, username: &str, next: &str) {
+        self.goto(&server.url(&format!("/login?next={next}"))).await;
+        self.fill("#username", username).await;
+        self.fill("#password", PASSWORD).await;
+        self.click("form.stacked button[type=submit]").await;
+        self.wait_for_url(&server.url(next)).await;
+    }
+
+    /// Waits until the browser shows `wanted`.
+    pub async fn wait_for_url(&self, wanted: &str) {
         let deadline = Instant::now() + PATIENCE;
-        while self
-            .client
-            .current_url()
-            .await
-            .map(|u| u.to_string())
-            .ok()
-            .as_deref()
-            != Some(&wanted)
-        {
-            assert!(
-                Instant::now() < deadline,
-                "{username} did not land on {next}"
-            );
+        loop {
+            let url = self.client.current_url().await.map(|u| u.to_string());
+            if url.as_deref().ok() == Some(wanted) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "not on {wanted} but {url:?}");
             sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Runs `script` in the page and returns its result.
+    pub async fn run(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(script, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{script}: {e}"))
     }
 
     /// Marks the page, so a test can tell later that it was not reloaded.

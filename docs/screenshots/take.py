@@ -1,0 +1,140 @@
+"""Takes the README's screenshots from the real release binary in real
+Chromium: the story list, a story and the notifications page, at a phone's
+width (390 px) and a laptop's (1366 px).
+
+Run it with `bash docs/screenshots/take.sh` (which builds the binary and
+installs Selenium in a virtual environment under target/).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "docs" / "screenshots"
+BINARY = ROOT / "target" / "release" / "folio"
+PASSWORD = "correct horse battery"
+SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_folio(data_dir):
+    port = free_port()
+    env = dict(
+        os.environ,
+        ROCKET_PROFILE="release",
+        ROCKET_ADDRESS="127.0.0.1",
+        ROCKET_PORT=str(port),
+        ROCKET_DATA_DIR=data_dir,
+        ROCKET_SECRET_KEY="hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=",
+        ROCKET_LOG_LEVEL="critical",
+        FOLIO_ADMIN_USERNAME="editor",
+        FOLIO_ADMIN_PASSWORD=PASSWORD,
+    )
+    folio = subprocess.Popen([str(BINARY)], env=env, cwd=data_dir)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/health", timeout=1)
+            return folio, base
+        except OSError:
+            time.sleep(0.05)
+    folio.kill()
+    sys.exit("Folio did not start")
+
+
+def browser(width, height, mobile):
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    if mobile:
+        options.add_experimental_option("mobileEmulation", {
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2.0,
+                              "touch": True, "mobile": True},
+        })
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def enter(driver, base, door, username, next_page="/"):
+    """Logs in (door "login") or signs up (door "signup") through the form."""
+    driver.get(f"{base}/{door}?next={next_page}")
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+    time.sleep(0.5)
+
+
+def post_update(base, story_id, text):
+    editor = browser(1366, 900, False)
+    try:
+        enter(editor, base, "login", "editor", f"/admin/stories/{story_id}/updates")
+        editor.find_element(By.CSS_SELECTOR, "textarea").send_keys(text)
+        editor.find_element(By.CSS_SELECTOR, "form.stacked button[type=submit]").click()
+        time.sleep(0.5)
+    finally:
+        editor.quit()
+
+
+def main():
+    if not BINARY.exists():
+        sys.exit(f"build {BINARY} first: cargo build --release")
+    with tempfile.TemporaryDirectory() as data_dir:
+        folio, base = start_folio(data_dir)
+        try:
+            others = [browser(1366, 900, False) for _ in range(2)]
+            for i, other in enumerate(others):
+                enter(other, base, "signup", f"reader{i + 1}")
+            reader = browser(1366, 900, False)
+            enter(reader, base, "signup", "mirelle")
+            reader.get(base + "/")
+            story = reader.find_element(By.CSS_SELECTOR, ".story-list .story-item")
+            story_id = story.get_attribute("data-story-id")
+            story_url = story.find_element(By.CSS_SELECTOR, "a.story-title").get_attribute("href")
+            reader.get(story_url)
+            reader.find_element(By.CSS_SELECTOR, "form[data-follow] button").click()
+            time.sleep(0.3)
+            reader.quit()
+            # Two readers on the story, so it shows live figures.
+            for other in others:
+                other.get(story_url)
+            post_update(base, story_id, "Chapter two is up: the train reaches the coast.")
+            for name, (width, height) in SIZES.items():
+                driver = browser(width, height, name == "phone")
+                try:
+                    enter(driver, base, "login", "mirelle")
+                    for page, url in (("home", base + "/"), ("story", story_url),
+                                      ("notifications", base + "/notifications")):
+                        driver.get(url)
+                        time.sleep(0.6)
+                        path = OUT / f"{page}-{name}.png"
+                        driver.save_screenshot(str(path))
+                        print(f"{path.relative_to(ROOT)}")
+                finally:
+                    driver.quit()
+            for other in others:
+                other.quit()
+        finally:
+            folio.terminate()
+            folio.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -45,10 +45,12 @@
     bar.setAttribute("aria-hidden", "true");
     document.body.append(bar);
     let queued = false;
+    // From the top of the page to the end of the story's text reaching the
+    // bottom of the window; a story that fits the window is read through.
     const measure = () => {
       queued = false;
-      const box = body.getBoundingClientRect();
-      const read = (window.innerHeight - box.top) / Math.max(1, box.height);
+      const end = body.getBoundingClientRect().bottom + window.scrollY - window.innerHeight;
+      const read = end > 0 ? window.scrollY / end : 1;
       bar.style.transform = `scaleX(${Math.min(1, Math.max(0, read))})`;
     };
     const queue = () => {

@@ -21,7 +21,7 @@ from selenium.webdriver.common.by import By
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
-BINARY = ROOT / "target" / "release" / "folio"
+BINARY = Path(os.environ.get("FOLIO_BIN", ROOT / "target" / "release" / "folio")).resolve()
 PASSWORD = "correct horse battery"
 SIZES = {"phone": (390, 844), "desktop": (1366, 900)}
 

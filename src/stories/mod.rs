@@ -9,6 +9,7 @@ pub mod pages;
 pub mod queries;
 pub mod reads;
 mod samples;
+pub mod share;
 pub mod slugs;
 pub mod summary;
 

@@ -9,6 +9,7 @@ mod errors;
 pub mod forms;
 mod headers;
 mod layout;
+mod origin;
 pub mod paging;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -19,6 +20,7 @@ pub use errors::catchers;
 pub use forms::{local_path, Back, Done, FormReply};
 pub use headers::{shield, ContentSecurityPolicy};
 pub use layout::{Badges, Layout, LayoutUser, UnreadCounts};
+pub use origin::PublicOrigin;
 
 /// Characters left as they are in a query value: the unreserved ones, and
 /// `/` so that paths stay readable in `?next=/stories/1`.

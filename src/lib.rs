@@ -8,7 +8,8 @@
 //! 2. the live engine: [`live`]
 //! 3. identity: [`auth`]
 //! 4. the page frame: [`web`]
-//! 5. resources: [`visits`], [`notifications`], [`stories`], [`accounts`], [`activity`]
+//! 5. resources: [`visits`], [`notifications`], [`stories`], [`accounts`], [`activity`],
+//!    [`feeds`]
 //! 6. the live streams: [`streams`]
 //! 7. the admin area: [`admin`]
 //! 8. operations: [`ops`]
@@ -32,6 +33,7 @@ pub mod web;
 
 pub mod accounts;
 pub mod activity;
+pub mod feeds;
 pub mod notifications;
 pub mod stories;
 pub mod visits;
@@ -99,6 +101,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .manage(settings)
         .mount("/", accounts::routes())
         .mount("/", stories::routes())
+        .mount("/", feeds::routes())
         .mount("/", web::routes())
         .mount("/", ops::routes())
         .mount("/", streams::routes())

@@ -4,6 +4,7 @@
 
 mod logging;
 mod post_budgets;
+mod public_url;
 mod secret_key;
 
 pub use logging::{logging, Logging};
@@ -78,6 +79,10 @@ pub struct Settings {
     /// machine (a loopback address, not passed on by a proxy); `true`
     /// opens it to everyone who can reach Folio.
     pub metrics_public: bool,
+    /// The address readers reach Folio at (`https://stories.example.com`),
+    /// for absolute links in feeds, the sitemap and sharing tags; when
+    /// unset, taken from each request's `Host`.
+    pub public_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -109,6 +114,7 @@ impl Default for Settings {
             activity_token_actions_per_day: post_budgets::TOKEN.actions_per_day,
             activity_token_bytes_per_day: post_budgets::TOKEN.bytes_per_day,
             metrics_public: false,
+            public_url: None,
         }
     }
 }
@@ -116,7 +122,7 @@ impl Default for Settings {
 impl Settings {
     /// Reads the settings, naming the key and the problem when one is wrong.
     pub fn from_figment(figment: &Figment) -> Result<Settings> {
-        let settings: Settings = figment
+        let mut settings: Settings = figment
             .extract()
             .map_err(|e| Error::Config(format!("bad setting: {e}")))?;
         let ranges = [
@@ -189,6 +195,9 @@ impl Settings {
                     "bad setting: {key} is {value}; it must be between {min} and {max} {unit}"
                 )));
             }
+        }
+        if let Some(url) = &settings.public_url {
+            settings.public_url = Some(public_url::normalized(url)?);
         }
         settings.reader_post_budget().check()?;
         settings.token_post_budget().check()?;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use moka::sync::Cache;
 use sqlx::SqlitePool;
 
+use super::summary::Summary;
 use super::{markdown, queries};
 use crate::error::{Error, Result};
 use crate::ids::StoryId;
@@ -17,6 +18,11 @@ pub struct CachedStory {
     pub slug: String,
     pub title: String,
     pub html: String,
+    /// The first paragraph in plain text (see [`Summary`]).
+    pub excerpt: String,
+    /// Unix seconds of the first publication and of the last change.
+    pub published_at: i64,
+    pub updated_at: i64,
     read_count: AtomicI64,
 }
 
@@ -69,6 +75,9 @@ impl StoryCache {
             slug: row.slug,
             title: row.title,
             html: markdown::render(&row.body),
+            excerpt: Summary::of(&row.body).excerpt,
+            published_at: row.published_at,
+            updated_at: row.updated_at,
             read_count: AtomicI64::new(row.read_count),
         });
         self.stories.insert(id, Arc::clone(&story));

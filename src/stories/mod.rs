@@ -10,6 +10,7 @@ pub mod queries;
 pub mod reads;
 mod resume;
 mod samples;
+pub mod share;
 pub mod slugs;
 pub mod summary;
 

@@ -8,6 +8,7 @@ use rocket::{get, State};
 use rocket_dyn_templates::{context, Template};
 
 use super::reads::Reads;
+use super::share::{story_path, Share};
 use super::{figures_of, queries, StoryCache};
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -16,7 +17,7 @@ use crate::ids::StoryId;
 use crate::live::Engine;
 use crate::notifications::Inboxes;
 use crate::visits::{Person, Visits};
-use crate::web::Layout;
+use crate::web::{query_encode, Layout, PublicOrigin};
 
 /// The story list: every published story with its figures. Open to visitors,
 /// so they can see what there is before signing up.
@@ -44,22 +45,38 @@ pub async fn index(
 }
 
 /// A story. Opening it records the reader's read (once, ever, and on disk
-/// before the page is sent) and counts them as a current viewer.
+/// before the page is sent) and counts them as a current viewer. A visitor
+/// who is not logged in gets its preview instead: the title, the first
+/// paragraph and the sharing tags (for link previews and search engines),
+/// with a way to log in and read on; nothing is counted for them.
 #[get("/stories/<key>")]
 pub async fn show(
     key: &str,
-    reader: CurrentUser,
+    reader: Option<CurrentUser>,
     layout: Layout,
+    origin: PublicOrigin,
     db: &Db,
     stories: &State<StoryCache>,
-    reads: &State<Reads>,
     seen: Seen<'_>,
 ) -> Result<Template> {
     let story = stories.require(db.pool(), key).await?;
+    let share = Share::of(&origin, &story);
+    let Some(reader) = reader else {
+        // Back to the address asked for, as a redirect to log in would.
+        let next = query_encode(&story_path(key));
+        return Ok(Template::render(
+            "stories/preview.html",
+            context! {
+                layout, share, next,
+                story: context! { slug: &story.slug, title: &story.title, excerpt: &story.excerpt },
+            },
+        ));
+    };
     if seen.person.0 {
         seen.visits.view(story.id);
     }
-    let read_count = reads
+    let read_count = seen
+        .reads
         .record(db.pool(), stories, &story, reader.user_id)
         .await?;
     let viewers = seen.live.ping(story.id, reader.user_id).await;
@@ -75,6 +92,7 @@ pub async fn show(
             story: context! {
                 id: story.id, slug: &story.slug, title: &story.title, html: &story.html,
             },
+            share,
             read_count,
             viewers,
             following,
@@ -84,10 +102,11 @@ pub async fn show(
 }
 
 /// Who sees a story page open, besides the reader: the views statistics,
-/// the live engine, and the reader's follows.
+/// the reads, the live engine, and the reader's follows.
 pub struct Seen<'r> {
     person: Person,
     visits: &'r Arc<Visits>,
+    reads: &'r Reads,
     live: &'r Engine,
     inboxes: &'r Inboxes,
 }
@@ -101,6 +120,7 @@ impl<'r> FromRequest<'r> for Seen<'r> {
         Outcome::Success(Seen {
             person,
             visits: try_outcome!(managed::<Arc<Visits>>(req)),
+            reads: try_outcome!(managed::<Reads>(req)),
             live: try_outcome!(managed::<Engine>(req)),
             inboxes: try_outcome!(managed::<Inboxes>(req)),
         })

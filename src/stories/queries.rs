@@ -25,6 +25,8 @@ pub struct StoryRow {
     pub title: String,
     pub body: String,
     pub read_count: i64,
+    pub published_at: i64,
+    pub updated_at: i64,
 }
 
 /// Every published story, newest first.
@@ -40,8 +42,9 @@ pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
 /// A published story by id.
 pub async fn published_story(db: &SqlitePool, id: StoryId) -> Result<Option<StoryRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, read_count FROM stories
-         WHERE id = ? AND published_at IS NOT NULL",
+        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, read_count,
+                published_at, updated_at
+         FROM stories WHERE id = ? AND published_at IS NOT NULL",
     )
     .bind(id)
     .fetch_optional(db)

@@ -9,6 +9,7 @@ mod errors;
 pub mod forms;
 mod headers;
 mod layout;
+mod origin;
 pub mod paging;
 mod resume;
 
@@ -20,6 +21,7 @@ pub use errors::catchers;
 pub use forms::{local_path, Back, Done, FormReply};
 pub use headers::{shield, ContentSecurityPolicy};
 pub use layout::{Badges, Layout, LayoutUser, UnreadCounts};
+pub use origin::PublicOrigin;
 pub use resume::{is_resumable, resumed_page, Resumer, Resumers};
 
 /// Characters left as they are in a query value: the unreserved ones, and

@@ -27,7 +27,7 @@ async fn a_disabled_reader_is_logged_out_at_once_and_cannot_log_in() {
         .await;
     assert_eq!(page.status, Status::SeeOther);
 
-    let after = reader.get(&app, &format!("/stories/{story}")).await;
+    let after = reader.get(&app, "/following").await;
     assert_eq!(
         after.status,
         Status::SeeOther,

@@ -196,7 +196,8 @@ impl Chrome {
     /// to be back on it.
     pub async fn sign_up(&self, server: &Server, username: &str, next: &str) {
         self.goto(&server.url(next)).await;
-        // Not logged in: the page sends us to log in; go on to sign up.
+        // Not logged in: a story shows its preview, other pages send us to
+        // log in; both offer to sign up instead.
         self.click("main a[href^='/signup']").await;
         self.fill("#username", username).await;
         self.fill("#password", PASSWORD).await;

@@ -70,7 +70,13 @@ async fn a_site_with_wide_content() -> (Server, i64) {
 #[ignore = "needs chromium"]
 async fn no_page_is_wider_than_a_phone() {
     let (server, story) = a_site_with_wide_content().await;
-    let visitor_pages = ["/", "/login", "/signup", "/no-such-page"].map(String::from);
+    let visitor_pages = [
+        "/".into(),
+        format!("/stories/{story}"),
+        "/login".into(),
+        "/signup".into(),
+        "/no-such-page".into(),
+    ];
     let reader_pages = [
         "/".into(),
         format!("/stories/{story}"),

@@ -24,6 +24,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("stories", 10),
     ("accounts", 11),
     ("activity", 11),
+    ("feeds", 11),
     ("streams", 12),
     ("admin", 13),
     ("ops", 14),

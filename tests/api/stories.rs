@@ -92,17 +92,20 @@ async fn story_content_is_sanitised_and_titles_are_escaped() {
 }
 
 #[rocket::async_test]
-async fn a_visitor_who_is_not_logged_in_is_sent_to_log_in() {
+async fn a_visitor_who_is_not_logged_in_gets_a_preview_that_leads_to_log_in() {
     let app = spawn_app().await;
-    let story = app.add_story("A story", "Text").await;
+    let story = app
+        .add_story("A story", "The opening.\n\nThe rest of it.")
+        .await;
 
     let page = Browser::new().get(&app, &format!("/stories/{story}")).await;
 
-    assert_eq!(page.status, Status::SeeOther);
-    assert_eq!(
-        page.location(),
-        Some(format!("/login?next=/stories/{story}").as_str())
-    );
+    assert_eq!(page.status, Status::Ok);
+    assert!(page.body.contains("The opening."));
+    assert!(!page.body.contains("The rest of it."), "{}", page.body);
+    let body = page.body.replace("&#x2F;", "/");
+    let login = format!("href=\"/login?next=/stories/{story}\"");
+    assert!(body.contains(&login), "{body}");
     assert_eq!(app.count("SELECT COUNT(*) FROM reads").await, 0);
 }
 

@@ -98,10 +98,10 @@ async fn a_login_over_the_accounts_allowance_ends_the_oldest_and_its_streams() {
     }
 
     assert!(oldest.ended().await, "the oldest login's stream ends");
-    let page = first.get(&app, &format!("/stories/{story}")).await;
+    let page = first.get(&app, "/following").await;
     assert_eq!(page.status, Status::SeeOther, "the oldest login has ended");
     for browser in &others {
-        let page = browser.get(&app, &format!("/stories/{story}")).await;
+        let page = browser.get(&app, "/following").await;
         assert_eq!(page.status, Status::Ok, "the two newest logins hold");
     }
     assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 2);

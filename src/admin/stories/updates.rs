@@ -14,9 +14,10 @@ use crate::admin::Admin;
 use crate::auth::CsrfForm;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::feeds::embed_snippet;
 use crate::ids::StoryId;
 use crate::notifications::{listing, queries as updates, text_problem, Kind, TEXT_MAX};
-use crate::web::{FormReply, Layout};
+use crate::web::{FormReply, Layout, PublicOrigin};
 
 /// Past updates shown on the page.
 const HISTORY: i64 = 50;
@@ -35,10 +36,17 @@ pub async fn page(
     sent: Option<u64>,
     _admin: Admin,
     layout: Layout,
+    origin: PublicOrigin,
     db: &Db,
 ) -> Result<Template> {
     let story = queries::get(db.pool(), id).await?.ok_or(Error::NotFound)?;
-    render(db, &layout, &story, "", None, sent).await
+    let page = Page {
+        db,
+        layout: &layout,
+        origin: &origin,
+        story: &story,
+    };
+    page.render("", None, sent).await
 }
 
 /// Posts an announcement to the story's followers.
@@ -48,6 +56,7 @@ pub async fn post(
     admin: Admin,
     form: CsrfForm<UpdateForm>,
     layout: Layout,
+    origin: PublicOrigin,
     studio: Studio<'_>,
 ) -> Result<FormReply> {
     let db = studio.db;
@@ -71,22 +80,36 @@ pub async fn post(
             }
         }
     };
-    let page = render(db, &layout, &story, text, Some(&problem), None).await?;
+    let page = Page {
+        db,
+        layout: &layout,
+        origin: &origin,
+        story: &story,
+    };
+    let page = page.render(text, Some(&problem), None).await?;
     Ok(FormReply::rejected(status, page))
 }
 
-async fn render(
-    db: &Db,
-    layout: &Layout,
-    story: &StoryText,
-    text: &str,
-    error: Option<&str>,
-    sent: Option<u64>,
-) -> Result<Template> {
-    let followers = updates::follower_count(db.pool(), story.id).await?;
-    let history = listing::of_story(db.pool(), story.id, HISTORY).await?;
-    Ok(Template::render(
-        "admin/story_updates.html",
-        context! { layout, story, followers, history, text, error, sent, text_max: TEXT_MAX },
-    ))
+/// What the updates page shows besides the form's own state.
+struct Page<'a> {
+    db: &'a Db,
+    layout: &'a Layout,
+    origin: &'a PublicOrigin,
+    story: &'a StoryText,
+}
+
+impl Page<'_> {
+    async fn render(&self, text: &str, error: Option<&str>, sent: Option<u64>) -> Result<Template> {
+        let (db, story) = (self.db, self.story);
+        let followers = updates::follower_count(db.pool(), story.id).await?;
+        let history = listing::of_story(db.pool(), story.id, HISTORY).await?;
+        let embed = embed_snippet(self.origin, &story.slug, &story.title);
+        Ok(Template::render(
+            "admin/story_updates.html",
+            context! {
+                layout: self.layout, story, followers, history, text, error, sent, embed,
+                text_max: TEXT_MAX,
+            },
+        ))
+    }
 }

@@ -8,7 +8,9 @@
 # Settings: DURATION (10s), CONNECTIONS (64), THREADS (2), READERS (20000), STORIES (50).
 # To measure another build (an older commit, say), FOLIO_BIN and BENCH_DATA_BIN
 # name its folio binary and its bench_data example; by default both are built
-# from this tree. An older binary cannot open a database migrated by a newer
+# from this tree. PROFILE=<dir> also records a CPU profile of Folio during
+# each workload (perf) and draws it as <dir>/<workload>.svg (inferno); give
+# it a binary with symbols (bench/profile.sh builds one). An older binary cannot open a database migrated by a newer
 # one, hence the generator of the same build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,9 +45,20 @@ wait_for_folio "$base" || { echo "Folio did not start" >&2; exit 1; }
 export COOKIES="$work/cookies.txt"
 load() { # name, path, [script, script args...]
   local name=$1 path=$2; shift 2
-  local script=()
+  local script=() recorder=""
   if [ $# -gt 0 ]; then script=(-s "$root/bench/$1"); shift; fi
+  if [ -n "${PROFILE:-}" ] && [ "$name" != warmup ]; then
+    perf record -F 999 -g -p "$pid" -o "$work/$name.perf" -- sleep "${DURATION%s}" 2>/dev/null &
+    recorder=$!
+  fi
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$base$path" -- "$@" >"$work/$name.txt"
+  if [ -n "$recorder" ]; then
+    wait "$recorder" || true
+    mkdir -p "$PROFILE"
+    perf script -i "$work/$name.perf" 2>/dev/null | inferno-collapse-perf >"$PROFILE/$name.folded"
+    inferno-flamegraph --title "Folio: $name ($CONNECTIONS connections)" --width 1400 \
+      <"$PROFILE/$name.folded" >"$PROFILE/$name.svg"
+  fi
 }
 rps() { awk '/^Requests\/sec/ {print $2}' "$work/$1.txt"; }
 p99() { awk '$1 == "99%" {print $2}' "$work/$1.txt"; }

@@ -169,8 +169,8 @@ pub async fn serve() -> Result<()> {
 
 /// After the server has stopped accepting: waits (until grace + mercy
 /// seconds after shutdown began) for requests still running, writes the
-/// views and visitors counted, then closes the database. `Err` with how
-/// many requests were still running.
+/// views and visitors counted and when logins were last used, then closes
+/// the database. `Err` with how many requests were still running.
 async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> std::result::Result<(), i64> {
     let seconds = |key: &str, default: u64| rocket.figment().extract_inner(key).unwrap_or(default);
     let patience = Duration::from_secs(seconds("shutdown.grace", 2) + seconds("shutdown.mercy", 3));
@@ -180,6 +180,11 @@ async fn finish<P: rocket::Phase>(rocket: &Rocket<P>) -> std::result::Result<(),
     };
     visits::flush_all(rocket).await;
     if let Some(db) = db::Db::fetch(rocket) {
+        if let Some(sessions) = rocket.state::<auth::Sessions>() {
+            if let Err(e) = sessions.write_last_seen(db.pool()).await {
+                rocket::warn!("cannot write when logins were last seen: {e}");
+            }
+        }
         db.pool().close().await;
     }
     drained

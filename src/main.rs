@@ -36,6 +36,9 @@ enum AdminCommand {
     Create { username: String },
     /// Make an existing user an admin.
     Promote { username: String },
+    /// Print a one-time password-reset link for a user who cannot log in
+    /// (valid for `reset_link_hours`; earlier links for the user end).
+    ResetLink { username: String },
 }
 
 #[rocket::main]
@@ -48,6 +51,7 @@ async fn main() -> ExitCode {
         Command::Admin { command } => match command {
             AdminCommand::Create { username } => folio::admin::cli::create(&username).await,
             AdminCommand::Promote { username } => folio::admin::cli::promote(&username).await,
+            AdminCommand::ResetLink { username } => folio::admin::cli::reset_link(&username).await,
         },
     };
     match outcome {

@@ -10,6 +10,7 @@ use rocket::response::Redirect;
 use rocket::Either;
 use rocket_dyn_templates::{context, Template};
 
+use crate::auth::LoginPlace;
 use crate::auth::Passwords;
 use crate::auth::{users, Attempt, ClientIp, CsrfToken, CurrentUser, KnownDevice, Limit};
 use crate::auth::{Sessions, Throttle};
@@ -129,11 +130,12 @@ impl<'a> Onward<'a> {
 pub struct Entry<'r> {
     pub db: &'r Db,
     jar: &'r CookieJar<'r>,
-    layout: Layout,
+    pub layout: Layout,
     pub client: ClientIp,
+    place: LoginPlace,
     pub settings: &'r Settings,
     pub passwords: &'r Passwords,
-    sessions: &'r Sessions,
+    pub sessions: &'r Sessions,
     throttle: &'r Throttle,
 }
 
@@ -149,11 +151,13 @@ impl<'r> FromRequest<'r> for Entry<'r> {
         let throttle = try_outcome!(managed::<Throttle>(req));
         let layout = try_outcome!(req.guard::<Layout>().await.map_error(|(s, _)| (s, ())));
         let client = try_outcome!(req.guard::<ClientIp>().await.map_error(|(s, _)| (s, ())));
+        let place = try_outcome!(req.guard::<LoginPlace>().await.map_error(|(s, _)| (s, ())));
         Outcome::Success(Entry {
             db,
             jar: req.cookies(),
             layout,
             client,
+            place,
             settings,
             passwords,
             sessions,
@@ -213,17 +217,25 @@ impl Entry<'_> {
         KnownDevice::of(self.jar, username)
     }
 
-    /// Logs `user` in on this browser, replacing whatever session it had,
-    /// with a new CSRF token, and remembers the browser as known to the
-    /// account; then on to the form's `next`.
+    /// Logs `user` in, then on to the form's `next`.
     pub async fn enter(&self, user: UserId, form: &Credentials) -> Result<FormReply> {
         let target = Redirect::to(local_path(&form.next).to_string());
+        self.log_in(user, form.username.trim()).await?;
+        Ok(FormReply::Done(target))
+    }
+
+    /// Logs `user` (named `username`) in on this browser, replacing
+    /// whatever session it had, with a new CSRF token, and remembers the
+    /// browser as known to the account.
+    pub async fn log_in(&self, user: UserId, username: &str) -> Result<()> {
         let pool = self.db.pool();
         self.sessions.end(pool, self.jar).await?;
-        self.sessions.start(pool, self.jar, user).await?;
+        self.sessions
+            .start(pool, self.jar, user, &self.place)
+            .await?;
         let secure = self.sessions.secure_cookies();
-        KnownDevice::remember(self.jar, form.username.trim(), secure);
+        KnownDevice::remember(self.jar, username, secure);
         CsrfToken::rotate(self.jar);
-        Ok(FormReply::Done(target))
+        Ok(())
     }
 }

@@ -37,6 +37,7 @@ pub fn routes() -> Vec<Route> {
         stories::updates::post,
         users::list,
         users::change,
+        users::reset_links::issue,
         tokens::list,
         tokens::create,
         tokens::revoke,

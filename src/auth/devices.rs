@@ -44,4 +44,10 @@ impl KnownDevice {
                 .max_age(time::Duration::days(REMEMBERED_DAYS)),
         );
     }
+
+    /// Forgets the account this browser knew, after it was deleted: a new
+    /// account under the same name is a stranger to it.
+    pub fn forget(jar: &CookieJar<'_>) {
+        jar.remove_private(Cookie::build(COOKIE).path("/"));
+    }
 }

@@ -1,11 +1,14 @@
 //! Identity: sessions, the guard of logged-in users, password hashing,
 //! CSRF protection, throttling of costly attempts, known browsers, stream
-//! tickets, and the rules and queries of accounts. The pages that use them (log in, sign
-//! up, log out) are in [`crate::accounts`].
+//! tickets, an account's logins, and the rules and queries of accounts. The
+//! pages that use them (log in, sign up, log out, the account's own pages)
+//! are in [`crate::accounts`].
 
 mod csrf;
 mod devices;
 mod guards;
+mod last_seen;
+mod logins;
 pub mod password;
 mod sessions;
 pub mod strength;
@@ -16,19 +19,22 @@ pub mod users;
 use std::time::Duration;
 
 use rocket::fairing::AdHoc;
+use rocket_db_pools::Database;
 
 pub use csrf::{CsrfForm, CsrfHeader, CsrfToken, NoFields};
 pub use devices::KnownDevice;
 pub use guards::{known_session_user, session_user, CurrentUser};
+pub use logins::{Login, LoginPlace};
 pub use password::Passwords;
 pub use sessions::{SessionSettings, SessionUser, Sessions, COOKIE as SESSION_COOKIE};
 pub use throttle::{Attempt, ClientIp, Limit, Throttle};
 pub use tickets::Tickets;
 
 use crate::config::Settings;
+use crate::db::Db;
 
 /// Puts the session store, the password checker and the login throttle in
-/// Rocket's managed state.
+/// Rocket's managed state, and starts writing when logins were last used.
 pub fn stage(settings: &Settings) -> AdHoc {
     let session_settings = SessionSettings {
         lifetime_days: settings.session_days,
@@ -39,6 +45,11 @@ pub fn stage(settings: &Settings) -> AdHoc {
     AdHoc::try_on_ignite("Accounts", move |rocket| async move {
         let tickets = Tickets::from_figment(rocket.figment());
         let sessions = Sessions::new(session_settings, tickets);
+        let Some(db) = Db::fetch(&rocket) else {
+            rocket::error!("sessions need the database");
+            return Err(rocket);
+        };
+        sessions.keep_writing_last_seen(db.pool().clone());
         match Passwords::new().await {
             Ok(passwords) => Ok(rocket.manage(sessions).manage(throttle).manage(passwords)),
             Err(e) => {

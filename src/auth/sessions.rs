@@ -15,6 +15,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
+use super::last_seen::LastSeen;
+use super::logins::LoginPlace;
 use super::tickets::Tickets;
 use crate::error::Result;
 use crate::ids::{SessionId, UserId};
@@ -43,10 +45,10 @@ type TokenHash = [u8; 32];
 /// the cached entry too.
 #[derive(Clone)]
 pub struct Sessions {
-    cache: Cache<TokenHash, SessionUser>,
+    pub(super) cache: Cache<TokenHash, SessionUser>,
     /// Bumped whenever cached sessions are forgotten, so a lookup that read
     /// the database before that does not put its stale answer back.
-    generation: Arc<AtomicU64>,
+    pub(super) generation: Arc<AtomicU64>,
     lifetime_days: u64,
     /// Logins an account may have at once; a new one ends the oldest.
     per_account: u64,
@@ -54,7 +56,9 @@ pub struct Sessions {
     tickets: Tickets,
     /// Signalled whenever logins end here, so that their open streams are
     /// closed at once rather than at the next periodic check.
-    ended: Arc<Notify>,
+    pub(super) ended: Arc<Notify>,
+    /// When logins were last used, not yet written.
+    pub(super) seen: LastSeen,
 }
 
 /// How a store of sessions is set up.
@@ -78,6 +82,7 @@ impl Sessions {
             secure: settings.secure,
             tickets,
             ended: Arc::default(),
+            seen: LastSeen::default(),
         }
     }
 
@@ -91,9 +96,15 @@ impl Sessions {
         self.secure
     }
 
-    /// Starts a session for `user_id` and puts its token, and a stream
-    /// ticket for it, in the cookie jar.
-    pub async fn start(&self, db: &SqlitePool, jar: &CookieJar<'_>, user_id: UserId) -> Result<()> {
+    /// Starts a session for `user_id`, made from `place`, and puts its
+    /// token, and a stream ticket for it, in the cookie jar.
+    pub async fn start(
+        &self,
+        db: &SqlitePool,
+        jar: &CookieJar<'_>,
+        user_id: UserId,
+        place: &LoginPlace,
+    ) -> Result<()> {
         let token = random_token();
         let hash = token_hash(&token);
         let now = unix_now();
@@ -105,12 +116,15 @@ impl Sessions {
             .execute(db)
             .await?;
         let session = sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent, address)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(&hash[..])
         .bind(user_id)
         .bind(now)
         .bind(expires_at)
+        .bind(&place.user_agent)
+        .bind(place.address.map(|a| a.to_string()))
         .execute(db)
         .await?
         .last_insert_rowid();
@@ -167,6 +181,7 @@ impl Sessions {
                 .fetch_optional(db)
                 .await?;
         if let Some(user) = &user {
+            self.seen.note(user.session_id);
             self.cache.insert(hash, user.clone());
             // Forgotten meanwhile: what was read may be stale already.
             if self.generation.load(Ordering::Acquire) != generation {
@@ -232,7 +247,7 @@ impl Sessions {
     /// Forgets what is cached about the sessions `ended`, found ended in
     /// the database (deleted beside the server, expired): the next request
     /// of their browsers reads them afresh and is not let in.
-    pub fn forget_sessions(&self, ended: &HashSet<SessionId>) {
+    pub fn forget_ended(&self, ended: &HashSet<SessionId>) {
         if ended.is_empty() {
             return;
         }

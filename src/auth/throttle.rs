@@ -1,13 +1,16 @@
 //! Throttling of costly attempts: failed logins per username and per client
-//! address, and signups per address. An attempt reserves its place before
-//! the password hash runs, so requests sent in parallel cannot slip past the
-//! limit while earlier ones are still being checked.
+//! address, signups per address, and wrong passwords per account. An
+//! attempt reserves its place before the password hash runs, so requests
+//! sent in parallel cannot slip past the limit while earlier ones are still
+//! being checked.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use moka::sync::Cache;
+
+use crate::ids::UserId;
 
 /// Attempts per key within fixed windows.
 pub struct Throttle {
@@ -37,6 +40,17 @@ impl Limit {
                 key: format!("username:{}", username.to_ascii_lowercase()),
                 allowed,
             })
+    }
+
+    /// Attempts of one kind on one account, by its id: wrong passwords
+    /// typed by someone already logged in to it (changing the password,
+    /// deleting the account), which a stolen login must not turn into
+    /// unlimited guesses.
+    pub fn account(kind: &str, user_id: UserId, allowed: u32) -> Limit {
+        Limit {
+            key: format!("{kind}:{user_id}"),
+            allowed,
+        }
     }
 
     /// Failed logins from one known browser (see [`super::KnownDevice`]).

@@ -99,3 +99,23 @@ pub async fn is_disabled(db: &SqlitePool, user_id: UserId) -> Result<bool> {
             .await?;
     Ok(!matches!(disabled, Some(None)))
 }
+
+/// The password hash of account `user_id`, if it exists.
+pub async fn password_hash(db: &SqlitePool, user_id: UserId) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+/// Gives account `user_id` a new password hash; `false` when it does not exist.
+pub async fn set_password(db: &SqlitePool, user_id: UserId, password_hash: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -61,6 +61,8 @@ pub struct Settings {
     pub max_streams: Option<usize>,
     /// Logins one account may have at once; a new login ends the oldest.
     pub sessions_per_account: u64,
+    /// Hours a password-reset link issued by an admin stays usable.
+    pub reset_link_hours: u64,
     /// Story-page pings one login may send per minute (its open pages send
     /// one every `presence_ttl`/3 seconds each).
     pub pings_per_minute: u32,
@@ -104,6 +106,7 @@ impl Default for Settings {
             anonymous_streams: None,
             max_streams: None,
             sessions_per_account: 10,
+            reset_link_hours: 24,
             pings_per_minute: 120,
             activity_reader_actions_per_second: post_budgets::READER.actions_per_second,
             activity_reader_action_burst: post_budgets::READER.action_burst,
@@ -169,6 +172,13 @@ impl Settings {
                 1,
                 1_000,
                 "logins",
+            ),
+            (
+                "reset_link_hours",
+                settings.reset_link_hours,
+                1,
+                720,
+                "hours",
             ),
             (
                 "throttle_window",

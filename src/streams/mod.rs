@@ -121,7 +121,7 @@ async fn close_ended_logins(budget: Weak<Budget>, sessions: Sessions, db: Sqlite
             Ok(valid) => {
                 let ended: HashSet<SessionId> =
                     open.into_iter().filter(|id| !valid.contains(id)).collect();
-                sessions.forget_sessions(&ended);
+                sessions.forget_ended(&ended);
                 budget.end_sessions(ended);
             }
             Err(e) => rocket::warn!("cannot check the logins of open streams: {e}"),

@@ -1,5 +1,5 @@
-//! `folio admin create` and `folio admin promote`, and the first admin from
-//! the environment.
+//! `folio admin create`, `folio admin promote` and `folio admin
+//! reset-link`, and the first admin from the environment.
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
@@ -87,6 +87,36 @@ async fn promote_makes_a_reader_an_admin() {
     let fresh = Browser::new();
     fresh.login(&app, "reader", PASSWORD).await;
     assert_eq!(fresh.get(&app, "/admin").await.status, Status::Ok);
+}
+
+#[rocket::async_test]
+async fn reset_link_prints_a_one_time_link_for_a_locked_out_user() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let app = spawn_app_in(dir, |f| f).await;
+    app.reader("reader").await;
+
+    let issued = folio(&app.dir, &["admin", "reset-link", "reader"], "");
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
+    let missing = folio(&app.dir, &["admin", "reset-link", "nobody"], "");
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no user named nobody"));
+
+    let printed = String::from_utf8_lossy(&issued.stdout).to_string();
+    let link = printed
+        .lines()
+        .find(|line| line.starts_with("/reset/"))
+        .unwrap_or_else(|| panic!("a link in {printed}"));
+    let browser = Browser::new();
+    let new = "lantern moss under the bridge";
+    let fields = [("new_password", new), ("confirm_password", new)];
+    let page = browser.post_form(&app, link, &fields).await;
+    assert_eq!(page.status, Status::SeeOther, "{}", page.body);
+    let login = Browser::new().login(&app, "reader", new).await;
+    assert_eq!(login.status, Status::SeeOther);
 }
 
 #[rocket::async_test]

@@ -19,6 +19,10 @@ fn admin_routes(app: &TestApp, story: i64, user: i64, token: i64) -> Vec<(Method
                 .to_string()
                 .replace("/stories/<id>", &format!("/stories/{story}"))
                 .replace("/users/<id>/<action>", &format!("/users/{user}/disable"))
+                .replace(
+                    "/users/<id>/reset-link",
+                    &format!("/users/{user}/reset-link"),
+                )
                 .replace("/tokens/<id>", &format!("/tokens/{token}"));
             (route.method, path)
         })
@@ -48,7 +52,7 @@ async fn readers_are_refused_and_visitors_sent_to_log_in_on_every_admin_route() 
         .await;
     let routes = admin_routes(&app, story, user, token);
     assert!(
-        routes.len() >= 21,
+        routes.len() >= 22,
         "only {} admin routes found",
         routes.len()
     );

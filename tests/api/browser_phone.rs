@@ -84,6 +84,9 @@ async fn no_page_is_wider_than_a_phone() {
         "/notifications?view=all".into(),
         "/following".into(),
         "/account".into(),
+        "/account/password".into(),
+        "/account/sessions".into(),
+        "/account/delete".into(),
     ];
     let admin_pages = [
         "/admin".into(),

@@ -130,6 +130,7 @@ impl TestApp {
                 "SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL",
             ),
             ("sessions", "SELECT COUNT(*) FROM sessions"),
+            ("reset links", "SELECT COUNT(*) FROM password_resets"),
             ("stories", "SELECT COUNT(*) FROM stories"),
             (
                 "published",

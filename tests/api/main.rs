@@ -1,5 +1,6 @@
 //! Folio's black-box tests: one binary, each test on its own database.
 
+mod account_helpers;
 mod activity_helpers;
 mod client;
 #[path = "../../examples/support/cookies.rs"]
@@ -8,6 +9,11 @@ mod events;
 mod helpers;
 mod layers;
 
+mod account_deletion;
+mod account_pages;
+mod account_password;
+mod account_reset;
+mod account_sessions;
 mod activity_access;
 mod activity_errors;
 mod activity_fuzz;
@@ -24,6 +30,7 @@ mod api;
 mod assets;
 mod badge;
 mod browser;
+mod browser_account;
 mod browser_activity;
 mod browser_admin;
 mod browser_live;

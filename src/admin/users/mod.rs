@@ -1,7 +1,8 @@
-//! User management: the list of accounts, and promoting, demoting,
-//! disabling and enabling them.
+//! User management: the list of accounts, promoting, demoting, disabling
+//! and enabling them, and password-reset links for them.
 
 pub mod queries;
+pub mod reset_links;
 
 use rocket::form::FromForm;
 use rocket::response::Redirect;
@@ -46,8 +47,9 @@ pub struct BackTo {
 }
 
 /// Promotes, demotes, disables or enables a user. Disabling ends their
-/// sessions at once; Folio always keeps one active admin.
-#[post("/admin/users/<id>/<action>", data = "<form>")]
+/// sessions at once; Folio always keeps one active admin. (Ranked after
+/// the routes of other actions, such as `reset-link`.)
+#[post("/admin/users/<id>/<action>", data = "<form>", rank = 2)]
 pub async fn change(
     id: UserId,
     action: &str,

@@ -1,14 +1,21 @@
-//! Stories for readers: the list, the story page, unique reads, following
-//! a story, and the JSON API.
+//! Stories for readers: the list (in pages, sorted, searched), the story
+//! page, unique reads, following a story, and the JSON API.
 
 pub mod api;
 pub mod cache;
+pub mod cards;
+pub mod catalogue;
 mod follows;
+pub mod list_page;
+pub mod list_params;
+pub mod listing;
 pub mod markdown;
 pub mod pages;
 pub mod queries;
 pub mod reads;
+pub mod rows;
 mod samples;
+pub mod search;
 pub mod slugs;
 pub mod summary;
 
@@ -54,7 +61,7 @@ pub async fn figures_of(stories: Vec<queries::StorySummary>, live: &Engine) -> V
 
 pub fn routes() -> Vec<Route> {
     rocket::routes![
-        pages::index,
+        list_page::index,
         pages::show,
         follows::follow,
         follows::unfollow
@@ -80,6 +87,10 @@ pub fn stage(sample_stories: bool) -> AdHoc {
         };
         if let Err(e) = slugs::fill_missing(&pool).await {
             rocket::error!("giving stories their URL names failed: {e}");
+            return Err(rocket);
+        }
+        if let Err(e) = queries::fill_missing_summaries(&pool).await {
+            rocket::error!("working out the stories' excerpts failed: {e}");
             return Err(rocket);
         }
         if sample_stories {

@@ -10,6 +10,7 @@ pub mod forms;
 mod headers;
 mod layout;
 pub mod paging;
+pub mod times;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rocket::Route;

@@ -14,6 +14,7 @@ use rocket_dyn_templates::{context, Metadata, Template};
 use super::cards::{Card, ListItem};
 use super::list_params::{self, Position, Sort};
 use super::listing::{self, Indexed, Page, PageLink};
+use super::reading_now;
 use super::rows::{Lines, Live};
 use super::search::{self, QUERY_MAX_CHARS};
 use super::StoryCache;
@@ -72,7 +73,7 @@ pub async fn index(
             ),
             (Sort::ReadingNow, at) => {
                 let catalogue = shelf.stories.catalogue(pool).await?;
-                let page = listing::reading_now(pool, &catalogue, shelf.live, at).await?;
+                let page = reading_now::page(pool, &catalogue, shelf.live, at).await?;
                 (Arc::new(page), false)
             }
         },

@@ -1,7 +1,7 @@
 //! The story list a page at a time: newest first and most read straight
 //! from an index (keyset pages: `WHERE (key, id) < cursor ORDER BY key DESC,
-//! id DESC LIMIT 21`, no per-row subquery), reading now from the live
-//! engine, and search results from the full-text index.
+//! id DESC LIMIT 21`, no per-row subquery), and search results from the
+//! full-text index. Reading now is in [`super::reading_now`].
 //!
 //! Query plans (EXPLAIN QUERY PLAN, SQLite 3.44):
 //! - newest: `SEARCH s USING INDEX stories_published (published_at>? AND
@@ -9,22 +9,18 @@
 //!   `SEARCH u USING INTEGER PRIMARY KEY` for the author; no sort step.
 //! - most read: `SEARCH s USING INDEX stories_by_reads (read_count<?)`, the
 //!   same author look-up; no sort step.
-//! - by ids (reading now): `SEARCH s USING INTEGER PRIMARY KEY` per id.
 //! - search: see [`super::search`].
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use sqlx::SqlitePool;
 
 use super::cards::{Card, CARD_COLUMNS, CARD_FROM};
-use super::catalogue::Catalogue;
 use super::list_params::{offset_cursor, Key, Position, Sort};
 use super::rows::Lines;
 use super::search;
 use crate::error::Result;
 use crate::ids::StoryId;
-use crate::live::Engine;
 
 /// Stories on one page.
 pub const PAGE: usize = 20;
@@ -36,14 +32,14 @@ pub struct PageLink {
     pub cursor: String,
 }
 
-fn after(cursor: String) -> Option<PageLink> {
+pub(super) fn after(cursor: String) -> Option<PageLink> {
     Some(PageLink {
         param: "after",
         cursor,
     })
 }
 
-fn before(cursor: String) -> Option<PageLink> {
+pub(super) fn before(cursor: String) -> Option<PageLink> {
     Some(PageLink {
         param: "before",
         cursor,
@@ -62,7 +58,7 @@ pub struct Page {
 }
 
 impl Page {
-    fn new(cards: Vec<Card>, newer: Option<PageLink>, older: Option<PageLink>) -> Page {
+    pub(super) fn new(cards: Vec<Card>, newer: Option<PageLink>, older: Option<PageLink>) -> Page {
         Page {
             cards,
             newer,
@@ -96,7 +92,7 @@ impl Page {
 }
 
 /// `ids` as a JSON array, for `json_each`.
-fn id_list(ids: &[StoryId]) -> String {
+pub(super) fn id_list(ids: &[StoryId]) -> String {
     let numbers: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
     format!("[{}]", numbers.join(","))
 }
@@ -193,81 +189,6 @@ pub async fn indexed(db: &SqlitePool, order: Indexed, position: Position) -> Res
     Ok(Page::new(cards, newer, older))
 }
 
-/// A page of the stories by their readers now, most first (ties: the
-/// newer story first). The order is the live engine's at this request, so
-/// it is worked out in memory over every published story; pages are keyed
-/// by (viewers, id), so a story whose viewers changed between two pages may
-/// show on both or on neither — they are counts of a moving crowd.
-pub async fn reading_now(
-    db: &SqlitePool,
-    catalogue: &Catalogue,
-    live: &Engine,
-    position: Position,
-) -> Result<Page> {
-    let ids = catalogue.ids();
-    let viewers = live.viewers(&ids).await;
-    let mut keys: Vec<Key> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, id)| Key {
-            value: viewers.get(i).copied().unwrap_or(0) as i64,
-            id: id.0,
-        })
-        .collect();
-    keys.sort_unstable_by(|a, b| b.cmp(a));
-    let (start, end) = window(&keys, position);
-    let shown = &keys[start..end];
-    let cards = cards_in_order(db, shown.iter().map(|key| StoryId(key.id)).collect()).await?;
-    let cursor = |key: &Key| key.cursor(Sort::ReadingNow);
-    // Past the last story: back to the stories above the cursor.
-    let top = match (keys.get(start), position) {
-        (Some(key), _) => Some(*key),
-        (None, Position::After(key)) => Some(key),
-        _ => None,
-    };
-    let newer = top.filter(|_| start > 0).and_then(|k| before(cursor(&k)));
-    let older = shown.last().filter(|_| end < keys.len());
-    Ok(Page::new(
-        cards,
-        newer,
-        older.and_then(|k| after(cursor(k))),
-    ))
-}
-
-/// Which of `keys` (highest first) a page shows, as a range.
-fn window(keys: &[Key], position: Position) -> (usize, usize) {
-    let first = (0, PAGE.min(keys.len()));
-    match position {
-        Position::First => first,
-        Position::After(key) => {
-            let start = keys.partition_point(|k| *k >= key);
-            (start, (start + PAGE).min(keys.len()))
-        }
-        Position::Before(key) => match keys.partition_point(|k| *k > key) {
-            end if end <= PAGE => first,
-            end => (end - PAGE, end),
-        },
-    }
-}
-
-/// The published stories among `ids`, in that order.
-async fn cards_in_order(db: &SqlitePool, ids: Vec<StoryId>) -> Result<Vec<Card>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let list = id_list(&ids);
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM {CARD_FROM}
-         WHERE s.id IN (SELECT value FROM json_each(?)) AND s.published_at IS NOT NULL"
-    );
-    let rows: Vec<super::cards::CardRow> = sqlx::query_as(&sql).bind(list).fetch_all(db).await?;
-    let mut found: HashMap<StoryId, Card> = rows
-        .into_iter()
-        .map(|row| (row.id, row.card(None)))
-        .collect();
-    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
-}
-
 /// A page of search results for `fts` (`None`: nothing to look for).
 pub async fn found(db: &SqlitePool, fts: Option<&str>, offset: i64) -> Result<Page> {
     let Some(fts) = fts else {
@@ -284,34 +205,4 @@ pub async fn found(db: &SqlitePool, fts: Option<&str>, offset: i64) -> Result<Pa
         newer.and_then(after),
         older.and_then(after),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn keys(n: i64) -> Vec<Key> {
-        (0..n).rev().map(|id| Key { value: id % 3, id }).collect()
-    }
-
-    #[test]
-    fn windows_walk_the_order_both_ways_without_gaps() {
-        let mut keys = keys(45);
-        keys.sort_unstable_by(|a, b| b.cmp(a));
-        let mut seen = Vec::new();
-        let (mut start, mut end) = window(&keys, Position::First);
-        loop {
-            seen.extend_from_slice(&keys[start..end]);
-            if end == keys.len() {
-                break;
-            }
-            (start, end) = window(&keys, Position::After(keys[end - 1]));
-        }
-        assert_eq!(seen, keys);
-        // Back up from the last page: the page above it, then the first.
-        assert_eq!(window(&keys, Position::Before(keys[40])), (20, 40));
-        assert_eq!(window(&keys, Position::Before(keys[20])), (0, 20));
-        assert_eq!(window(&keys, Position::Before(keys[5])), (0, 20));
-        assert_eq!(window(&[], Position::After(Key::TOP)), (0, 0));
-    }
 }

@@ -12,6 +12,7 @@ pub mod listing;
 pub mod markdown;
 pub mod pages;
 pub mod queries;
+pub mod reading_now;
 pub mod reads;
 pub mod rows;
 mod samples;

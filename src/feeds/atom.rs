@@ -127,8 +127,12 @@ fn story_entry(origin: &PublicOrigin, story: &CachedStory) -> Entry {
         id: origin.url(&story_path(&story.id.to_string())),
         title: Text::plain(&story.title),
         links: vec![link("alternate", origin.url(&story_path(&story.slug)))],
-        published: Some(time(story.published_at)),
-        updated: time(story.updated_at.max(story.published_at)),
+        published: Some(time(story.published_unix)),
+        updated: time(story.updated_unix),
+        authors: vec![Person {
+            name: story.author.clone(),
+            ..Person::default()
+        }],
         summary: (!story.excerpt.is_empty()).then(|| Text::plain(&story.excerpt)),
         content: (story.html.len() <= CONTENT_MAX).then(|| Content {
             value: Some(story.html.clone()),

@@ -10,7 +10,8 @@ use sqlx::SqlitePool;
 use super::Document;
 use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::stories::share::{rfc3339, story_path};
+use crate::stories::share::story_path;
+use crate::web::times::rfc3339;
 use crate::web::PublicOrigin;
 
 /// A sitemap holds at most 50,000 addresses; one is the story list.

@@ -1,16 +1,29 @@
-//! Published stories held in memory with their rendered HTML and their read
-//! counter, so a returning reader's page needs no database query.
+//! Published stories held in memory with their rendered HTML, what the page
+//! says about them (author, dates, reading time) and their read counter, so
+//! a returning reader's page needs no database query. Beside them: the
+//! catalogue of published stories (for previous and next links) and the
+//! first page of the story list, forgotten whenever a story changes.
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use moka::sync::Cache;
 use sqlx::SqlitePool;
 
+use super::cards::{excerpt_of, NO_AUTHOR};
+use super::catalogue::Catalogue;
+use super::list_params::Position;
+use super::listing::{self, Indexed, Page};
 use super::summary::Summary;
 use super::{markdown, queries};
 use crate::error::{Error, Result};
 use crate::ids::StoryId;
+use crate::web::times;
+
+/// How long a change made behind Folio's back (straight in the database)
+/// can stay unseen; Folio's own edits take effect at once.
+const TIME_TO_LIVE: Duration = Duration::from_secs(60);
 
 /// A published story ready to show.
 pub struct CachedStory {
@@ -18,12 +31,45 @@ pub struct CachedStory {
     pub slug: String,
     pub title: String,
     pub html: String,
-    /// The first paragraph in plain text (see [`Summary`]).
+    /// Its author's name, or "Folio".
+    pub author: String,
+    /// The summary, or the first paragraph in plain text.
     pub excerpt: String,
-    /// Unix seconds of the first publication and of the last change.
-    pub published_at: i64,
-    pub updated_at: i64,
+    pub reading_minutes: usize,
+    /// RFC 3339.
+    pub published_at: String,
+    pub published_exact: String,
+    /// The last change to what readers read, RFC 3339; the publishing time
+    /// when it was revised before it was published.
+    pub updated_at: String,
+    pub updated_exact: String,
+    /// The same two times in Unix seconds, for feeds.
+    pub published_unix: i64,
+    pub updated_unix: i64,
     read_count: AtomicI64,
+}
+
+impl CachedStory {
+    fn of(row: queries::StoryRow) -> CachedStory {
+        let summary = Summary::of(&row.body);
+        let updated = row.revised_at.max(row.published_at);
+        CachedStory {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            html: markdown::render(&row.body),
+            author: row.author.unwrap_or_else(|| NO_AUTHOR.to_string()),
+            excerpt: excerpt_of(row.summary.as_deref(), &summary.excerpt),
+            reading_minutes: summary.reading_minutes,
+            published_at: times::rfc3339(row.published_at),
+            published_exact: times::exact(row.published_at),
+            updated_at: times::rfc3339(updated),
+            updated_exact: times::exact(updated),
+            published_unix: row.published_at,
+            updated_unix: updated,
+            read_count: AtomicI64::new(row.read_count),
+        }
+    }
 }
 
 impl CachedStory {
@@ -39,6 +85,10 @@ impl CachedStory {
 pub struct StoryCache {
     stories: Cache<StoryId, Arc<CachedStory>>,
     slugs: Cache<String, StoryId>,
+    catalogue: Cache<(), Arc<Catalogue>>,
+    /// The first page of the list, newest first: the page most visitors
+    /// see first. Its read counters follow committed reads.
+    front_page: Cache<(), Arc<Page>>,
     /// Bumped on every invalidation, so a load that read the database
     /// before an edit does not put the old story back.
     generation: Arc<AtomicU64>,
@@ -47,16 +97,16 @@ pub struct StoryCache {
 impl StoryCache {
     pub fn new() -> StoryCache {
         StoryCache {
-            // Edits through Folio invalidate at once; the time-to-live bounds
-            // how long a change made behind Folio's back stays unseen.
             stories: Cache::builder()
                 .max_capacity(10_000)
-                .time_to_live(std::time::Duration::from_secs(60))
+                .time_to_live(TIME_TO_LIVE)
                 .build(),
             slugs: Cache::builder()
                 .max_capacity(10_000)
-                .time_to_live(std::time::Duration::from_secs(60))
+                .time_to_live(TIME_TO_LIVE)
                 .build(),
+            catalogue: Cache::builder().time_to_live(TIME_TO_LIVE).build(),
+            front_page: Cache::builder().time_to_live(TIME_TO_LIVE).build(),
             generation: Arc::new(AtomicU64::new(0)),
         }
     }
@@ -70,22 +120,8 @@ impl StoryCache {
         let Some(row) = queries::published_story(db, id).await? else {
             return Ok(None);
         };
-        let story = Arc::new(CachedStory {
-            id: row.id,
-            slug: row.slug,
-            title: row.title,
-            html: markdown::render(&row.body),
-            excerpt: Summary::of(&row.body).excerpt,
-            published_at: row.published_at,
-            updated_at: row.updated_at,
-            read_count: AtomicI64::new(row.read_count),
-        });
-        self.stories.insert(id, Arc::clone(&story));
-        if self.generation.load(Ordering::Acquire) != generation {
-            // Edited, unpublished or deleted meanwhile: serve this answer
-            // once, keep nothing.
-            self.stories.invalidate(&id);
-        }
+        let story = Arc::new(CachedStory::of(row));
+        self.keep(&self.stories, id, Arc::clone(&story), generation);
         // A read committed between the load and the insert would have missed
         // this entry; reading the counter again after the insert catches it.
         if let Some(count) = queries::read_count(db, id).await? {
@@ -117,17 +153,60 @@ impl StoryCache {
         self.find(db, key).await?.ok_or(Error::NotFound)
     }
 
+    /// The published stories in publishing order.
+    pub async fn catalogue(&self, db: &SqlitePool) -> Result<Arc<Catalogue>> {
+        if let Some(catalogue) = self.catalogue.get(&()) {
+            return Ok(catalogue);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let catalogue = Arc::new(Catalogue::load(db).await?);
+        self.keep(&self.catalogue, (), Arc::clone(&catalogue), generation);
+        Ok(catalogue)
+    }
+
+    /// The first page of the list, newest first.
+    pub async fn front_page(&self, db: &SqlitePool) -> Result<Arc<Page>> {
+        if let Some(page) = self.front_page.get(&()) {
+            return Ok(page);
+        }
+        let generation = self.generation.load(Ordering::Acquire);
+        let page = Arc::new(listing::indexed(db, Indexed::Newest, Position::First).await?);
+        self.keep(&self.front_page, (), Arc::clone(&page), generation);
+        page.catch_up_counts(db).await?;
+        Ok(page)
+    }
+
+    /// Keeps `value`, unless a story changed since `generation` was read
+    /// (before the database was): then the value may be from before the
+    /// change, and it is served once and not kept.
+    fn keep<K, V>(&self, cache: &Cache<K, V>, key: K, value: V, generation: u64)
+    where
+        K: std::hash::Hash + Eq + Clone + Send + Sync + 'static,
+        V: Clone + Send + Sync + 'static,
+    {
+        cache.insert(key.clone(), value);
+        if self.generation.load(Ordering::Acquire) != generation {
+            cache.invalidate(&key);
+        }
+    }
+
     /// Records a story's new read counter after a read was committed.
     pub fn note_read_count(&self, id: StoryId, count: i64) {
         if let Some(story) = self.stories.get(&id) {
             story.read_count.fetch_max(count, Ordering::AcqRel);
         }
+        if let Some(page) = self.front_page.get(&()) {
+            page.note_read_count(id, count);
+        }
     }
 
-    /// Forgets a story, after it was edited, unpublished or deleted.
+    /// Forgets a story, after it was published, edited, unpublished or
+    /// deleted, with the catalogue and the list's first page.
     pub fn invalidate(&self, id: StoryId) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.stories.invalidate(&id);
+        self.catalogue.invalidate(&());
+        self.front_page.invalidate(&());
         // Slugs change rarely; forgetting them all is simplest.
         self.slugs.invalidate_all();
     }

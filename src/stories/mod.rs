@@ -1,15 +1,23 @@
-//! Stories for readers: the list, the story page, unique reads, following
-//! a story, and the JSON API.
+//! Stories for readers: the list (in pages, sorted, searched), the story
+//! page, unique reads, following a story, and the JSON API.
 
 pub mod api;
 pub mod cache;
+pub mod cards;
+pub mod catalogue;
 mod follows;
+pub mod list_page;
+pub mod list_params;
+pub mod listing;
 pub mod markdown;
 pub mod pages;
 pub mod queries;
+pub mod reading_now;
 pub mod reads;
 mod resume;
+pub mod rows;
 mod samples;
+pub mod search;
 pub mod share;
 pub mod slugs;
 pub mod summary;
@@ -59,7 +67,7 @@ pub async fn figures_of(stories: Vec<queries::StorySummary>, live: &Engine) -> V
 
 pub fn routes() -> Vec<Route> {
     rocket::routes![
-        pages::index,
+        list_page::index,
         pages::show,
         follows::follow,
         follows::unfollow
@@ -85,6 +93,10 @@ pub fn stage(sample_stories: bool) -> AdHoc {
         };
         if let Err(e) = slugs::fill_missing(&pool).await {
             rocket::error!("giving stories their URL names failed: {e}");
+            return Err(rocket);
+        }
+        if let Err(e) = queries::fill_missing_summaries(&pool).await {
+            rocket::error!("working out the stories' excerpts failed: {e}");
             return Err(rocket);
         }
         if sample_stories {

@@ -1,4 +1,4 @@
-//! The reader's pages: the story list and the story page.
+//! The story page (the list is in [`super::list_page`]).
 
 use std::sync::Arc;
 
@@ -9,40 +9,14 @@ use rocket_dyn_templates::{context, Template};
 
 use super::reads::Reads;
 use super::share::{story_path, Share};
-use super::{figures_of, queries, StoryCache};
+use super::StoryCache;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::{managed, Result};
-use crate::ids::StoryId;
 use crate::live::Engine;
 use crate::notifications::Inboxes;
 use crate::visits::{Person, Visits};
 use crate::web::{query_encode, Layout, PublicOrigin};
-
-/// The story list: every published story with its figures. Open to visitors,
-/// so they can see what there is before signing up.
-#[get("/")]
-pub async fn index(
-    reader: Option<CurrentUser>,
-    db: &Db,
-    layout: Layout,
-    live: &State<Engine>,
-    inboxes: &State<Inboxes>,
-) -> Result<Template> {
-    let stories = figures_of(queries::published(db.pool()).await?, live).await;
-    let follows: Vec<StoryId> = match reader {
-        Some(reader) => inboxes
-            .get(db.pool(), reader.user_id)
-            .await?
-            .follows
-            .to_vec(),
-        None => Vec::new(),
-    };
-    Ok(Template::render(
-        "stories/index.html",
-        context! { layout, stories, follows },
-    ))
-}
 
 /// A story. Opening it records the reader's read (once, ever, and on disk
 /// before the page is sent) and counts them as a current viewer. A visitor
@@ -85,14 +59,22 @@ pub async fn show(
         .get(db.pool(), reader.user_id)
         .await?
         .follows(story.id);
+    let catalogue = stories.catalogue(db.pool()).await?;
+    let around = catalogue.neighbours(story.id);
     Ok(Template::render(
         "stories/show.html",
         context! {
             layout,
             story: context! {
                 id: story.id, slug: &story.slug, title: &story.title, html: &story.html,
+                author: &story.author, excerpt: &story.excerpt,
+                reading_minutes: story.reading_minutes,
+                published_at: &story.published_at, published_exact: &story.published_exact,
+                updated_at: &story.updated_at, updated_exact: &story.updated_exact,
             },
             share,
+            previous: around.previous,
+            next: around.next,
             read_count,
             viewers,
             following,

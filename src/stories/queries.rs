@@ -4,6 +4,7 @@ use serde::Serialize;
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::slugs;
+use super::summary::Summary;
 use crate::error::Result;
 use crate::ids::{StoryId, UserId};
 use crate::util::unix_now;
@@ -17,16 +18,19 @@ pub struct StorySummary {
     pub read_count: i64,
 }
 
-/// A published story, as stored.
+/// A published story, as stored, with its author's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoryRow {
     pub id: StoryId,
     pub slug: String,
     pub title: String,
     pub body: String,
-    pub read_count: i64,
+    pub summary: Option<String>,
+    pub author: Option<String>,
     pub published_at: i64,
-    pub updated_at: i64,
+    /// The last change to what readers read.
+    pub revised_at: i64,
+    pub read_count: i64,
 }
 
 /// Every published story, newest first.
@@ -42,9 +46,11 @@ pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
 /// A published story by id.
 pub async fn published_story(db: &SqlitePool, id: StoryId) -> Result<Option<StoryRow>> {
     Ok(sqlx::query_as(
-        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, read_count,
-                published_at, updated_at
-         FROM stories WHERE id = ? AND published_at IS NOT NULL",
+        "SELECT s.id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS slug, s.title, s.body, s.summary,
+             u.username AS author, s.published_at,
+             COALESCE(s.revised_at, s.updated_at) AS revised_at, s.read_count
+         FROM stories s LEFT JOIN users u ON u.id = s.author_id
+         WHERE s.id = ? AND s.published_at IS NOT NULL",
     )
     .bind(id)
     .fetch_optional(db)
@@ -95,18 +101,46 @@ pub async fn insert_published(
 ) -> Result<StoryId> {
     let now = unix_now();
     let slug = slugs::unique(db, &slugs::slugify(title), None).await?;
+    let summary = Summary::of(body);
     Ok(sqlx::query_scalar(
-        "INSERT INTO stories (slug, title, body, published_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO stories (slug, title, body, excerpt, words, published_at, created_at,
+             updated_at, revised_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6, ?6) RETURNING id",
     )
     .bind(slug)
     .bind(title)
     .bind(body)
-    .bind(now)
-    .bind(now)
+    .bind(summary.excerpt)
+    .bind(summary.words as i64)
     .bind(now)
     .fetch_one(db)
     .await?)
+}
+
+/// Works out the excerpt and word count of stories saved without them (by
+/// a Folio from before they were kept, or behind its back), a few at a time.
+pub async fn fill_missing_summaries(db: &SqlitePool) -> Result<()> {
+    loop {
+        let missing: Vec<(StoryId, String)> = sqlx::query_as(
+            "SELECT id, body FROM stories WHERE excerpt IS NULL OR words IS NULL LIMIT 100",
+        )
+        .fetch_all(db)
+        .await?;
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let mut tx = db.begin().await?;
+        for (id, body) in missing {
+            let summary = Summary::of(&body);
+            sqlx::query("UPDATE stories SET excerpt = ?, words = ? WHERE id = ?")
+                .bind(summary.excerpt)
+                .bind(summary.words as i64)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
 }
 
 /// The id of any story, published or not, by id or slug: readers may stop

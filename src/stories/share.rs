@@ -2,7 +2,6 @@
 //! about itself: its absolute address, description, dates and feed (the
 //! `share` of the page's context, rendered by `stories/share.html`).
 
-use chrono::{DateTime, SecondsFormat};
 use serde::Serialize;
 
 use super::CachedStory;
@@ -43,8 +42,8 @@ impl Share {
             title: story.title.clone(),
             url: origin.url(&page),
             description,
-            published: rfc3339(story.published_at),
-            modified: rfc3339(story.updated_at.max(story.published_at)),
+            published: story.published_at.clone(),
+            modified: story.updated_at.clone(),
             feed_url: origin.url(&format!("{page}/feed.xml")),
             badge_url: origin.url(&format!("{page}/badge.svg")),
         }
@@ -54,22 +53,4 @@ impl Share {
 /// The path of the story page named `slug`.
 pub fn story_path(slug: &str) -> String {
     format!("/stories/{slug}")
-}
-
-/// `unix` seconds as an RFC 3339 time in UTC (`2026-12-05T10:00:00Z`).
-pub fn rfc3339(unix: i64) -> String {
-    DateTime::from_timestamp(unix, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rfc3339;
-
-    #[test]
-    fn times_are_rfc3339_in_utc() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(1_796_000_000), "2026-11-30T00:53:20Z");
-    }
 }

@@ -67,6 +67,7 @@ pub fn templates() -> impl Fairing {
             }
         }
         engines.tera.add_raw_templates(sources)?;
+        super::times::register(&mut engines.tera);
         Ok(())
     })
 }

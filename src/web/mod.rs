@@ -12,6 +12,7 @@ mod layout;
 mod origin;
 pub mod paging;
 mod resume;
+pub mod times;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rocket::Route;

@@ -4,7 +4,7 @@
 use rocket::http::Status;
 use rocket_dyn_templates::{context, Template};
 
-use super::form::{Action, StoryForm, BODY_MAX_BYTES, TITLE_MAX};
+use super::form::{Action, StoryForm, BODY_MAX_BYTES, SUMMARY_MAX, TITLE_MAX};
 use super::queries;
 use crate::notifications;
 use crate::stories::markdown;
@@ -79,9 +79,10 @@ pub fn editor(
         "admin/story_edit.html",
         context! {
             layout, story, error, preview, notified,
-            title: &form.title, slug: &form.slug, body: &form.body,
+            title: &form.title, slug: &form.slug, body: &form.body, summary: &form.summary,
             notify: form.notify, note: &form.note,
             title_max: TITLE_MAX, body_max_mb: BODY_MAX_BYTES / 1_000_000,
+            summary_max: SUMMARY_MAX,
             note_max: notifications::TEXT_MAX,
         },
     )

@@ -6,6 +6,8 @@ use crate::notifications;
 use crate::stories::slugs;
 
 pub const TITLE_MAX: usize = 200;
+/// A hand-written summary is a few sentences.
+pub const SUMMARY_MAX: usize = 500;
 /// Bodies are Markdown of at most 1 MB.
 pub const BODY_MAX_BYTES: usize = 1_000_000;
 
@@ -18,6 +20,9 @@ pub struct StoryForm {
     pub slug: String,
     #[field(default = String::new())]
     pub body: String,
+    /// The excerpt shown in the list; empty: the first paragraph.
+    #[field(default = String::new())]
+    pub summary: String,
     /// Which button: "preview", "save" or "publish".
     #[field(default = String::new())]
     pub action: String,
@@ -53,6 +58,7 @@ impl StoryForm {
     pub fn trimmed(mut self) -> StoryForm {
         self.title = self.title.trim().to_string();
         self.slug = self.slug.trim().to_string();
+        self.summary = self.summary.trim().to_string();
         self.note = self.note.trim().to_string();
         self
     }
@@ -74,6 +80,12 @@ impl StoryForm {
         if title_chars > TITLE_MAX {
             return Some(format!(
                 "A title has at most {TITLE_MAX} characters; this one has {title_chars}."
+            ));
+        }
+        let summary_chars = self.summary.chars().count();
+        if summary_chars > SUMMARY_MAX {
+            return Some(format!(
+                "A summary has at most {SUMMARY_MAX} characters; this one has {summary_chars}."
             ));
         }
         if self.body.len() > BODY_MAX_BYTES {

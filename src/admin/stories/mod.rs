@@ -69,6 +69,7 @@ pub async fn edit(
         title: story.title.clone(),
         slug: story.slug.clone(),
         body: story.body.clone(),
+        summary: story.summary.clone().unwrap_or_default(),
         ..StoryForm::default()
     };
     let page = Editor {

@@ -5,8 +5,9 @@ use sqlx::SqlitePool;
 
 use crate::db::lock_for_writing;
 use crate::error::Result;
-use crate::ids::StoryId;
+use crate::ids::{StoryId, UserId};
 use crate::stories::slugs;
+use crate::stories::summary::Summary;
 use crate::util::unix_now;
 
 /// A line of the admin story list.
@@ -28,6 +29,7 @@ pub struct StoryText {
     pub slug: String,
     pub title: String,
     pub body: String,
+    pub summary: Option<String>,
     pub published_at: Option<i64>,
     pub read_count: i64,
     pub view_count: i64,
@@ -37,6 +39,8 @@ pub struct StoryText {
 pub struct Edit<'a> {
     pub title: &'a str,
     pub body: &'a str,
+    /// The hand-written excerpt; empty: none.
+    pub summary: &'a str,
     /// The URL name asked for; empty: made from the title.
     pub slug: &'a str,
     /// Publish (true), unpublish (false) or leave as it is (None).
@@ -62,7 +66,8 @@ pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
 /// One story, published or not.
 pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
     Ok(sqlx::query_as(
-        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, published_at, read_count, view_count
+        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, summary, published_at,
+             read_count, view_count
          FROM stories WHERE id = ?",
     )
     .bind(id)
@@ -70,26 +75,41 @@ pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
     .await?)
 }
 
-/// Creates a story; its id, or why not.
-pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
-    slug_race(insert(db, edit).await)
+/// Creates a story by `author`; its id, or why not.
+pub async fn create(
+    db: &SqlitePool,
+    edit: &Edit<'_>,
+    author: UserId,
+) -> Result<Result<StoryId, Refused>> {
+    slug_race(insert(db, edit, author).await)
 }
 
-async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
+async fn insert(
+    db: &SqlitePool,
+    edit: &Edit<'_>,
+    author: UserId,
+) -> Result<Result<StoryId, Refused>> {
     let mut tx = db.begin().await?;
     lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, None).await? else {
         return Ok(Err(Refused::SlugTaken));
     };
     let now = unix_now();
+    let derived = Summary::of(edit.body);
     let id = sqlx::query_scalar(
-        "INSERT INTO stories (slug, title, body, published_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO stories (slug, title, body, summary, excerpt, words, author_id,
+             published_at, created_at, updated_at, revised_at)
+         VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(slug)
     .bind(edit.title)
     .bind(edit.body)
+    .bind(edit.summary)
+    .bind(derived.excerpt)
+    .bind(derived.words as i64)
+    .bind(author)
     .bind(edit.publish.unwrap_or(false).then_some(now))
+    .bind(now)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
@@ -110,8 +130,14 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
         return Ok(Err(Refused::SlugTaken));
     };
     let now = unix_now();
+    let derived = Summary::of(edit.body);
+    // revised_at moves only when what readers read changed; the expressions
+    // see the row as it was.
     let updated = sqlx::query(
-        "UPDATE stories SET slug = ?, title = ?, body = ?, updated_at = ?,
+        "UPDATE stories SET slug = ?, title = ?, body = ?, summary = NULLIF(?, ''),
+             excerpt = ?, words = ?, updated_at = ?,
+             revised_at = CASE WHEN title IS NOT ? OR body IS NOT ? OR COALESCE(summary, '') IS NOT ?
+                               THEN ? ELSE revised_at END,
              published_at = CASE ? WHEN 1 THEN COALESCE(published_at, ?) WHEN 0 THEN NULL
                                    ELSE published_at END
          WHERE id = ?",
@@ -119,6 +145,13 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
     .bind(slug)
     .bind(edit.title)
     .bind(edit.body)
+    .bind(edit.summary)
+    .bind(derived.excerpt)
+    .bind(derived.words as i64)
+    .bind(now)
+    .bind(edit.title)
+    .bind(edit.body)
+    .bind(edit.summary)
     .bind(now)
     .bind(edit.publish)
     .bind(now)

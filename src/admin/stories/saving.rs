@@ -19,7 +19,7 @@ use crate::web::{FormReply, Layout};
 /// A new story: previewed, saved as a draft or published.
 #[post("/admin/stories", data = "<form>")]
 pub async fn create(
-    _admin: Admin,
+    admin: Admin,
     form: CsrfForm<StoryForm>,
     layout: Layout,
     studio: Studio<'_>,
@@ -29,10 +29,10 @@ pub async fn create(
         return Ok(reply);
     }
     let publish = form.action() == Action::Publish;
-    match queries::create(studio.pool(), &edit_of(&form, Some(publish))).await? {
+    match queries::create(studio.pool(), &edit_of(&form, Some(publish)), admin.user_id).await? {
         Ok(id) => {
             if publish {
-                studio.live.list_changed().await;
+                studio.changed(id).await;
             }
             Ok(FormReply::Done(Redirect::to(format!(
                 "/admin/stories/{id}/edit"
@@ -101,6 +101,7 @@ fn edit_of(form: &StoryForm, publish: Option<bool>) -> Edit<'_> {
     Edit {
         title: &form.title,
         body: &form.body,
+        summary: &form.summary,
         slug: &form.slug,
         publish,
     }

@@ -48,7 +48,7 @@ load() { # name, path, [script, script args...]
   local script=() recorder=""
   if [ $# -gt 0 ]; then script=(-s "$root/bench/$1"); shift; fi
   if [ -n "${PROFILE:-}" ] && [ "$name" != warmup ]; then
-    perf record -F 999 -g -p "$pid" -o "$work/$name.perf" -- sleep "${DURATION%s}" 2>/dev/null &
+    perf record -F 299 --call-graph dwarf,16384 -p "$pid" -o "$work/$name.perf" -- sleep "${DURATION%s}" 2>/dev/null &
     recorder=$!
   fi
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$base$path" -- "$@" >"$work/$name.txt"

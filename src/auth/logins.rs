@@ -1,6 +1,7 @@
 //! An account's logins as its owner sees and manages them: where each was
 //! made, when it was last used, and ending one, or all but this one.
 
+use std::collections::HashSet;
 use std::net::IpAddr;
 use std::sync::atomic::Ordering;
 
@@ -116,6 +117,24 @@ impl Sessions {
     /// minute: before the server stops.
     pub async fn write_last_seen(&self, db: &SqlitePool) -> Result<()> {
         self.seen.write(db).await
+    }
+
+    /// Forgets what is cached about the sessions `ended`, found ended in
+    /// the database (deleted beside the server, expired): the next request
+    /// of their browsers reads them afresh and is not let in.
+    pub fn forget_ended(&self, ended: &HashSet<SessionId>) {
+        if ended.is_empty() {
+            return;
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        let ended = ended.clone();
+        if let Err(e) = self
+            .cache
+            .invalidate_entries_if(move |_, session| ended.contains(&session.session_id))
+        {
+            rocket::warn!("cannot forget ended sessions ({e}); forgetting all");
+            self.cache.invalidate_all();
+        }
     }
 
     /// Forgets the cached sessions that `ended` picks and closes their

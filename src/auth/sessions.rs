@@ -244,24 +244,6 @@ impl Sessions {
         Ok(())
     }
 
-    /// Forgets what is cached about the sessions `ended`, found ended in
-    /// the database (deleted beside the server, expired): the next request
-    /// of their browsers reads them afresh and is not let in.
-    pub fn forget_ended(&self, ended: &HashSet<SessionId>) {
-        if ended.is_empty() {
-            return;
-        }
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        let ended = ended.clone();
-        if let Err(e) = self
-            .cache
-            .invalidate_entries_if(move |_, session| ended.contains(&session.session_id))
-        {
-            rocket::warn!("cannot forget ended sessions ({e}); forgetting all");
-            self.cache.invalidate_all();
-        }
-    }
-
     /// Waits until logins end in this process (a logout, a disabled
     /// account, a login over the account's allowance).
     pub async fn some_ended(&self) {

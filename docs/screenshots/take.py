@@ -6,6 +6,7 @@ Run it with `bash docs/screenshots/take.sh` (which builds the binary and
 installs Selenium in a virtual environment under target/).
 """
 
+import base64
 import os
 import socket
 import subprocess
@@ -40,7 +41,7 @@ def start_folio(data_dir):
         ROCKET_ADDRESS="127.0.0.1",
         ROCKET_PORT=str(port),
         ROCKET_DATA_DIR=data_dir,
-        ROCKET_SECRET_KEY="hPRYyVRiMyxpw5sBB1XeCMN1kFsDCqKvBi2QJxBVHQk=",
+        ROCKET_SECRET_KEY=base64.b64encode(os.urandom(32)).decode(),
         ROCKET_LOG_LEVEL="critical",
         FOLIO_ADMIN_USERNAME="editor",
         FOLIO_ADMIN_PASSWORD=PASSWORD,

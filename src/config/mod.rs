@@ -2,11 +2,13 @@
 //! (defaults < `Rocket.toml` < `ROCKET_*` environment variables), and the
 //! checks that stop a start with a message naming the setting at fault.
 
+mod database_url;
 mod logging;
 mod post_budgets;
 mod public_url;
 mod secret_key;
 
+pub use database_url::{check_database_url, database_url, with_database_default};
 pub use logging::{logging, Logging};
 pub use post_budgets::PostBudget;
 pub use secret_key::{check_secret_key, development_key_warning, SecretKeyUse};
@@ -279,41 +281,4 @@ pub fn figment() -> Figment {
             "ROCKET_PROFILE",
             rocket::Config::DEFAULT_PROFILE,
         ))
-}
-
-/// Folio keeps its data in SQLite: any other database URL (such as the
-/// `postgres://` one a platform may set in `DATABASE_URL`) is refused.
-pub fn check_database_url(figment: &Figment) -> Result<()> {
-    let url = database_url(figment)?;
-    if url.starts_with("sqlite:") {
-        Ok(())
-    } else {
-        let scheme = url.split(':').next().unwrap_or_default();
-        Err(Error::Config(format!(
-            "bad setting databases.folio.url (or DATABASE_URL): Folio stores its data in SQLite, \
-             so the URL must look like sqlite://data/folio.db, not {scheme}:…"
-        )))
-    }
-}
-
-/// Fills in `databases.folio.url` from the data directory when it is not set.
-pub fn with_database_default(figment: Figment) -> Figment {
-    let data_dir: PathBuf = figment
-        .extract_inner("data_dir")
-        .unwrap_or_else(|_| Settings::default().data_dir);
-    let settings = Settings {
-        data_dir,
-        ..Settings::default()
-    };
-    figment.join(Serialized::default(
-        "databases.folio.url",
-        settings.default_database_url(),
-    ))
-}
-
-/// The configured database URL.
-pub fn database_url(figment: &Figment) -> Result<String> {
-    figment
-        .extract_inner("databases.folio.url")
-        .map_err(|e| Error::Config(format!("bad setting databases.folio.url: {e}")))
 }

@@ -123,31 +123,34 @@ impl Sessions {
     /// the database (deleted beside the server, expired): the next request
     /// of their browsers reads them afresh and is not let in.
     pub fn forget_ended(&self, ended: &HashSet<SessionId>) {
-        if ended.is_empty() {
-            return;
-        }
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        let ended = ended.clone();
-        if let Err(e) = self
-            .cache
-            .invalidate_entries_if(move |_, session| ended.contains(&session.session_id))
-        {
-            rocket::warn!("cannot forget ended sessions ({e}); forgetting all");
-            self.cache.invalidate_all();
+        if !ended.is_empty() {
+            let ended = ended.clone();
+            self.forget_where(move |session| ended.contains(&session.session_id));
         }
     }
 
     /// Forgets the cached sessions that `ended` picks and closes their
     /// streams, after their rows were deleted.
     fn forget_sessions(&self, ended: impl Fn(&super::SessionUser) -> bool + Send + Sync + 'static) {
+        self.forget_where(ended);
+        self.ended.notify_one();
+    }
+
+    /// Forgets the cached sessions that `which` picks, so the next request
+    /// of each reads its row afresh; a lookup that read the database before
+    /// does not put its stale answer back (the generation rises).
+    pub(super) fn forget_where(
+        &self,
+        which: impl Fn(&super::SessionUser) -> bool + Send + Sync + 'static,
+    ) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         if let Err(e) = self
             .cache
-            .invalidate_entries_if(move |_, session| ended(session))
+            .invalidate_entries_if(move |_, session| which(session))
         {
+            // Without invalidation closures, forget everything instead.
             rocket::warn!("cannot forget some sessions ({e}); forgetting all");
             self.cache.invalidate_all();
         }
-        self.ended.notify_one();
     }
 }

@@ -222,15 +222,7 @@ impl Sessions {
     /// Forgets what is cached about `user_id`'s sessions, so the next request
     /// reads them afresh: after their rights changed or they were disabled.
     pub fn forget_user(&self, user_id: UserId) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
-        if let Err(e) = self
-            .cache
-            .invalidate_entries_if(move |_, session| session.user_id == user_id)
-        {
-            // Without invalidation closures, forget everything instead.
-            rocket::warn!("cannot forget one user's sessions ({e}); forgetting all");
-            self.cache.invalidate_all();
-        }
+        self.forget_where(move |session| session.user_id == user_id);
     }
 
     /// Ends every session of `user_id`, on every device.

@@ -56,7 +56,7 @@ load() { # name, path, [script, script args...]
     wait "$recorder" || true
     mkdir -p "$PROFILE"
     perf script -i "$work/$name.perf" 2>/dev/null | inferno-collapse-perf >"$PROFILE/$name.folded"
-    inferno-flamegraph --title "Folio: $name ($CONNECTIONS connections)" --width 1400 \
+    inferno-flamegraph --title "Folio: $name ($CONNECTIONS connections)" --width 1400 --minwidth 2 \
       <"$PROFILE/$name.folded" >"$PROFILE/$name.svg"
   fi
 }

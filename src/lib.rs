@@ -98,6 +98,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(web::templates())
         .attach(web::shield(settings.secure_cookies))
         .attach(web::ContentSecurityPolicy)
+        .attach(web::WholeBodies)
         .manage(settings)
         .mount("/", accounts::routes())
         .mount("/", stories::routes())

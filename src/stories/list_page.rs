@@ -6,9 +6,10 @@
 use std::sync::Arc;
 
 use rocket::form::FromForm;
-use rocket::get;
 use rocket::outcome::{try_outcome, Outcome};
 use rocket::request::{self, FromRequest, Request};
+use rocket::response::content::RawHtml;
+use rocket::{get, Responder};
 use rocket_dyn_templates::{context, Metadata, Template};
 
 use super::cards::{Card, ListItem};
@@ -17,6 +18,7 @@ use super::listing::{self, Indexed, Page, PageLink};
 use super::reading_now;
 use super::rows::{Lines, Live};
 use super::search::{self, QUERY_MAX_CHARS};
+use super::shells::KeptPages;
 use super::StoryCache;
 use crate::auth::CurrentUser;
 use crate::db::Db;
@@ -43,7 +45,7 @@ pub async fn index(
     layout: Layout,
     db: &Db,
     shelf: Shelf<'_>,
-) -> Result<Template> {
+) -> Result<ListPage> {
     let sort = Sort::parse(list.sort.as_deref())?;
     let typed: Option<String> = list
         .q
@@ -97,15 +99,14 @@ pub async fn index(
     let here = [("after", after), ("before", before)]
         .into_iter()
         .find_map(|(param, cursor)| cursor.filter(|c| !c.is_empty()).map(|c| (param, c)));
-    Ok(Template::render(
-        "stories/index.html",
+    let context = |layout: Layout, lines: Option<String>| {
         context! {
             layout,
             // Tests `lines` without evaluating it: Tera escapes a string to
             // test it, which for the whole list cost 13 % of the page's CPU.
             kept_lines: lines.is_some(),
             lines,
-            stories,
+            stories: &stories,
             count: page.cards.len(),
             sort: sort.name(),
             q: typed.as_deref().unwrap_or(""),
@@ -115,8 +116,28 @@ pub async fn index(
             first_href: address.href(None),
             newer: page.newer.as_ref().map(|link| address.link(link)),
             older: page.older.as_ref().map(|link| address.link(link)),
-        },
-    ))
+        }
+    };
+    if let Some(lines) = &lines {
+        // The first page, kept: its frame is kept too.
+        let html = shelf.kept.front(
+            &shelf.templates,
+            (&page, &layout, lines),
+            |layout, lines| context(layout, Some(lines)),
+        )?;
+        return Ok(ListPage::Kept(RawHtml(html)));
+    }
+    Ok(ListPage::Rendered(Box::new(Template::render(
+        "stories/index.html",
+        context(layout, None),
+    ))))
+}
+
+/// The list: the first page from its kept shell, any other rendered.
+#[derive(Responder)]
+pub enum ListPage {
+    Kept(RawHtml<String>),
+    Rendered(Box<Template>),
 }
 
 /// What the list needs besides the database: the live engine for the
@@ -126,6 +147,7 @@ pub struct Shelf<'r> {
     live: &'r Engine,
     inboxes: &'r Inboxes,
     stories: &'r StoryCache,
+    kept: &'r KeptPages,
     templates: Metadata<'r>,
 }
 
@@ -138,6 +160,7 @@ impl<'r> FromRequest<'r> for Shelf<'r> {
             live: try_outcome!(managed::<Engine>(req)),
             inboxes: try_outcome!(managed::<Inboxes>(req)),
             stories: try_outcome!(managed::<StoryCache>(req)),
+            kept: try_outcome!(managed::<KeptPages>(req)),
             templates: try_outcome!(req.guard::<Metadata<'r>>().await),
         })
     }

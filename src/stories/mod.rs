@@ -19,6 +19,7 @@ pub mod rows;
 mod samples;
 pub mod search;
 pub mod share;
+pub mod shells;
 pub mod slugs;
 pub mod summary;
 
@@ -116,8 +117,10 @@ pub fn stage(sample_stories: bool) -> AdHoc {
             inboxes,
             live: live.clone(),
         });
+        let shells = shells::KeptPages::new(live.presence_ttl().as_secs());
         Ok(rocket
             .manage(stories)
+            .manage(shells)
             .manage(resumers)
             .manage(Reads::start(pool, live)))
     })

@@ -4,19 +4,22 @@ use std::sync::Arc;
 
 use rocket::outcome::{try_outcome, Outcome};
 use rocket::request::{self, FromRequest, Request};
-use rocket::{get, State};
-use rocket_dyn_templates::{context, Template};
+use rocket::response::content::RawHtml;
+use rocket::{get, Responder, State};
+use rocket_dyn_templates::{context, Metadata, Template};
 
 use super::reads::Reads;
 use super::share::{story_path, Share};
+use super::shells::{Filling, KeptPages, Kind};
 use super::StoryCache;
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::{managed, Result};
 use crate::live::Engine;
 use crate::notifications::Inboxes;
+use crate::util::unix_now;
 use crate::visits::{Person, Visits};
-use crate::web::{query_encode, Layout, PublicOrigin};
+use crate::web::{query_encode, times, Layout, PublicOrigin};
 
 /// A story. Opening it records the reader's read (once, ever, and on disk
 /// before the page is sent) and counts them as a current viewer. A visitor
@@ -32,19 +35,19 @@ pub async fn show(
     db: &Db,
     stories: &State<StoryCache>,
     seen: Seen<'_>,
-) -> Result<Template> {
+) -> Result<StoryPage> {
     let story = stories.require(db.pool(), key).await?;
-    let share = Share::of(&origin, &story);
     let Some(reader) = reader else {
+        let share = Share::of(&origin, &story);
         // Back to the address asked for, as a redirect to log in would.
         let next = query_encode(&story_path(key));
-        return Ok(Template::render(
+        return Ok(StoryPage::Preview(Box::new(Template::render(
             "stories/preview.html",
             context! {
                 layout, share, next,
                 story: context! { slug: &story.slug, title: &story.title, excerpt: &story.excerpt },
             },
-        ));
+        ))));
     };
     if seen.person.0 {
         seen.visits.view(story.id);
@@ -60,27 +63,32 @@ pub async fn show(
         .await?
         .follows(story.id);
     let catalogue = stories.catalogue(db.pool()).await?;
-    let around = catalogue.neighbours(story.id);
-    Ok(Template::render(
-        "stories/show.html",
-        context! {
-            layout,
-            story: context! {
-                id: story.id, slug: &story.slug, title: &story.title, html: &story.html,
-                author: &story.author, excerpt: &story.excerpt,
-                reading_minutes: story.reading_minutes,
-                published_at: &story.published_at, published_exact: &story.published_exact,
-                updated_at: &story.updated_at, updated_exact: &story.updated_exact,
-            },
-            share,
-            previous: around.previous,
-            next: around.next,
-            read_count,
-            viewers,
-            following,
-            presence_ttl: seen.live.presence_ttl().as_secs(),
-        },
-    ))
+    let kind = Kind {
+        admin: layout.user.as_ref().is_some_and(|user| user.is_admin),
+        following,
+    };
+    let now = unix_now();
+    let filling = Filling {
+        layout: &layout,
+        viewers,
+        read_count,
+        published_ago: &times::ago(story.published_unix, now),
+        updated_ago: &times::ago(story.updated_unix, now),
+    };
+    let page = seen.kept.story(
+        &seen.templates,
+        kind,
+        (&story, &catalogue, &origin),
+        &filling,
+    )?;
+    Ok(StoryPage::Page(RawHtml(page)))
+}
+
+/// A story page, or a visitor's preview of it.
+#[derive(Responder)]
+pub enum StoryPage {
+    Preview(Box<Template>),
+    Page(RawHtml<String>),
 }
 
 /// Who sees a story page open, besides the reader: the views statistics,
@@ -91,6 +99,8 @@ pub struct Seen<'r> {
     reads: &'r Reads,
     live: &'r Engine,
     inboxes: &'r Inboxes,
+    kept: &'r KeptPages,
+    templates: Metadata<'r>,
 }
 
 #[rocket::async_trait]
@@ -105,6 +115,8 @@ impl<'r> FromRequest<'r> for Seen<'r> {
             reads: try_outcome!(managed::<Reads>(req)),
             live: try_outcome!(managed::<Engine>(req)),
             inboxes: try_outcome!(managed::<Inboxes>(req)),
+            kept: try_outcome!(managed::<KeptPages>(req)),
+            templates: try_outcome!(req.guard::<Metadata<'r>>().await),
         })
     }
 }

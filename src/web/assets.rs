@@ -50,6 +50,18 @@ fn escape(text: &str) -> String {
         .replace('}', "&#125;")
 }
 
+/// Template source without the indentation of its lines: a page is sent
+/// smaller, and no template indents text that shows (every textarea's
+/// value sits on its tag's line).
+fn unindented(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        out.push_str(line.trim_start_matches([' ', '\t']));
+        out.push('\n');
+    }
+    out
+}
+
 /// The Tera engine, loaded with every embedded template at once (a child
 /// template added before the base it extends would be refused).
 pub fn templates() -> impl Fairing {
@@ -61,6 +73,7 @@ pub fn templates() -> impl Fairing {
                 // The build is fixed at compile time: written into the
                 // footer once rather than looked up on every page.
                 let text = text.replace(BUILD_MARK, &escape(&BUILD.label()));
+                let text = unindented(&text);
                 // The name keeps its `.html`: it sets the response's Content-Type
                 // and turns on Tera's auto-escaping.
                 sources.push((name.into_owned(), text));

@@ -1,14 +1,19 @@
 //! The frame of every page: who is logged in (for the navigation bar, with
 //! the unread badge) and the CSRF token (for the logout button).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 use serde::Serialize;
 
+use super::marked::{escaped, mark};
 use crate::auth::{known_session_user, session_user, CsrfToken, SessionUser, Sessions, Tickets};
 use crate::ids::UserId;
+
+/// The slots of a marked layout: see [`Layout::marked`].
+pub const LAYOUT_SLOTS: [&str; 3] = ["csrf", "username", "badge"];
 
 /// What every page's frame needs; a guard that never fails.
 #[derive(Debug, Clone, Serialize)]
@@ -55,6 +60,36 @@ impl Layout {
             }),
             csrf_token,
         }
+    }
+
+    /// A layout with marks for what differs between readers of the same
+    /// kind (a visitor, or a reader who is an admin or not): for a kept
+    /// shell (see [`super::shells`]), filled with [`Layout::values`].
+    pub fn marked(admin: Option<bool>) -> Layout {
+        Layout {
+            user: admin.map(|is_admin| LayoutUser {
+                username: mark(LAYOUT_SLOTS[1]),
+                is_admin,
+                badge: mark(LAYOUT_SLOTS[2]),
+            }),
+            csrf_token: mark(LAYOUT_SLOTS[0]),
+        }
+    }
+
+    /// Whether this is a visitor's (`None`) or an admin's frame.
+    pub fn admin(&self) -> Option<bool> {
+        self.user.as_ref().map(|user| user.is_admin)
+    }
+
+    /// What fills the marks of [`Layout::marked`], escaped, in the order of
+    /// [`LAYOUT_SLOTS`].
+    pub fn values(&self) -> [Cow<'_, str>; 3] {
+        let user = self.user.as_ref();
+        [
+            escaped(&self.csrf_token),
+            escaped(user.map_or("", |user| &user.username)),
+            user.map_or("", |user| &user.badge).into(),
+        ]
     }
 
     /// The layout as far as this request already knows it, without waiting

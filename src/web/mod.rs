@@ -5,23 +5,27 @@
 //! badge reaches it through [`UnreadCounts`].
 
 mod assets;
+mod bodies;
 mod errors;
 pub mod forms;
 mod headers;
 mod layout;
+pub mod marked;
 mod origin;
 pub mod paging;
 mod resume;
+pub mod shells;
 pub mod times;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use rocket::Route;
 
 pub use assets::{template_dir, templates};
+pub use bodies::WholeBodies;
 pub use errors::catchers;
 pub use forms::{local_path, Back, Done, FormReply};
 pub use headers::{shield, ContentSecurityPolicy};
-pub use layout::{Badges, Layout, LayoutUser, UnreadCounts};
+pub use layout::{Badges, Layout, LayoutUser, UnreadCounts, LAYOUT_SLOTS};
 pub use origin::PublicOrigin;
 pub use resume::{is_resumable, resumed_page, Resumer, Resumers};
 

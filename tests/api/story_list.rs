@@ -272,3 +272,33 @@ async fn the_first_page_follows_reads_and_publishing() {
     assert!(list.contains("<span class=\"reads\">1</span> <span class=\"reads-label\">read</span>"));
     assert!(list.contains("Fresh Out"));
 }
+
+/// The first page's frame is kept too, per kind of visitor: each reader
+/// still sees their own name, token and menu.
+#[rocket::async_test]
+async fn the_kept_first_page_frames_each_reader_as_themselves() {
+    let app = spawn_app().await;
+    add_many(&app, 3).await;
+    let visitor = Browser::new();
+    let readers = [
+        (app.admin("editor").await, "editor"),
+        (app.reader("alice").await, "alice"),
+        (app.reader("bob").await, "bob"),
+    ];
+    assert!(visitor
+        .get(&app, "/")
+        .await
+        .body
+        .contains("href=\"/login\""));
+    for (browser, name) in &readers {
+        let page = browser.get(&app, "/").await;
+        let me = format!("title=\"Logged in\">{name}</span>");
+        assert!(page.body.contains(&me), "{name}: {}", page.body);
+        assert_eq!(page.csrf_token(), Some(browser.csrf_token(&app).await));
+        assert!(!page.body.contains("href=\"/login\""));
+        assert_eq!(page.body.contains("href=\"/admin\""), *name == "editor");
+        assert!(!page.body.contains("@@"), "a mark left unfilled");
+    }
+    let again = visitor.get(&app, "/").await.body;
+    assert!(again.contains("href=\"/login\"") && !again.contains("Logged in"));
+}

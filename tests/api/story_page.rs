@@ -122,3 +122,80 @@ async fn saving_without_changes_does_not_make_a_story_updated() {
     let page = app.reader("bob").await.get(&app, "/stories/tides").await;
     assert!(page.body.contains(" · updated <time"), "{}", page.body);
 }
+
+/// The page is rendered once per story and kind of reader and filled in
+/// per request: each reader still sees their own name, token, button and
+/// figures, and an edit shows at once.
+#[rocket::async_test]
+async fn every_reader_sees_their_own_frame_on_a_story_others_opened() {
+    let app = spawn_app().await;
+    let admin = app.admin("editor").await;
+    let id = publish(&app, &admin, &[("title", "Tides"), ("body", "The tide.")]).await;
+    let before = admin.get(&app, "/stories/tides").await;
+    let bob = app.follower("bob", "tides").await;
+    let alice = app.reader("alice").await;
+
+    let pages = [
+        (&admin, "editor", before),
+        (&bob, "bob", bob.get(&app, "/stories/tides").await),
+        (&alice, "alice", alice.get(&app, "/stories/tides").await),
+    ];
+
+    let mut tokens = Vec::new();
+    for (browser, name, page) in &pages {
+        assert_eq!(page.status, Status::Ok);
+        assert!(
+            page.body
+                .contains(&format!("id=\"reader\" title=\"Logged in\">{name}</span>")),
+            "{name}: {}",
+            page.body
+        );
+        for other in ["editor", "bob", "alice"]
+            .iter()
+            .filter(|other| *other != name)
+        {
+            let shown = format!("title=\"Logged in\">{other}<");
+            assert!(!page.body.contains(&shown), "{name} sees {other}");
+        }
+        let token = page.csrf_token().expect("a CSRF token");
+        assert_eq!(token, browser.csrf_token(&app).await, "{name}'s own token");
+        assert!(!page.body.contains("@@"), "a mark left unfilled");
+        tokens.push(token);
+    }
+    tokens.dedup();
+    assert_eq!(tokens.len(), 3);
+    let [(_, _, editor), (_, _, bob_page), (_, _, alice_page)] = &pages;
+    assert!(editor
+        .body
+        .contains("<li><a href=\"/admin\">Admin</a></li>"));
+    assert!(!alice_page.body.contains("href=\"/admin\""));
+    assert!(bob_page.body.contains("Following ✓"));
+    assert!(alice_page
+        .body
+        .contains("aria-pressed=\"false\">Follow</button>"));
+    assert!(editor
+        .body
+        .contains("<strong id=\"reads\">1</strong> total <span class=\"reads-label\">read</span>"));
+    assert!(alice_page.body.contains(
+        "<strong id=\"reads\">3</strong> total <span class=\"reads-label\">reads</span>"
+    ));
+    assert!(alice_page
+        .body
+        .contains("<div class=\"story-body\">\n<p>The tide.</p>"));
+
+    let renamed = [
+        ("title", "Neap Tides"),
+        ("body", "The tide."),
+        ("action", "save"),
+    ];
+    admin
+        .post_form(&app, &format!("/admin/stories/{id}"), &renamed)
+        .await;
+    let page = alice.get(&app, &format!("/stories/{id}")).await;
+    assert!(
+        page.body
+            .contains("<h1 class=\"story-title\">Neap Tides</h1>"),
+        "{}",
+        page.body
+    );
+}

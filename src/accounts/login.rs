@@ -10,7 +10,7 @@ use super::resume;
 use crate::auth::{users, CsrfForm, CsrfToken, CurrentUser, Limit, NoFields, Sessions};
 use crate::db::Db;
 use crate::error::Result;
-use crate::web::{FormReply, Layout, Resumers};
+use crate::web::{local_path, FormReply, Layout, Resumers};
 
 #[get("/login?<next>&<then>")]
 pub fn login_form(
@@ -95,6 +95,11 @@ pub async fn login(
             Status::Forbidden,
             Refusal(Blame::Neither, error),
         ));
+    }
+    // An admin who logged in from no page in particular starts at work.
+    let mut form = form;
+    if local_path(&form.next) == "/" && users::is_admin(pool, user).await? {
+        form.next = "/admin".into();
     }
     let reply = entry.enter(user, &form).await?;
     resume::finish(resumers, user, &form.then).await;

@@ -31,6 +31,7 @@ pub fn routes() -> Vec<Route> {
         stories::update,
         stories::publish,
         stories::unpublish,
+        stories::unschedule,
         stories::confirm_delete,
         stories::delete,
         stories::updates::page,

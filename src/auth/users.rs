@@ -100,6 +100,15 @@ pub async fn is_disabled(db: &SqlitePool, user_id: UserId) -> Result<bool> {
     Ok(!matches!(disabled, Some(None)))
 }
 
+/// Whether the account is an admin's.
+pub async fn is_admin(db: &SqlitePool, user_id: UserId) -> Result<bool> {
+    let admin: Option<bool> = sqlx::query_scalar("SELECT is_admin FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(admin.unwrap_or(false))
+}
+
 /// The password hash of account `user_id`, if it exists.
 pub async fn password_hash(db: &SqlitePool, user_id: UserId) -> Result<Option<String>> {
     Ok(

@@ -3,7 +3,8 @@
 
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Generator, Link, Person, Text};
 use rocket::http::ContentType;
-use rocket::{get, State};
+use rocket::response::Redirect;
+use rocket::{get, Either, State};
 use sqlx::SqlitePool;
 
 use super::Document;
@@ -12,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::ids::StoryId;
 use crate::notifications::listing::{self, Item};
 use crate::stories::share::{story_path, SITE_NAME};
-use crate::stories::{CachedStory, StoryCache};
+use crate::stories::{moved, CachedStory, StoryCache};
 use crate::web::PublicOrigin;
 
 /// Entries in a feed.
@@ -52,8 +53,10 @@ pub async fn story_feed(
     db: &Db,
     stories: &State<StoryCache>,
     origin: PublicOrigin,
-) -> Result<Document> {
-    let story = stories.require(db.pool(), key).await?;
+) -> Result<Either<Document, Redirect>> {
+    let Some(story) = stories.find(db.pool(), key).await? else {
+        return Ok(Either::Right(moved(db.pool(), key, "/feed.xml").await?));
+    };
     let page = story_path(&story.slug);
     let mut entries = vec![story_entry(&origin, &story)];
     for update in listing::of_story(db.pool(), story.id, ENTRIES).await? {
@@ -61,7 +64,7 @@ pub async fn story_feed(
     }
     let title = format!("{}: updates", story.title);
     let feed = feed_named(&title, &origin, &format!("{page}/feed.xml"), &page);
-    finish(feed, entries)
+    finish(feed, entries).map(Either::Left)
 }
 
 /// The ids of the `limit` latest published stories, newest first.

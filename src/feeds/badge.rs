@@ -3,14 +3,15 @@
 
 use quick_xml::escape::escape;
 use rocket::http::ContentType;
-use rocket::{get, State};
+use rocket::response::Redirect;
+use rocket::{get, Either, State};
 
 use super::Document;
 use crate::db::Db;
 use crate::error::Result;
 use crate::live::Engine;
 use crate::stories::share::{story_path, SITE_NAME};
-use crate::stories::StoryCache;
+use crate::stories::{moved, StoryCache};
 use crate::web::PublicOrigin;
 
 /// Seconds a badge may be kept: the figure is live, so briefly.
@@ -26,12 +27,16 @@ pub async fn badge(
     db: &Db,
     stories: &State<StoryCache>,
     live: &State<Engine>,
-) -> Result<Document> {
-    let story = stories.require(db.pool(), key).await?;
+) -> Result<Either<Document, Redirect>> {
+    let Some(story) = stories.find(db.pool(), key).await? else {
+        return Ok(Either::Right(moved(db.pool(), key, "/badge.svg").await?));
+    };
     let viewers = live.viewers_of(story.id).await;
     let reads = story.read_count();
     let svg = render(&story.title, viewers, reads);
-    Ok(Document::new(ContentType::SVG, svg, MAX_AGE).embeddable())
+    Ok(Either::Left(
+        Document::new(ContentType::SVG, svg, MAX_AGE).embeddable(),
+    ))
 }
 
 /// The HTML that shows the badge of the story at `slug` on another site,

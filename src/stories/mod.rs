@@ -17,6 +17,7 @@ pub mod reads;
 mod resume;
 pub mod rows;
 mod samples;
+pub mod schedule;
 pub mod search;
 pub mod share;
 pub mod shells;
@@ -36,6 +37,22 @@ use crate::web::Resumers;
 pub use cache::{CachedStory, StoryCache};
 pub use reads::Reads;
 use std::sync::Arc;
+
+/// 301 from `/stories/<key><rest>` to the same address under the story's
+/// current name, when `key` is a name the story had before; else 404.
+pub async fn moved(
+    db: &sqlx::SqlitePool,
+    key: &str,
+    rest: &str,
+) -> crate::error::Result<rocket::response::Redirect> {
+    match queries::renamed_slug(db, key).await? {
+        Some(slug) => Ok(rocket::response::Redirect::moved(format!(
+            "{}{rest}",
+            share::story_path(&slug)
+        ))),
+        None => Err(crate::error::Error::NotFound),
+    }
+}
 
 /// A story's title and live figures, as the list and the API show them.
 #[derive(Debug, Clone, Serialize)]
@@ -118,9 +135,12 @@ pub fn stage(sample_stories: bool) -> AdHoc {
             live: live.clone(),
         });
         let shells = shells::KeptPages::new(live.presence_ttl().as_secs());
+        let schedule = schedule::Schedule::default();
+        schedule.start(pool.clone(), stories.clone(), live.clone());
         Ok(rocket
             .manage(stories)
             .manage(shells)
+            .manage(schedule)
             .manage(resumers)
             .manage(Reads::start(pool, live)))
     })

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use rocket::outcome::{try_outcome, Outcome};
 use rocket::request::{self, FromRequest, Request};
 use rocket::response::content::RawHtml;
+use rocket::response::Redirect;
 use rocket::{get, Responder, State};
 use rocket_dyn_templates::{context, Metadata, Template};
 
@@ -36,7 +37,12 @@ pub async fn show(
     stories: &State<StoryCache>,
     seen: Seen<'_>,
 ) -> Result<StoryPage> {
-    let story = stories.require(db.pool(), key).await?;
+    let Some(story) = stories.find(db.pool(), key).await? else {
+        // A story renamed since the link was made: to its new address.
+        return Ok(StoryPage::Moved(Box::new(
+            super::moved(db.pool(), key, "").await?,
+        )));
+    };
     let Some(reader) = reader else {
         let share = Share::of(&origin, &story);
         // Back to the address asked for, as a redirect to log in would.
@@ -84,11 +90,13 @@ pub async fn show(
     Ok(StoryPage::Page(RawHtml(page)))
 }
 
-/// A story page, or a visitor's preview of it.
+/// A story page, a visitor's preview of it, or where it moved.
 #[derive(Responder)]
 pub enum StoryPage {
     Preview(Box<Template>),
     Page(RawHtml<String>),
+    /// 301 from a former URL name.
+    Moved(Box<Redirect>),
 }
 
 /// Who sees a story page open, besides the reader: the views statistics,

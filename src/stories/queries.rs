@@ -67,6 +67,19 @@ pub async fn published_id_by_slug(db: &SqlitePool, slug: &str) -> Result<Option<
     )
 }
 
+/// The current URL name of the published story that `slug` named before
+/// it was renamed.
+pub async fn renamed_slug(db: &SqlitePool, slug: &str) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT stories.slug FROM story_old_slugs JOIN stories ON stories.id = story_old_slugs.story_id
+         WHERE story_old_slugs.slug = ? AND stories.published_at IS NOT NULL
+           AND stories.slug IS NOT NULL",
+    )
+    .bind(slug)
+    .fetch_optional(db)
+    .await?)
+}
+
 /// The stored read counter of a story.
 pub async fn read_count(db: &SqlitePool, id: StoryId) -> Result<Option<i64>> {
     Ok(

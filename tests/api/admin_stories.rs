@@ -136,10 +136,9 @@ async fn an_edit_shows_at_once_and_the_old_numeric_link_keeps_working() {
         .await
         .body
         .contains("Second Title"));
-    assert_eq!(
-        reader.get(&app, "/stories/first-title").await.status,
-        Status::NotFound
-    );
+    let old = reader.get(&app, "/stories/first-title").await;
+    assert_eq!(old.status, Status::MovedPermanently);
+    assert_eq!(old.location(), Some("/stories/second"));
 }
 
 #[rocket::async_test]

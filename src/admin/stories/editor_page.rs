@@ -8,7 +8,7 @@ use super::form::{Action, StoryForm, BODY_MAX_BYTES, SUMMARY_MAX, TITLE_MAX};
 use super::queries;
 use crate::notifications;
 use crate::stories::markdown;
-use crate::web::{FormReply, Layout};
+use crate::web::{times, FormReply, Layout};
 
 /// The editor again when the form is refused or only previewed.
 pub fn unsaved(
@@ -80,7 +80,8 @@ pub fn editor(
         context! {
             layout, story, error, preview, notified,
             title: &form.title, slug: &form.slug, body: &form.body, summary: &form.summary,
-            notify: form.notify, note: &form.note,
+            notify: form.notify, note: &form.note, publish_at: &form.publish_at,
+            scheduled_for: story.and_then(|story| story.scheduled_at).map(times::exact),
             title_max: TITLE_MAX, body_max_mb: BODY_MAX_BYTES / 1_000_000,
             summary_max: SUMMARY_MAX,
             note_max: notifications::TEXT_MAX,

@@ -2,10 +2,19 @@
 
 use rocket::form::FromForm;
 
+use time::format_description::FormatItem;
+use time::macros::format_description;
+use time::PrimitiveDateTime;
+
 use crate::notifications;
 use crate::stories::slugs;
 
 pub const TITLE_MAX: usize = 200;
+
+const LOCAL_MINUTES: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]");
+const LOCAL_SECONDS: &[FormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
 /// A hand-written summary is a few sentences.
 pub const SUMMARY_MAX: usize = 500;
 /// Bodies are Markdown of at most 1 MB.
@@ -32,6 +41,10 @@ pub struct StoryForm {
     /// What the followers are told; a sentence naming the story if empty.
     #[field(default = String::new())]
     pub note: String,
+    /// When to publish, for "schedule": `YYYY-MM-DDTHH:MM`, UTC (what a
+    /// `datetime-local` field sends).
+    #[field(default = String::new())]
+    pub publish_at: String,
 }
 
 /// What the editor's buttons ask for.
@@ -43,6 +56,8 @@ pub enum Action {
     Save,
     /// Save and publish.
     Publish,
+    /// Save, and publish by itself at `publish_at`.
+    Schedule,
 }
 
 impl StoryForm {
@@ -50,6 +65,7 @@ impl StoryForm {
         match self.action.as_str() {
             "preview" => Action::Preview,
             "publish" => Action::Publish,
+            "schedule" => Action::Schedule,
             _ => Action::Save,
         }
     }
@@ -60,6 +76,7 @@ impl StoryForm {
         self.slug = self.slug.trim().to_string();
         self.summary = self.summary.trim().to_string();
         self.note = self.note.trim().to_string();
+        self.publish_at = self.publish_at.trim().to_string();
         self
     }
 
@@ -69,6 +86,19 @@ impl StoryForm {
             "" => format!("“{}” was updated.", self.title),
             note => note.to_string(),
         }
+    }
+
+    /// The publishing time asked for, as Unix seconds; why not, in words
+    /// for the editor, if it is not a time after `now`.
+    pub fn publish_time(&self, now: i64) -> Result<i64, String> {
+        let at = PrimitiveDateTime::parse(&self.publish_at, LOCAL_MINUTES)
+            .or_else(|_| PrimitiveDateTime::parse(&self.publish_at, LOCAL_SECONDS))
+            .map(|time| time.assume_utc().unix_timestamp())
+            .map_err(|_| "Give the date and time (UTC) to publish at.".to_string())?;
+        if at <= now {
+            return Err("That time has passed: give a later one, or publish now.".into());
+        }
+        Ok(at)
     }
 
     /// Why the form cannot be saved, in words for the editor.

@@ -111,6 +111,21 @@ async fn set_published(id: StoryId, publish: bool, studio: Studio<'_>) -> Result
     Ok(Redirect::to(format!("/admin/stories/{id}/edit")))
 }
 
+/// Cancels a draft's scheduled publishing.
+#[post("/admin/stories/<id>/unschedule", data = "<_form>")]
+pub async fn unschedule(
+    id: StoryId,
+    _admin: Admin,
+    _form: CsrfForm<NoFields>,
+    studio: Studio<'_>,
+) -> Result<Redirect> {
+    if !queries::set_schedule(studio.pool(), id, None).await? {
+        return Err(Error::NotFound);
+    }
+    studio.schedule.changed();
+    Ok(Redirect::to(format!("/admin/stories/{id}/edit")))
+}
+
 /// The confirmation step before deleting.
 #[get("/admin/stories/<id>/delete")]
 pub async fn confirm_delete(

@@ -17,6 +17,7 @@ pub struct StoryLine {
     pub slug: String,
     pub title: String,
     pub published_at: Option<i64>,
+    pub scheduled_at: Option<i64>,
     pub read_count: i64,
     pub view_count: i64,
     pub updated_at: i64,
@@ -31,6 +32,7 @@ pub struct StoryText {
     pub body: String,
     pub summary: Option<String>,
     pub published_at: Option<i64>,
+    pub scheduled_at: Option<i64>,
     pub read_count: i64,
     pub view_count: i64,
 }
@@ -56,7 +58,8 @@ pub enum Refused {
 /// Every story, most recently changed first.
 pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
     Ok(sqlx::query_as(
-        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, published_at, read_count, view_count, updated_at
+        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, published_at, scheduled_at, read_count,
+             view_count, updated_at
          FROM stories ORDER BY updated_at DESC, id DESC",
     )
     .fetch_all(db)
@@ -67,7 +70,7 @@ pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
 pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
     Ok(sqlx::query_as(
         "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, summary, published_at,
-             read_count, view_count
+             scheduled_at, read_count, view_count
          FROM stories WHERE id = ?",
     )
     .bind(id)
@@ -139,7 +142,8 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
              revised_at = CASE WHEN title IS NOT ? OR body IS NOT ? OR COALESCE(summary, '') IS NOT ?
                                THEN ? ELSE revised_at END,
              published_at = CASE ? WHEN 1 THEN COALESCE(published_at, ?) WHEN 0 THEN NULL
-                                   ELSE published_at END
+                                   ELSE published_at END,
+             scheduled_at = CASE ? WHEN 1 THEN NULL ELSE scheduled_at END
          WHERE id = ?",
     )
     .bind(slug)
@@ -155,6 +159,7 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
     .bind(now)
     .bind(edit.publish)
     .bind(now)
+    .bind(edit.publish)
     .bind(id)
     .execute(&mut *tx)
     .await?;
@@ -179,7 +184,7 @@ fn slug_race<T>(outcome: Result<Result<T, Refused>>) -> Result<Result<T, Refused
 pub async fn set_published(db: &SqlitePool, id: StoryId, publish: bool) -> Result<bool> {
     let now = unix_now();
     let updated = sqlx::query(
-        "UPDATE stories SET updated_at = ?,
+        "UPDATE stories SET updated_at = ?, scheduled_at = NULL,
              published_at = CASE WHEN ? THEN COALESCE(published_at, ?) ELSE NULL END
          WHERE id = ?",
     )
@@ -189,6 +194,18 @@ pub async fn set_published(db: &SqlitePool, id: StoryId, publish: bool) -> Resul
     .bind(id)
     .execute(db)
     .await?;
+    Ok(updated.rows_affected() == 1)
+}
+
+/// Sets (or with `None` clears) when the draft `id` publishes itself;
+/// false when there is no such draft (a published story has no schedule).
+pub async fn set_schedule(db: &SqlitePool, id: StoryId, at: Option<i64>) -> Result<bool> {
+    let updated =
+        sqlx::query("UPDATE stories SET scheduled_at = ? WHERE id = ? AND published_at IS NULL")
+            .bind(at)
+            .bind(id)
+            .execute(db)
+            .await?;
     Ok(updated.rows_affected() == 1)
 }
 

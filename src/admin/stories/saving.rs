@@ -14,6 +14,7 @@ use crate::auth::CsrfForm;
 use crate::error::{Error, Result};
 use crate::ids::StoryId;
 use crate::notifications::Kind;
+use crate::util::unix_now;
 use crate::web::{FormReply, Layout};
 
 /// A new story: previewed, saved as a draft or published.
@@ -28,11 +29,19 @@ pub async fn create(
     if let Some(reply) = unsaved(&layout, None, &form) {
         return Ok(reply);
     }
+    let scheduled = match schedule_time(None, &form) {
+        Ok(at) => at,
+        Err(problem) => return Ok(refused(&layout, None, &form, &problem)),
+    };
     let publish = form.action() == Action::Publish;
     match queries::create(studio.pool(), &edit_of(&form, Some(publish)), admin.user_id).await? {
         Ok(id) => {
             if publish {
                 studio.changed(id).await;
+            }
+            if let Some(at) = scheduled {
+                queries::set_schedule(studio.pool(), id, Some(at)).await?;
+                studio.schedule.changed();
             }
             Ok(FormReply::Done(Redirect::to(format!(
                 "/admin/stories/{id}/edit"
@@ -59,17 +68,24 @@ pub async fn update(
     if let Some(reply) = unsaved(&layout, Some(&story), &form) {
         return Ok(reply);
     }
+    let scheduled = match schedule_time(Some(&story), &form) {
+        Ok(at) => at,
+        Err(problem) => return Ok(refused(&layout, Some(&story), &form, &problem)),
+    };
     let publish = (form.action() == Action::Publish).then_some(true);
     if form.notify && publish.is_none() && story.published_at.is_none() {
         let problem = "Followers hear only about a published story: \
                        save and publish it, or untick “Notify followers”.";
-        let page = editor(&layout, Some(&story), &form, Editor::refused(problem));
-        return Ok(FormReply::rejected(Status::UnprocessableEntity, page));
+        return Ok(refused(&layout, Some(&story), &form, problem));
     }
     match queries::update(studio.pool(), id, &edit_of(&form, publish)).await? {
         Ok(()) => studio.changed(id).await,
         Err(Refused::Missing) => return Err(Error::NotFound),
         Err(Refused::SlugTaken) => return Ok(slug_taken(&layout, Some(&story), &form)),
+    }
+    if let Some(at) = scheduled {
+        queries::set_schedule(studio.pool(), id, Some(at)).await?;
+        studio.schedule.changed();
     }
     let mut to = format!("/admin/stories/{id}/edit");
     if form.notify {
@@ -95,6 +111,34 @@ pub async fn update(
         }
     }
     Ok(FormReply::Done(Redirect::to(to)))
+}
+
+/// For "schedule", the time asked for; why not, for a time that is not one
+/// or has passed, or for a story already published.
+fn schedule_time(
+    story: Option<&queries::StoryText>,
+    form: &StoryForm,
+) -> std::result::Result<Option<i64>, String> {
+    if form.action() != Action::Schedule {
+        return Ok(None);
+    }
+    match story {
+        Some(story) if story.published_at.is_some() => {
+            Err("This story is published already: unpublish it first to schedule it.".into())
+        }
+        _ => form.publish_time(unix_now()).map(Some),
+    }
+}
+
+/// The editor again, with what was typed, saying why it was not saved.
+fn refused(
+    layout: &Layout,
+    story: Option<&queries::StoryText>,
+    form: &StoryForm,
+    problem: &str,
+) -> FormReply {
+    let page = editor(layout, story, form, Editor::refused(problem));
+    FormReply::rejected(Status::UnprocessableEntity, page)
 }
 
 fn edit_of(form: &StoryForm, publish: Option<bool>) -> Edit<'_> {

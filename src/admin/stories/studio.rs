@@ -11,6 +11,7 @@ use crate::error::{managed, Result};
 use crate::ids::{StoryId, UserId};
 use crate::live::Engine;
 use crate::notifications::{self, Inboxes, Kind, NewUpdate, Posted};
+use crate::stories::schedule::Schedule;
 use crate::stories::StoryCache;
 
 pub struct Studio<'r> {
@@ -18,6 +19,7 @@ pub struct Studio<'r> {
     pub stories: &'r StoryCache,
     pub live: &'r Engine,
     pub inboxes: &'r Inboxes,
+    pub schedule: &'r Schedule,
 }
 
 #[rocket::async_trait]
@@ -30,6 +32,7 @@ impl<'r> FromRequest<'r> for Studio<'r> {
             stories: try_outcome!(managed::<StoryCache>(req)),
             live: try_outcome!(managed::<Engine>(req)),
             inboxes: try_outcome!(managed::<Inboxes>(req)),
+            schedule: try_outcome!(managed::<Schedule>(req)),
         })
     }
 }

@@ -3,7 +3,7 @@
 
 use rocket::form::FromForm;
 use rocket::http::Status;
-use rocket::response::Redirect;
+use rocket::response::{Flash, Redirect};
 use rocket::{get, post, State};
 use rocket_dyn_templates::{context, Template};
 
@@ -13,7 +13,7 @@ use crate::auth::{CsrfForm, NoFields};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::TokenId;
-use crate::web::{FormReply, Layout};
+use crate::web::{said, FormReply, Layout};
 
 /// Longest token name.
 const NAME_MAX: usize = 100;
@@ -72,11 +72,12 @@ pub async fn revoke(
     _form: CsrfForm<NoFields>,
     db: &Db,
     tokens: &State<ApiTokens>,
-) -> Result<Redirect> {
+) -> Result<Flash<Redirect>> {
     if !tokens.revoke(db.pool(), id).await? {
         return Err(Error::NotFound);
     }
-    Ok(Redirect::to("/admin/tokens"))
+    let message = "The token was revoked: requests that send it are refused from now on.";
+    Ok(said("/admin/tokens", message))
 }
 
 async fn render(

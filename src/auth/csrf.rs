@@ -2,7 +2,9 @@
 //! token lives in a private (encrypted, unreadable to scripts) cookie and in a
 //! hidden field of every form; a form is accepted only when the two match.
 
-use rocket::data::{self, Data, FromData, ToByteUnit};
+use std::marker::PhantomData;
+
+use rocket::data::{self, ByteUnit, Data, FromData};
 use rocket::form::{Form, FromForm};
 use rocket::http::{ContentType, Cookie, CookieJar, RawStr, SameSite};
 use rocket::outcome::Outcome;
@@ -76,16 +78,42 @@ struct TokenField {
 
 /// A submitted form whose CSRF token matched; the only way handlers accept
 /// forms, so none can forget the check. Any other field of the body is
-/// parsed into `T`.
-pub struct CsrfForm<T>(pub T);
+/// parsed into `T`, read up to the size limit `L` names.
+pub struct CsrfForm<T, L: SizeLimit = Short>(pub T, PhantomData<L>);
+
+/// Which of Rocket's size limits a form is read under.
+pub trait SizeLimit: Send + 'static {
+    /// The limit's name (`limits.<name>` in the configuration).
+    const NAME: &'static str;
+    /// When the configuration names none.
+    const DEFAULT: ByteUnit;
+}
+
+/// Forms of a few fields: `limits.form`.
+pub struct Short;
+
+impl SizeLimit for Short {
+    const NAME: &'static str = "form";
+    const DEFAULT: ByteUnit = ByteUnit::Kibibyte(64);
+}
+
+/// The story editor's form: `limits.story`. Well above the longest story
+/// Folio keeps, so that a longer one is refused by the editor, with its
+/// text shown again, rather than cut off unread.
+pub struct Long;
+
+impl SizeLimit for Long {
+    const NAME: &'static str = "story";
+    const DEFAULT: ByteUnit = ByteUnit::Mebibyte(16);
+}
 
 #[rocket::async_trait]
-impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> {
+impl<'r, T: for<'a> FromForm<'a> + Send + 'static, L: SizeLimit> FromData<'r> for CsrfForm<T, L> {
     type Error = ();
 
     async fn from_data(req: &'r Request<'_>, data: Data<'r>) -> data::Outcome<'r, Self> {
-        match parse(req, data).await {
-            Ok(value) => Outcome::Success(CsrfForm(value)),
+        match parse(req, data, L::NAME, L::DEFAULT).await {
+            Ok(value) => Outcome::Success(CsrfForm(value, PhantomData)),
             Err(error) => Outcome::Error((stash(req, error), ())),
         }
     }
@@ -94,11 +122,13 @@ impl<'r, T: for<'a> FromForm<'a> + Send + 'static> FromData<'r> for CsrfForm<T> 
 async fn parse<T: for<'a> FromForm<'a> + 'static>(
     req: &Request<'_>,
     data: Data<'_>,
+    limit_name: &str,
+    default: ByteUnit,
 ) -> Result<T, Error> {
     if req.content_type() != Some(&ContentType::Form) {
         return Err(Error::BadRequest("Expected a submitted form.".into()));
     }
-    let limit = req.limits().get("form").unwrap_or(64.kibibytes());
+    let limit = req.limits().get(limit_name).unwrap_or(default);
     let body = data
         .open(limit)
         .into_string()

@@ -250,8 +250,11 @@ impl Settings {
 pub fn figment() -> Figment {
     Figment::from(rocket::Config::default())
         .merge(Serialized::defaults(Settings::default()))
-        // Stories of up to 1 MB of Markdown are sent as forms.
-        .merge(Serialized::default("limits.form", "4 MiB"))
+        // Forms of a few fields; the story editor's has a limit of its own,
+        // well above the 1 MB a story may have, so that a longer one is
+        // refused with its text shown again.
+        .merge(Serialized::default("limits.form", "256 KiB"))
+        .merge(Serialized::default("limits.story", "16 MiB"))
         .merge(Serialized::default("limits.json", "1 MiB"))
         // One line per request; `critical` for errors only.
         .merge(Serialized::default("log_level", "normal"))

@@ -84,12 +84,13 @@ impl KeptPages {
             .get((story.id, kind), &[story, catalogue], &origin.0, || {
                 self.render_story(templates, kind, story, catalogue, origin)
             })?;
-        let [csrf, username, badge] = filling.layout.values();
+        let [csrf, username, badge, said] = filling.layout.values();
         let (viewers, reads) = (filling.viewers.to_string(), filling.read_count.to_string());
         let values = [
             &*csrf,
             &*username,
             &*badge,
+            &*said,
             &viewers,
             &reads,
             if filling.read_count == 1 {
@@ -152,9 +153,9 @@ impl KeptPages {
             let context = context(Layout::marked(admin), mark("lines"));
             render(templates, "stories/index.html", context, &["lines"])
         })?;
-        let [csrf, username, badge] = layout.values();
+        let [csrf, username, badge, said] = layout.values();
         let mut html = String::with_capacity(shell.text_len() + lines.len());
-        shell.fill(&mut html, &[&csrf, &username, &badge, lines]);
+        shell.fill(&mut html, &[&csrf, &username, &badge, &said, lines]);
         Ok(html)
     }
 }

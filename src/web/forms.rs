@@ -4,19 +4,26 @@
 use rocket::http::uri::Origin;
 use rocket::http::Status;
 use rocket::request::Request;
-use rocket::response::{self, Redirect, Responder};
+use rocket::response::{self, Flash, Redirect, Responder};
 use rocket_dyn_templates::Template;
 
 /// The answer to a submitted form.
 pub enum FormReply {
     /// It worked: go on to this page.
     Done(Redirect),
+    /// It worked: go on to this page, which says what was done.
+    Said(Flash<Redirect>),
     /// It was refused: the form again, with the status saying why.
     Rejected {
         status: Status,
         page: Template,
         retry_after: Option<u64>,
     },
+}
+
+/// A redirect to `to`, whose page says `message`: what an action did.
+pub fn said(to: impl Into<String>, message: impl Into<String>) -> Flash<Redirect> {
+    Flash::success(Redirect::to(to.into()), message.into())
 }
 
 impl FormReply {
@@ -33,6 +40,7 @@ impl<'r> Responder<'r, 'static> for FormReply {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         match self {
             FormReply::Done(redirect) => redirect.respond_to(req),
+            FormReply::Said(said) => said.respond_to(req),
             FormReply::Rejected {
                 status,
                 page,

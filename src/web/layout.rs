@@ -8,18 +8,23 @@ use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 use serde::Serialize;
 
+use rocket::request::FlashMessage;
+
 use super::marked::{escaped, mark};
 use crate::auth::{known_session_user, session_user, CsrfToken, SessionUser, Sessions, Tickets};
 use crate::ids::UserId;
 
 /// The slots of a marked layout: see [`Layout::marked`].
-pub const LAYOUT_SLOTS: [&str; 3] = ["csrf", "username", "badge"];
+pub const LAYOUT_SLOTS: [&str; 4] = ["csrf", "username", "badge", "said"];
 
 /// What every page's frame needs; a guard that never fails.
 #[derive(Debug, Clone, Serialize)]
 pub struct Layout {
     pub user: Option<LayoutUser>,
     pub csrf_token: String,
+    /// What the action before this page did (a flash message), as HTML:
+    /// empty for none.
+    pub said: String,
 }
 
 /// The logged-in user as the navigation bar shows them.
@@ -48,7 +53,12 @@ pub trait UnreadCounts: Send + Sync {
 pub type Badges = Arc<dyn UnreadCounts>;
 
 impl Layout {
-    fn new(user: Option<&SessionUser>, unread: Option<i64>, csrf_token: String) -> Layout {
+    fn new(
+        user: Option<&SessionUser>,
+        unread: Option<i64>,
+        csrf_token: String,
+        said: Option<FlashMessage<'_>>,
+    ) -> Layout {
         Layout {
             user: user.map(|u| LayoutUser {
                 username: u.username.clone(),
@@ -59,6 +69,9 @@ impl Layout {
                 },
             }),
             csrf_token,
+            said: said
+                .map(|flash| said_html(flash.kind(), flash.message()))
+                .unwrap_or_default(),
         }
     }
 
@@ -73,6 +86,7 @@ impl Layout {
                 badge: mark(LAYOUT_SLOTS[2]),
             }),
             csrf_token: mark(LAYOUT_SLOTS[0]),
+            said: mark(LAYOUT_SLOTS[3]),
         }
     }
 
@@ -83,12 +97,13 @@ impl Layout {
 
     /// What fills the marks of [`Layout::marked`], escaped, in the order of
     /// [`LAYOUT_SLOTS`].
-    pub fn values(&self) -> [Cow<'_, str>; 3] {
+    pub fn values(&self) -> [Cow<'_, str>; 4] {
         let user = self.user.as_ref();
         [
             escaped(&self.csrf_token),
             escaped(user.map_or("", |user| &user.username)),
             user.map_or("", |user| &user.badge).into(),
+            self.said.as_str().into(),
         ]
     }
 
@@ -101,7 +116,7 @@ impl Layout {
             badges.unread_if_known(user.user_id)
         });
         let token = CsrfToken::peek(req.cookies()).unwrap_or_default();
-        Layout::new(user, unread, token)
+        Layout::new(user, unread, token, None)
     }
 }
 
@@ -129,6 +144,25 @@ impl<'r> FromRequest<'r> for Layout {
                 None => Tickets::take_back(req.cookies()),
             }
         }
-        Outcome::Success(Layout::new(user, unread, CsrfToken::of(req).0))
+        let said = req
+            .guard::<Option<FlashMessage<'_>>>()
+            .await
+            .succeeded()
+            .flatten();
+        Outcome::Success(Layout::new(user, unread, CsrfToken::of(req).0, said))
     }
+}
+
+/// A flash message as the frame shows it: a status line, green for what
+/// was done, red for what was not.
+fn said_html(kind: &str, message: &str) -> String {
+    let class = if kind == "error" {
+        "alert"
+    } else {
+        "notice-ok"
+    };
+    format!(
+        "<p class=\"{class} said\" role=\"status\">{}</p>",
+        escaped(message)
+    )
 }

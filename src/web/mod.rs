@@ -23,7 +23,7 @@ use rocket::Route;
 pub use assets::{template_dir, templates};
 pub use bodies::WholeBodies;
 pub use errors::catchers;
-pub use forms::{local_path, Back, Done, FormReply};
+pub use forms::{local_path, said, Back, Done, FormReply};
 pub use headers::{shield, ContentSecurityPolicy};
 pub use layout::{Badges, Layout, LayoutUser, UnreadCounts, LAYOUT_SLOTS};
 pub use origin::PublicOrigin;

@@ -285,3 +285,32 @@ async fn deleting_asks_first_then_removes_the_story_and_its_reads() {
         .await;
     assert_eq!(again.status, Status::NotFound);
 }
+
+/// A story over the limit is refused by the editor with every word of it
+/// shown again, not cut off by the size of the request.
+#[rocket::async_test]
+async fn a_five_megabyte_story_is_refused_with_its_text_kept() {
+    let app = spawn_app().await;
+    let admin = app.admin("editor").await;
+    let body = format!("{}THE END", "word ".repeat(5 * 1024 * 1024 / 5));
+
+    let page = admin
+        .post_form(
+            &app,
+            "/admin/stories",
+            &[
+                ("title", "Too Long"),
+                ("body", &body),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+
+    assert_eq!(page.status, Status::UnprocessableEntity);
+    assert!(page
+        .body
+        .contains("A story has at most 1 MB of text; this one has 5.24 MB."));
+    assert!(page.body.contains("THE END</textarea>"), "the text is lost");
+    assert!(page.body.contains("value=\"Too Long\""));
+    assert_eq!(app.count("SELECT COUNT(*) FROM stories").await, 0);
+}

@@ -73,6 +73,7 @@ mod story_page;
 mod story_search;
 mod stream_budgets;
 mod stream_endings;
+mod studio_feedback;
 mod transport_security;
 mod unpublished_notifications;
 mod visits;

@@ -8,7 +8,7 @@ mod saving;
 mod studio;
 pub mod updates;
 
-use rocket::response::Redirect;
+use rocket::response::{Flash, Redirect};
 use rocket::{get, post, State};
 use rocket_dyn_templates::{context, Template};
 
@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::ids::StoryId;
 use crate::live::Engine;
 use crate::notifications;
-use crate::web::Layout;
+use crate::web::{said, Layout};
 
 pub use saving::{create, update};
 pub use studio::Studio;
@@ -86,7 +86,7 @@ pub async fn publish(
     _admin: Admin,
     _form: CsrfForm<NoFields>,
     studio: Studio<'_>,
-) -> Result<Redirect> {
+) -> Result<Flash<Redirect>> {
     set_published(id, true, studio).await
 }
 
@@ -97,18 +97,22 @@ pub async fn unpublish(
     _admin: Admin,
     _form: CsrfForm<NoFields>,
     studio: Studio<'_>,
-) -> Result<Redirect> {
+) -> Result<Flash<Redirect>> {
     set_published(id, false, studio).await
 }
 
 /// What publishing and unpublishing share: the change, the cached page
 /// forgotten, open story lists told, and back to the editor.
-async fn set_published(id: StoryId, publish: bool, studio: Studio<'_>) -> Result<Redirect> {
+async fn set_published(id: StoryId, publish: bool, studio: Studio<'_>) -> Result<Flash<Redirect>> {
     if !queries::set_published(studio.pool(), id, publish).await? {
         return Err(Error::NotFound);
     }
     studio.changed(id).await;
-    Ok(Redirect::to(format!("/admin/stories/{id}/edit")))
+    let message = match publish {
+        true => "Published: readers can see the story now.",
+        false => "Unpublished: readers no longer see the story. Nothing was deleted.",
+    };
+    Ok(said(format!("/admin/stories/{id}/edit"), message))
 }
 
 /// Cancels a draft's scheduled publishing.
@@ -118,12 +122,13 @@ pub async fn unschedule(
     _admin: Admin,
     _form: CsrfForm<NoFields>,
     studio: Studio<'_>,
-) -> Result<Redirect> {
+) -> Result<Flash<Redirect>> {
     if !queries::set_schedule(studio.pool(), id, None).await? {
         return Err(Error::NotFound);
     }
     studio.schedule.changed();
-    Ok(Redirect::to(format!("/admin/stories/{id}/edit")))
+    let message = "The schedule was cancelled: the story stays a draft.";
+    Ok(said(format!("/admin/stories/{id}/edit"), message))
 }
 
 /// The confirmation step before deleting.
@@ -148,7 +153,10 @@ pub async fn delete(
     _admin: Admin,
     _form: CsrfForm<NoFields>,
     studio: Studio<'_>,
-) -> Result<Redirect> {
+) -> Result<Flash<Redirect>> {
+    let story = queries::get(studio.pool(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
     if !queries::delete(studio.pool(), id).await? {
         return Err(Error::NotFound);
     }
@@ -158,5 +166,6 @@ pub async fn delete(
     if let Err(e) = refreshed.await {
         rocket::error!("story {id} was deleted but open pages were not told: {e}");
     }
-    Ok(Redirect::to("/admin/stories"))
+    let message = format!("“{}” was deleted, with its reads and updates.", story.title);
+    Ok(said("/admin/stories", message))
 }

@@ -4,24 +4,23 @@
 
 use rocket::http::Status;
 use rocket::post;
-use rocket::response::Redirect;
 
 use super::editor_page::{editor, slug_taken, unsaved, Editor};
 use super::form::{Action, StoryForm};
 use super::queries::{self, Edit, Refused};
 use super::{Admin, Studio};
-use crate::auth::CsrfForm;
+use crate::auth::{CsrfForm, Long};
 use crate::error::{Error, Result};
 use crate::ids::StoryId;
 use crate::notifications::Kind;
 use crate::util::unix_now;
-use crate::web::{FormReply, Layout};
+use crate::web::{said, times, FormReply, Layout};
 
 /// A new story: previewed, saved as a draft or published.
 #[post("/admin/stories", data = "<form>")]
 pub async fn create(
     admin: Admin,
-    form: CsrfForm<StoryForm>,
+    form: CsrfForm<StoryForm, Long>,
     layout: Layout,
     studio: Studio<'_>,
 ) -> Result<FormReply> {
@@ -43,9 +42,17 @@ pub async fn create(
                 queries::set_schedule(studio.pool(), id, Some(at)).await?;
                 studio.schedule.changed();
             }
-            Ok(FormReply::Done(Redirect::to(format!(
-                "/admin/stories/{id}/edit"
-            ))))
+            let message = match (publish, scheduled) {
+                (true, _) => "Saved and published: readers can see the story now.".to_string(),
+                (false, Some(at)) => {
+                    format!("Saved. It will be published on {}.", times::exact(at))
+                }
+                (false, None) => "Saved as a draft: readers cannot see it yet.".to_string(),
+            };
+            Ok(FormReply::Said(said(
+                format!("/admin/stories/{id}/edit"),
+                message,
+            )))
         }
         Err(_) => Ok(slug_taken(&layout, None, &form)),
     }
@@ -57,7 +64,7 @@ pub async fn create(
 pub async fn update(
     id: StoryId,
     admin: Admin,
-    form: CsrfForm<StoryForm>,
+    form: CsrfForm<StoryForm, Long>,
     layout: Layout,
     studio: Studio<'_>,
 ) -> Result<FormReply> {
@@ -83,9 +90,15 @@ pub async fn update(
         Err(Refused::Missing) => return Err(Error::NotFound),
         Err(Refused::SlugTaken) => return Ok(slug_taken(&layout, Some(&story), &form)),
     }
+    let mut message = match publish {
+        Some(_) => "Saved and published: readers can see the story now.".to_string(),
+        None if story.published_at.is_some() => "Saved: readers see the new text now.".into(),
+        None => "Saved. Readers cannot see this draft yet.".into(),
+    };
     if let Some(at) = scheduled {
         queries::set_schedule(studio.pool(), id, Some(at)).await?;
         studio.schedule.changed();
+        message = format!("Saved. It will be published on {}.", times::exact(at));
     }
     let mut to = format!("/admin/stories/{id}/edit");
     if form.notify {
@@ -110,7 +123,7 @@ pub async fn update(
             }
         }
     }
-    Ok(FormReply::Done(Redirect::to(to)))
+    Ok(FormReply::Said(said(to, message)))
 }
 
 /// For "schedule", the time asked for; why not, for a time that is not one

@@ -5,7 +5,7 @@ pub mod queries;
 pub mod reset_links;
 
 use rocket::form::FromForm;
-use rocket::response::Redirect;
+use rocket::response::{Flash, Redirect};
 use rocket::{get, post, State};
 use rocket_dyn_templates::{context, Template};
 
@@ -16,7 +16,7 @@ use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::web::paging::Page;
-use crate::web::{local_path, query_encode, Layout};
+use crate::web::{local_path, query_encode, said, Layout};
 
 /// Accounts by name, a page at a time; `q` keeps those starting with it.
 #[get("/admin/users?<q>&<after>")]
@@ -57,7 +57,7 @@ pub async fn change(
     form: CsrfForm<BackTo>,
     db: &Db,
     sessions: &State<Sessions>,
-) -> Result<Redirect> {
+) -> Result<Flash<Redirect>> {
     let change = match action {
         "promote" => Change::Promote,
         "demote" => Change::Demote,
@@ -65,27 +65,31 @@ pub async fn change(
         "enable" => Change::Enable,
         _ => return Err(Error::NotFound),
     };
-    match queries::apply(db.pool(), id, change).await? {
-        Changed::Done => {}
-        Changed::NoSuchUser => return Err(Error::NotFound),
-        Changed::LastAdmin => {
-            return Err(Error::Conflict(
-                "Folio needs at least one active administrator. Make another user an \
-                 administrator first."
-                    .into(),
-            ))
-        }
-    }
-    if change == Change::Disable {
-        sessions.end_all(db.pool(), id).await?;
-    } else {
-        sessions.forget_user(id);
-    }
     let back = form.0.back;
     let back = if back.starts_with("/admin/users") {
         local_path(&back).to_string()
     } else {
         "/admin/users".to_string()
     };
-    Ok(Redirect::to(back))
+    let username = match queries::apply(db.pool(), id, change).await? {
+        Changed::Done(username) => username,
+        Changed::NoSuchUser => return Err(Error::NotFound),
+        Changed::LastAdmin => {
+            let message = "Nothing changed: Folio needs at least one active administrator. \
+                           Make another user an administrator first.";
+            return Ok(Flash::error(Redirect::to(back), message));
+        }
+    };
+    if change == Change::Disable {
+        sessions.end_all(db.pool(), id).await?;
+    } else {
+        sessions.forget_user(id);
+    }
+    let message = match change {
+        Change::Promote => format!("{username} is an administrator now."),
+        Change::Demote => format!("{username} is no longer an administrator."),
+        Change::Disable => format!("{username} is disabled: their logins have ended."),
+        Change::Enable => format!("{username} can log in again."),
+    };
+    Ok(said(back, message))
 }

@@ -49,7 +49,8 @@ fn like_escape(text: &str) -> String {
 /// The outcome of a change to a user.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Changed {
-    Done,
+    /// Done to the user of this name.
+    Done(String),
     NoSuchUser,
     /// It would leave no active admin.
     LastAdmin,
@@ -79,9 +80,14 @@ pub async fn apply(db: &SqlitePool, id: UserId, change: Change) -> Result<Change
             unix_now()
         ),
     };
-    let updated = sqlx::query(&sql).bind(id).execute(db).await?;
-    if updated.rows_affected() == 1 {
-        return Ok(Changed::Done);
+    // Every row is fetched: a statement left unfinished keeps its change
+    // uncommitted.
+    let updated: Vec<String> = sqlx::query_scalar(&format!("{sql} RETURNING username"))
+        .bind(id)
+        .fetch_all(db)
+        .await?;
+    if let Some(username) = updated.into_iter().next() {
+        return Ok(Changed::Done(username));
     }
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
         .bind(id)

@@ -110,3 +110,30 @@
       });
   });
 })();
+
+// Actions behind a confirmation (unpublish, delete, disable, revoke): a
+// link to a confirmation page without JavaScript; with it, a dialog asks
+// the same and the form is sent from here.
+(() => {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest && event.target.closest("a[data-confirm]");
+    if (!link) return;
+    event.preventDefault();
+    if (!window.confirm(link.dataset.confirm)) return;
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = link.pathname;
+    const field = (name, value) => {
+      const input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    };
+    const token = document.querySelector('meta[name="csrf-token"]');
+    field("csrf_token", token ? token.content : "");
+    if (link.dataset.back) field("back", link.dataset.back);
+    document.body.appendChild(form);
+    form.submit();
+  });
+})();

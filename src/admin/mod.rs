@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod cli;
+mod confirm;
 mod guard;
 pub mod stats;
 pub mod stories;
@@ -32,6 +33,12 @@ pub fn routes() -> Vec<Route> {
         stories::publish,
         stories::unpublish,
         stories::unschedule,
+        confirm::unpublish,
+        confirm::disable,
+        confirm::revoke,
+        stories::revisions::list,
+        stories::revisions::show,
+        stories::revisions::restore,
         stories::confirm_delete,
         stories::delete,
         stories::updates::page,

@@ -23,6 +23,8 @@ fn admin_routes(app: &TestApp, story: i64, user: i64, token: i64) -> Vec<(Method
                     "/users/<id>/reset-link",
                     &format!("/users/{user}/reset-link"),
                 )
+                .replace("/users/<id>/", &format!("/users/{user}/"))
+                .replace("/revisions/<revision>", "/revisions/1")
                 .replace("/tokens/<id>", &format!("/tokens/{token}"));
             (route.method, path)
         })

@@ -314,3 +314,63 @@ async fn a_five_megabyte_story_is_refused_with_its_text_kept() {
     assert!(page.body.contains("value=\"Too Long\""));
     assert_eq!(app.count("SELECT COUNT(*) FROM stories").await, 0);
 }
+
+/// Every save keeps the text it replaced; restoring one brings it back and
+/// is itself kept.
+#[rocket::async_test]
+async fn restoring_a_revision_brings_its_text_back() {
+    let app = spawn_app().await;
+    let admin = app.admin("editor").await;
+    let id = crate::story_list::publish(
+        &app,
+        &admin,
+        &[("title", "Tides"), ("body", "First words.")],
+    )
+    .await;
+    let edit = |body: &'static str| [("title", "Tides"), ("body", body), ("action", "save")];
+    for body in ["Second words.", "Second words."] {
+        admin
+            .post_form(&app, &format!("/admin/stories/{id}"), &edit(body))
+            .await;
+    }
+    let revisions = "SELECT COUNT(*) FROM story_revisions WHERE story_id = ";
+    assert_eq!(
+        app.count(&format!("{revisions}{id}")).await,
+        2,
+        "no revision for no change"
+    );
+
+    let history = admin
+        .get(&app, &format!("/admin/stories/{id}/revisions"))
+        .await;
+    assert_eq!(history.status, Status::Ok);
+    assert!(history.body.contains("(the text now)") && history.body.contains(">editor<"));
+    let first: i64 = app
+        .count(&format!(
+            "SELECT MIN(id) FROM story_revisions WHERE story_id = {id}"
+        ))
+        .await;
+    let compare = admin
+        .get(&app, &format!("/admin/stories/{id}/revisions/{first}"))
+        .await;
+    assert!(compare.body.contains("<li class=\"diff-removed\">"));
+    assert!(
+        compare.body.contains("Second words.</li>") && compare.body.contains("First words.</li>")
+    );
+
+    let page = admin
+        .post_form(
+            &app,
+            &format!("/admin/stories/{id}/revisions/{first}/restore"),
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, Status::SeeOther);
+    let story = app.reader("alice").await.get(&app, "/stories/tides").await;
+    assert!(story.body.contains("First words."), "{}", story.body);
+    assert_eq!(app.count(&format!("{revisions}{id}")).await, 3);
+    let missing = admin
+        .get(&app, &format!("/admin/stories/{id}/revisions/99999"))
+        .await;
+    assert_eq!(missing.status, Status::NotFound);
+}

@@ -88,3 +88,87 @@ async fn user_changes_name_the_user_and_the_own_row_offers_none() {
     assert!(!list.contains(&format!("/admin/users/{me}/disable")));
     assert!(list.contains(&format!("/admin/users/{bob}/disable")));
 }
+
+/// Unpublishing, disabling and revoking ask first: their links lead to a
+/// page that asks, and changes nothing until its button is pressed.
+#[rocket::async_test]
+async fn actions_readers_would_notice_ask_first() {
+    let app = spawn_app().await;
+    let admin = app.admin("editor").await;
+    let id =
+        crate::story_list::publish(&app, &admin, &[("title", "Tides"), ("body", "Text.")]).await;
+    app.reader("bob").await;
+    let bob = app
+        .count("SELECT id FROM users WHERE username = 'bob'")
+        .await;
+    admin
+        .post_form(&app, "/admin/tokens", &[("name", "reading app")])
+        .await;
+    let token = app.count("SELECT id FROM api_tokens").await;
+
+    let editor = admin
+        .get(&app, &format!("/admin/stories/{id}/edit"))
+        .await
+        .body;
+    assert!(editor.contains(&format!(
+        "href=\"/admin/stories/{id}/unpublish\" data-confirm="
+    )));
+    let users = admin.get(&app, "/admin/users").await.body;
+    assert!(users.contains(&format!("href=\"/admin/users/{bob}/disable?back=")));
+
+    let asks = [
+        (
+            format!("/admin/stories/{id}/unpublish"),
+            "Unpublish “Tides”?",
+        ),
+        (
+            format!("/admin/users/{bob}/disable?back=%2Fadmin%2Fusers%3Fq%3Db"),
+            "Disable bob?",
+        ),
+        (
+            format!("/admin/tokens/{token}/revoke"),
+            "Revoke the token “reading app”?",
+        ),
+    ];
+    for (path, question) in &asks {
+        let page = admin.get(&app, path).await;
+        assert_eq!(page.status, Status::Ok, "{path}");
+        assert!(
+            page.body.contains(&format!("<h1>{question}</h1>")),
+            "{}",
+            page.body
+        );
+        let action = path.split('?').next().unwrap_or_default().replace('/', "&#x2F;");
+        assert!(page
+            .body
+            .contains(&format!("<form method=\"post\" action=\"{action}\"")));
+    }
+    let disable = admin.get(&app, &asks[1].0).await.body;
+    assert!(
+        disable.contains("name=\"back\" value=\"&#x2F;admin&#x2F;users?q=b\""),
+        "{disable}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM stories WHERE published_at IS NOT NULL")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NOT NULL")
+            .await,
+        0
+    );
+
+    admin
+        .post_form(&app, &format!("/admin/tokens/{token}/revoke"), &[])
+        .await;
+    let gone = admin
+        .get(&app, &format!("/admin/tokens/{token}/revoke"))
+        .await;
+    assert_eq!(gone.status, Status::NotFound, "nothing left to revoke");
+}

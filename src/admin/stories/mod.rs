@@ -3,7 +3,9 @@
 
 mod editor_page;
 mod form;
+mod history;
 pub mod queries;
+pub mod revisions;
 mod saving;
 mod studio;
 pub mod updates;

@@ -3,6 +3,7 @@
 use serde::Serialize;
 use sqlx::SqlitePool;
 
+use super::history;
 use crate::db::lock_for_writing;
 use crate::error::Result;
 use crate::ids::{StoryId, UserId};
@@ -47,6 +48,8 @@ pub struct Edit<'a> {
     pub slug: &'a str,
     /// Publish (true), unpublish (false) or leave as it is (None).
     pub publish: Option<bool>,
+    /// Who saves it: the author of the revision it makes.
+    pub by: UserId,
 }
 
 /// Why a save did not happen.
@@ -78,20 +81,12 @@ pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
     .await?)
 }
 
-/// Creates a story by `author`; its id, or why not.
-pub async fn create(
-    db: &SqlitePool,
-    edit: &Edit<'_>,
-    author: UserId,
-) -> Result<Result<StoryId, Refused>> {
-    slug_race(insert(db, edit, author).await)
+/// Creates a story by `edit.by`; its id, or why not.
+pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
+    slug_race(insert(db, edit).await)
 }
 
-async fn insert(
-    db: &SqlitePool,
-    edit: &Edit<'_>,
-    author: UserId,
-) -> Result<Result<StoryId, Refused>> {
+async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
     let mut tx = db.begin().await?;
     lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, None).await? else {
@@ -110,13 +105,14 @@ async fn insert(
     .bind(edit.summary)
     .bind(derived.excerpt)
     .bind(derived.words as i64)
-    .bind(author)
+    .bind(edit.by)
     .bind(edit.publish.unwrap_or(false).then_some(now))
     .bind(now)
     .bind(now)
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
+    history::record(&mut tx, id, edit.by, now).await?;
     tx.commit().await?;
     Ok(Ok(id))
 }
@@ -166,6 +162,7 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
     if updated.rows_affected() == 0 {
         return Ok(Err(Refused::Missing));
     }
+    history::record(&mut tx, id, edit.by, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }

@@ -11,7 +11,7 @@ use super::queries::{self, Edit, Refused};
 use super::{Admin, Studio};
 use crate::auth::{CsrfForm, Long};
 use crate::error::{Error, Result};
-use crate::ids::StoryId;
+use crate::ids::{StoryId, UserId};
 use crate::notifications::Kind;
 use crate::util::unix_now;
 use crate::web::{said, times, FormReply, Layout};
@@ -33,7 +33,7 @@ pub async fn create(
         Err(problem) => return Ok(refused(&layout, None, &form, &problem)),
     };
     let publish = form.action() == Action::Publish;
-    match queries::create(studio.pool(), &edit_of(&form, Some(publish)), admin.user_id).await? {
+    match queries::create(studio.pool(), &edit_of(&form, Some(publish), admin.user_id)).await? {
         Ok(id) => {
             if publish {
                 studio.changed(id).await;
@@ -85,7 +85,7 @@ pub async fn update(
                        save and publish it, or untick “Notify followers”.";
         return Ok(refused(&layout, Some(&story), &form, problem));
     }
-    match queries::update(studio.pool(), id, &edit_of(&form, publish)).await? {
+    match queries::update(studio.pool(), id, &edit_of(&form, publish, admin.user_id)).await? {
         Ok(()) => studio.changed(id).await,
         Err(Refused::Missing) => return Err(Error::NotFound),
         Err(Refused::SlugTaken) => return Ok(slug_taken(&layout, Some(&story), &form)),
@@ -154,12 +154,13 @@ fn refused(
     FormReply::rejected(Status::UnprocessableEntity, page)
 }
 
-fn edit_of(form: &StoryForm, publish: Option<bool>) -> Edit<'_> {
+fn edit_of(form: &StoryForm, publish: Option<bool>, by: UserId) -> Edit<'_> {
     Edit {
         title: &form.title,
         body: &form.body,
         summary: &form.summary,
         slug: &form.slug,
         publish,
+        by,
     }
 }

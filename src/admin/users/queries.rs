@@ -65,6 +65,16 @@ pub enum Change {
     Enable,
 }
 
+/// The name of user `id`, if there is one.
+pub async fn username(db: &SqlitePool, id: UserId) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
 /// Applies `change` to user `id`, unless it would leave no active admin.
 pub async fn apply(db: &SqlitePool, id: UserId, change: Change) -> Result<Changed> {
     // Demoting or disabling an active admin needs another active admin.

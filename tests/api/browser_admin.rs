@@ -49,3 +49,47 @@ async fn a_published_story_appears_on_an_open_list() {
         "reading needs an account"
     );
 }
+
+/// With JavaScript, Unpublish asks in a dialog and sends the form itself:
+/// declined, nothing happens; accepted, the story is unpublished and the
+/// page says so.
+#[rocket::async_test]
+#[ignore = "needs chromium"]
+async fn unpublishing_asks_in_a_dialog_first() {
+    let server = Server::start(|f| f).await;
+    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
+        .await
+        .expect("an admin");
+    let editor = Chrome::open().await;
+    editor.log_in(&server, "editor", "/admin/stories/new").await;
+    editor.fill("#title", "Second Thoughts").await;
+    editor.fill("#body", "Maybe.").await;
+    editor.click("button[value=publish]").await;
+    editor
+        .wait_for_text(".title-row .state", "Published", Duration::from_secs(5))
+        .await;
+
+    editor
+        .run("window.confirm = (q) => { window.asked = q; return false; };")
+        .await;
+    editor.click("a[data-confirm][href$='/unpublish']").await;
+    let asked = editor.run("return window.asked;").await;
+    assert!(
+        asked
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Unpublish “Second Thoughts”?"),
+        "{asked}"
+    );
+    assert_eq!(editor.text(".title-row .state").await, "Published");
+
+    editor.run("window.confirm = () => true;").await;
+    editor.click("a[data-confirm][href$='/unpublish']").await;
+    editor
+        .wait_for_text(".title-row .state", "Not published", Duration::from_secs(5))
+        .await;
+    assert!(editor
+        .text("main")
+        .await
+        .contains("Unpublished: readers no longer see the story."));
+}

@@ -96,6 +96,8 @@ async fn no_page_is_wider_than_a_phone() {
         format!("/admin/stories/{story}/stats"),
         format!("/admin/stories/{story}/updates"),
         format!("/admin/stories/{story}/delete"),
+        format!("/admin/stories/{story}/revisions"),
+        format!("/admin/stories/{story}/unpublish"),
         "/admin/users".into(),
         "/admin/tokens".into(),
     ];

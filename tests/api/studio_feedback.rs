@@ -138,7 +138,11 @@ async fn actions_readers_would_notice_ask_first() {
             "{}",
             page.body
         );
-        let action = path.split('?').next().unwrap_or_default().replace('/', "&#x2F;");
+        let action = path
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .replace('/', "&#x2F;");
         assert!(page
             .body
             .contains(&format!("<form method=\"post\" action=\"{action}\"")));

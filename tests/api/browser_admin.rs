@@ -93,3 +93,46 @@ async fn unpublishing_asks_in_a_dialog_first() {
         .await
         .contains("Unpublished: readers no longer see the story."));
 }
+
+/// The editor counts while typing and cuts nothing: a title over its limit
+/// is kept whole, said to be over, and refused by the server with the text
+/// shown again.
+#[rocket::async_test]
+#[ignore = "needs chromium"]
+async fn the_editor_counts_while_typing_and_cuts_nothing() {
+    let server = Server::start(|f| f).await;
+    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
+        .await
+        .expect("an admin");
+    let editor = Chrome::open().await;
+    editor.log_in(&server, "editor", "/admin/stories/new").await;
+    let long = "t".repeat(205);
+    editor.fill("#title", &long).await;
+    editor.fill("#body", "one two three").await;
+
+    let typed = editor
+        .run("return document.querySelector('#title').value.length;")
+        .await;
+    assert_eq!(typed, 205);
+    assert_eq!(
+        editor.text("#title-count").await,
+        "5 characters over the limit of 200"
+    );
+    assert!(editor
+        .text("#body-count")
+        .await
+        .starts_with("3 words · 1 min read · 0.00 of 1 MB"));
+
+    editor.click("button[value=publish]").await;
+    editor
+        .wait_for_text(
+            ".alert",
+            "A title has at most 200 characters; this one has 205.",
+            Duration::from_secs(5),
+        )
+        .await;
+    let kept = editor
+        .run("return document.querySelector('#title').value;")
+        .await;
+    assert_eq!(kept.as_str(), Some(long.as_str()));
+}

@@ -35,3 +35,48 @@
     say();
   }
 })();
+
+// The live preview beside the story (below it on a phone), rendered by the
+// server's own Markdown pipeline a moment after typing stops; and a warning
+// before leaving with changes not saved.
+(() => {
+  const body = document.getElementById("body");
+  const panel = document.getElementById("live-preview");
+  const form = body && body.form;
+  if (!body || !panel || !form) return;
+  const token = document.querySelector('meta[name="csrf-token"]')?.content || "";
+  const shown = panel.querySelector(".story-body");
+  let timer = null;
+  let asked = 0;
+  const render = () => {
+    const ask = ++asked;
+    fetch("/admin/stories/preview", {
+      method: "POST",
+      headers: { "X-CSRF-Token": token, "Content-Type": "text/plain;charset=utf-8" },
+      body: body.value,
+      credentials: "same-origin",
+    })
+      .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
+      .then((preview) => {
+        if (ask !== asked) return; // a newer one is on its way
+        shown.innerHTML = preview.html; // sanitised by the server, as on the story page
+        panel.hidden = false;
+      })
+      .catch(() => {}); // the Preview button still works
+  };
+  body.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(render, 400);
+  });
+  render();
+
+  let unsaved = false;
+  form.addEventListener("input", () => { unsaved = true; });
+  form.addEventListener("submit", () => { unsaved = false; });
+  window.addEventListener("beforeunload", (event) => {
+    if (!unsaved) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+})();
+

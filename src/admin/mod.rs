@@ -33,6 +33,7 @@ pub fn routes() -> Vec<Route> {
         stories::publish,
         stories::unpublish,
         stories::unschedule,
+        stories::preview::preview,
         confirm::unpublish,
         confirm::disable,
         confirm::revoke,

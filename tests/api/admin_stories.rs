@@ -3,6 +3,7 @@
 
 use rocket::http::Status;
 
+use crate::client::Browser;
 use crate::helpers::spawn_app;
 
 #[rocket::async_test]
@@ -373,4 +374,38 @@ async fn restoring_a_revision_brings_its_text_back() {
         .get(&app, &format!("/admin/stories/{id}/revisions/99999"))
         .await;
     assert_eq!(missing.status, Status::NotFound);
+}
+
+/// The live preview renders Markdown as the story page does, for admins
+/// and with the page's token only.
+#[rocket::async_test]
+async fn the_live_preview_renders_markdown_for_admins_only() {
+    use rocket::http::{ContentType, Header};
+    let app = spawn_app().await;
+    let admin = app.admin("editor").await;
+    let token = admin.csrf_token(&app).await;
+    let send = |browser: &'_ Browser, token: Option<String>| {
+        let mut request = browser.dress(app.client.post("/admin/stories/preview"));
+        request = request
+            .header(ContentType::Plain)
+            .body("Some *words* <script>x</script>");
+        if let Some(token) = token {
+            request = request.header(Header::new("X-CSRF-Token", token));
+        }
+        request.dispatch()
+    };
+    let response = send(&admin, Some(token.clone())).await;
+    assert_eq!(response.status(), Status::Ok);
+    let json: serde_json::Value = response.into_json().await.expect("json");
+    let html = json["html"].as_str().unwrap_or_default();
+    assert!(
+        html.contains("<em>words</em>") && !html.contains("<script>"),
+        "{html}"
+    );
+    assert_eq!(json["words"], 3);
+
+    assert_eq!(send(&admin, None).await.status(), Status::Forbidden);
+    let reader = app.reader("alice").await;
+    let token = reader.csrf_token(&app).await;
+    assert_eq!(send(&reader, Some(token)).await.status(), Status::Forbidden);
 }

@@ -108,7 +108,15 @@ async fn the_editor_counts_while_typing_and_cuts_nothing() {
     editor.log_in(&server, "editor", "/admin/stories/new").await;
     let long = "t".repeat(205);
     editor.fill("#title", &long).await;
-    editor.fill("#body", "one two three").await;
+    editor.fill("#body", "one *two* three").await;
+    // The live preview shows it rendered, without a save.
+    editor
+        .wait_for_text(
+            "#live-preview .story-body em",
+            "two",
+            Duration::from_secs(5),
+        )
+        .await;
 
     let typed = editor
         .run("return document.querySelector('#title').value.length;")

@@ -4,6 +4,7 @@
 mod editor_page;
 mod form;
 mod history;
+pub mod preview;
 pub mod queries;
 pub mod revisions;
 mod saving;

@@ -80,3 +80,66 @@
   });
 })();
 
+
+// Autosave: while the editor has changes, what is typed is kept in this
+// browser every few seconds and when a field is left, so that a closed tab
+// or a crash loses nothing. Opening the editor again offers it back if it
+// differs from the text the page has. Sending the form lets it go.
+(() => {
+  const form = document.querySelector("form.editor");
+  if (!form) return;
+  // getAttribute: `form.action` is the form's "action" buttons here.
+  const key = "folio-draft:" + new URL(form.getAttribute("action"), location.href).pathname;
+  const fields = ["title", "summary", "body"].map((name) => form.elements[name]).filter(Boolean);
+  const current = () => Object.fromEntries(fields.map((field) => [field.name, field.value]));
+  const same = (a, b) => fields.every((field) => (a[field.name] || "") === (b[field.name] || ""));
+  let kept = null;
+  try {
+    kept = JSON.parse(localStorage.getItem(key));
+  } catch (_) {}
+  if (kept && !same(kept, current())) {
+    const banner = document.createElement("div");
+    banner.className = "alert said draft-found";
+    banner.setAttribute("role", "status");
+    const when = new Date(kept.at || Date.now()).toLocaleString();
+    banner.append(`Text typed here on ${when} was not saved. `);
+    const restore = document.createElement("button");
+    restore.type = "button";
+    restore.textContent = "Restore it";
+    const discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "secondary";
+    discard.textContent = "Discard it";
+    banner.append(restore, " ", discard);
+    form.before(banner);
+    restore.addEventListener("click", () => {
+      for (const field of fields) {
+        field.value = kept[field.name] || "";
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+      banner.remove();
+    });
+    discard.addEventListener("click", () => {
+      localStorage.removeItem(key);
+      banner.remove();
+    });
+  } else if (kept) {
+    localStorage.removeItem(key);
+  }
+  let changed = false;
+  const keep = () => {
+    if (!changed) return;
+    changed = false;
+    try {
+      localStorage.setItem(key, JSON.stringify({ ...current(), at: Date.now() }));
+    } catch (_) {} // storage full or off: the form still saves
+  };
+  form.addEventListener("input", () => { changed = true; });
+  form.addEventListener("focusout", keep);
+  setInterval(keep, 3000);
+  // Sent: the server keeps it now, or shows it again with what was wrong.
+  form.addEventListener("submit", () => {
+    changed = false;
+    localStorage.removeItem(key);
+  });
+})();

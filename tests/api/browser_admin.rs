@@ -144,3 +144,56 @@ async fn the_editor_counts_while_typing_and_cuts_nothing() {
         .await;
     assert_eq!(kept.as_str(), Some(long.as_str()));
 }
+
+/// What is typed in the editor survives a closed tab: the editor opened
+/// again offers it back.
+#[rocket::async_test]
+#[ignore = "needs chromium"]
+async fn an_autosaved_draft_survives_a_closed_tab() {
+    let server = Server::start(|f| f).await;
+    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
+        .await
+        .expect("an admin");
+    let editor = Chrome::open().await;
+    editor.log_in(&server, "editor", "/admin/stories/new").await;
+    editor.fill("#title", "Half Written").await;
+    editor.fill("#body", "The first lines, never saved.").await;
+    // Kept within a few seconds of typing.
+    let deadline = std::time::Instant::now() + Duration::from_secs(8);
+    loop {
+        let kept = editor
+            .run("return localStorage.getItem('folio-draft:/admin/stories');")
+            .await;
+        if kept.as_str().unwrap_or_default().contains("never saved") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "not kept: {kept}");
+        rocket::tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let tab = editor.client.new_window(true).await.expect("a new tab");
+    editor
+        .client
+        .close_window()
+        .await
+        .expect("the editor's tab closed");
+    editor
+        .client
+        .switch_to_window(tab.handle)
+        .await
+        .expect("the new tab");
+    editor.goto(&server.url("/admin/stories/new")).await;
+    editor
+        .wait_for_text(".draft-found button", "Restore it", Duration::from_secs(5))
+        .await;
+    assert!(editor.text(".draft-found").await.contains("was not saved"));
+    editor.click(".draft-found button").await;
+    let body = editor
+        .run("return document.querySelector('#body').value;")
+        .await;
+    assert_eq!(body, "The first lines, never saved.");
+    let title = editor
+        .run("return document.querySelector('#title').value;")
+        .await;
+    assert_eq!(title, "Half Written");
+}

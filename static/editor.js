@@ -143,3 +143,34 @@
     localStorage.removeItem(key);
   });
 })();
+
+// Writing keys in the story: Ctrl (⌘ on a Mac) with B for bold, I for
+// italic, K for a link around the selection, S to save; and a story field
+// that grows with its text instead of scrolling inside itself.
+(() => {
+  const body = document.getElementById("body");
+  if (!body) return;
+  const wrap = (before, after, empty) => {
+    const { selectionStart: start, selectionEnd: end, value } = body;
+    const picked = value.slice(start, end) || empty;
+    body.setRangeText(before + picked + after, start, end, "end");
+    body.setSelectionRange(start + before.length, start + before.length + picked.length);
+    body.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  body.addEventListener("keydown", (event) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+    const key = event.key.toLowerCase();
+    if (key === "b") wrap("**", "**", "bold text");
+    else if (key === "i") wrap("*", "*", "italic text");
+    else if (key === "k") wrap("[", "](https://)", "link text");
+    else if (key === "s") body.form.querySelector('button[value="save"]')?.click();
+    else return;
+    event.preventDefault();
+  });
+  const grow = () => {
+    body.style.height = "auto";
+    body.style.height = `${Math.max(body.scrollHeight + 2, 240)}px`;
+  };
+  body.addEventListener("input", grow);
+  grow();
+})();

@@ -131,6 +131,16 @@ async fn the_editor_counts_while_typing_and_cuts_nothing() {
         .await
         .starts_with("3 words · 1 min read · 0.00 of 1 MB"));
 
+    // Ctrl+B makes the selection bold.
+    let bold = editor
+        .run(
+            "const b = document.querySelector('#body'); b.setSelectionRange(0, 3);
+             b.dispatchEvent(new KeyboardEvent('keydown', { key: 'b', ctrlKey: true, bubbles: true }));
+             return b.value;",
+        )
+        .await;
+    assert_eq!(bold, "**one** *two* three");
+
     editor.click("button[value=publish]").await;
     editor
         .wait_for_text(

@@ -87,7 +87,8 @@ pub async fn login(
     };
 
     attempt.succeed();
-    if users::is_disabled(pool, user).await? {
+    let standing = users::standing(pool, user).await?;
+    if standing.disabled {
         let error = "This account has been disabled. Ask an administrator to enable it.";
         return Ok(entry.refuse(
             Door::Login,
@@ -98,7 +99,7 @@ pub async fn login(
     }
     // An admin who logged in from no page in particular starts at work.
     let mut form = form;
-    if local_path(&form.next) == "/" && users::is_admin(pool, user).await? {
+    if local_path(&form.next) == "/" && standing.admin {
         form.next = "/admin".into();
     }
     let reply = entry.enter(user, &form).await?;

@@ -90,23 +90,27 @@ pub async fn credentials(db: &SqlitePool, username: &str) -> Result<Option<(User
     )
 }
 
-/// Whether the account has been disabled by an admin.
-pub async fn is_disabled(db: &SqlitePool, user_id: UserId) -> Result<bool> {
-    let disabled: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT disabled_at FROM users WHERE id = ?")
+/// What an account may do.
+pub struct Standing {
+    /// Disabled by an admin (or gone).
+    pub disabled: bool,
+    pub admin: bool,
+}
+
+/// The standing of account `user_id`; an account that is gone is disabled.
+pub async fn standing(db: &SqlitePool, user_id: UserId) -> Result<Standing> {
+    let row: Option<(bool, bool)> =
+        sqlx::query_as("SELECT disabled_at IS NOT NULL, is_admin FROM users WHERE id = ?")
             .bind(user_id)
             .fetch_optional(db)
             .await?;
-    Ok(!matches!(disabled, Some(None)))
+    let (disabled, admin) = row.unwrap_or((true, false));
+    Ok(Standing { disabled, admin })
 }
 
-/// Whether the account is an admin's.
-pub async fn is_admin(db: &SqlitePool, user_id: UserId) -> Result<bool> {
-    let admin: Option<bool> = sqlx::query_scalar("SELECT is_admin FROM users WHERE id = ?")
-        .bind(user_id)
-        .fetch_optional(db)
-        .await?;
-    Ok(admin.unwrap_or(false))
+/// Whether the account has been disabled by an admin.
+pub async fn is_disabled(db: &SqlitePool, user_id: UserId) -> Result<bool> {
+    Ok(standing(db, user_id).await?.disabled)
 }
 
 /// The password hash of account `user_id`, if it exists.

@@ -97,7 +97,7 @@ pub struct ListItem<'a> {
     pub ago: Cow<'a, str>,
     pub current_viewers: Cow<'a, str>,
     pub read_count: Cow<'a, str>,
-    pub reads_label: &'a str,
+    pub reads_label: Cow<'a, str>,
     /// "", "follow" or "unfollow".
     pub button: &'a str,
 }

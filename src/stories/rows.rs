@@ -7,7 +7,6 @@
 //! the marks in (see [`crate::web::marked`]).
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
 use rocket_dyn_templates::{context, Metadata};
 
@@ -21,7 +20,7 @@ pub struct Live<'a> {
     pub ago: Cow<'a, str>,
     pub viewers: Cow<'a, str>,
     pub reads: Cow<'a, str>,
-    pub reads_label: &'a str,
+    pub reads_label: Cow<'a, str>,
     /// "" (a visitor: no button), "follow" or "unfollow".
     pub button: &'a str,
 }
@@ -34,7 +33,7 @@ impl Live<'static> {
             ago: times::ago(card.published_at, now).into(),
             viewers: viewers.to_string().into(),
             reads: reads.to_string().into(),
-            reads_label: if reads == 1 { "read" } else { "reads" },
+            reads_label: if reads == 1 { "read" } else { "reads" }.into(),
             button,
         }
     }
@@ -45,7 +44,7 @@ impl Live<'static> {
             ago: mark(SLOTS[0]).into(),
             viewers: mark(SLOTS[1]).into(),
             reads: mark(SLOTS[2]).into(),
-            reads_label: READS_LABEL.get_or_init(|| mark(SLOTS[3])),
+            reads_label: mark(SLOTS[3]).into(),
             button,
         }
     }
@@ -53,8 +52,6 @@ impl Live<'static> {
 
 /// The slots of a line, in the order [`Line::fill`] fills them.
 const SLOTS: [&str; 4] = ["ago", "viewers", "reads", "reads-label"];
-
-static READS_LABEL: OnceLock<String> = OnceLock::new();
 
 /// A line rendered with marks, cut at them.
 pub struct Line(Marked);
@@ -64,7 +61,7 @@ impl Line {
     pub fn fill(&self, out: &mut String, live: &Live<'_>) {
         self.0.fill(
             out,
-            &[&live.ago, &live.viewers, &live.reads, live.reads_label],
+            &[&live.ago, &live.viewers, &live.reads, &live.reads_label],
         );
     }
 }

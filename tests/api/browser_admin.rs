@@ -56,12 +56,7 @@ async fn a_published_story_appears_on_an_open_list() {
 #[rocket::async_test]
 #[ignore = "needs chromium"]
 async fn unpublishing_asks_in_a_dialog_first() {
-    let server = Server::start(|f| f).await;
-    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
-        .await
-        .expect("an admin");
-    let editor = Chrome::open().await;
-    editor.log_in(&server, "editor", "/admin/stories/new").await;
+    let (_server, editor) = new_story().await;
     editor.fill("#title", "Second Thoughts").await;
     editor.fill("#body", "Maybe.").await;
     editor.click("button[value=publish]").await;
@@ -100,12 +95,7 @@ async fn unpublishing_asks_in_a_dialog_first() {
 #[rocket::async_test]
 #[ignore = "needs chromium"]
 async fn the_editor_counts_while_typing_and_cuts_nothing() {
-    let server = Server::start(|f| f).await;
-    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
-        .await
-        .expect("an admin");
-    let editor = Chrome::open().await;
-    editor.log_in(&server, "editor", "/admin/stories/new").await;
+    let (_server, editor) = new_story().await;
     let long = "t".repeat(205);
     editor.fill("#title", &long).await;
     editor.fill("#body", "one *two* three").await;
@@ -160,12 +150,7 @@ async fn the_editor_counts_while_typing_and_cuts_nothing() {
 #[rocket::async_test]
 #[ignore = "needs chromium"]
 async fn an_autosaved_draft_survives_a_closed_tab() {
-    let server = Server::start(|f| f).await;
-    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
-        .await
-        .expect("an admin");
-    let editor = Chrome::open().await;
-    editor.log_in(&server, "editor", "/admin/stories/new").await;
+    let (server, editor) = new_story().await;
     editor.fill("#title", "Half Written").await;
     editor.fill("#body", "The first lines, never saved.").await;
     // Kept within a few seconds of typing.
@@ -206,4 +191,15 @@ async fn an_autosaved_draft_survives_a_closed_tab() {
         .run("return document.querySelector('#title').value;")
         .await;
     assert_eq!(title, "Half Written");
+}
+
+/// A Folio with an admin, "editor", logged in on a new story's editor.
+async fn new_story() -> (Server, Chrome) {
+    let server = Server::start(|f| f).await;
+    folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
+        .await
+        .expect("an admin");
+    let editor = Chrome::open().await;
+    editor.log_in(&server, "editor", "/admin/stories/new").await;
+    (server, editor)
 }

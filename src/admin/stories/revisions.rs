@@ -106,10 +106,11 @@ pub async fn restore(
     Ok(said(format!("/admin/stories/{id}/edit"), message))
 }
 
-/// What a revision holds, as one text to compare.
+/// What a revision holds, as one text to compare. Line ends are compared
+/// as "\n": browsers send a textarea's as "\r\n".
 fn whole_text(title: &str, summary: Option<&str>, body: &str) -> String {
     let summary = summary.unwrap_or_default();
-    format!("# {title}\n\n{summary}\n\n{body}\n")
+    format!("# {title}\n\n{summary}\n\n{body}\n").replace("\r\n", "\n")
 }
 
 /// A line of a comparison: "same", "removed" (in the text now, not in the

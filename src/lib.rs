@@ -92,6 +92,7 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(stories::stage(settings.sample_stories))
         .attach(visits::stage())
         .attach(admin::stage())
+        .attach(admin::stats::now::stage())
         .attach(activity::stage(&settings))
         .attach(streams::stage(&settings))
         .attach(ops::metrics())

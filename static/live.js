@@ -163,15 +163,18 @@
       for (const change of changes) {
         const item = list.querySelector(`[data-story-id="${change.id}"]`);
         if (!item) continue;
-        if (change.viewers !== undefined) setText(item.querySelector(".viewers"), change.viewers);
+        if (change.viewers !== undefined) {
+          setText(item.querySelector(".viewers"), change.viewers);
+          // The dashboard lists only the stories someone is reading.
+          if (list.hasAttribute("data-hide-idle")) item.hidden = Number(change.viewers) === 0;
+        }
         if (change.reads !== undefined) setReads(item, change.reads);
       }
-      const total = document.querySelector("[data-live-total]");
-      if (total) {
-        let sum = 0;
-        for (const cell of list.querySelectorAll(".viewers")) sum += Number(cell.textContent) || 0;
-        setText(total, sum);
-      }
+      let sum = 0;
+      for (const cell of list.querySelectorAll(".viewers")) sum += Number(cell.textContent) || 0;
+      for (const total of document.querySelectorAll("[data-live-total]")) setText(total, sum);
+      const nobody = document.querySelector("[data-nobody]");
+      if (nobody) nobody.hidden = sum > 0;
     };
     // Stories were published, unpublished, renamed or deleted: fetch this
     // page again and take its list.

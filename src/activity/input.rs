@@ -29,6 +29,9 @@ pub struct NewAction {
     pub properties: String,
     /// For a READ_COMPLETE with a `storyId` property: the story finished.
     pub completes: Option<i64>,
+    /// For a SCROLL to 50 % or more of a story (or its end): the story
+    /// read halfway.
+    pub halfway: Option<i64>,
 }
 
 /// A checked batch.
@@ -143,8 +146,8 @@ fn check_action(index: usize, action: &Value) -> Result<NewAction, Error> {
             return Err(problem(at("type"), message));
         }
     };
-    let (properties, completes) = match action.get("properties") {
-        None | Some(Value::Null) => ("{}".to_string(), None),
+    let (properties, completes, halfway) = match action.get("properties") {
+        None | Some(Value::Null) => ("{}".to_string(), None, None),
         Some(value @ Value::Object(fields)) => {
             let text = value.to_string();
             if text.len() > MAX_PROPERTIES {
@@ -156,7 +159,17 @@ fn check_action(index: usize, action: &Value) -> Result<NewAction, Error> {
                 return Err(problem(at("properties"), message));
             }
             let story = fields.get("storyId").and_then(story_id);
-            (text, story.filter(|_| kind == "READ_COMPLETE"))
+            let completes = story.filter(|_| kind == "READ_COMPLETE");
+            let halfway = match kind.as_str() {
+                "SCROLL" => story.filter(|_| {
+                    fields
+                        .get("percent")
+                        .and_then(Value::as_f64)
+                        .is_some_and(|percent| percent >= 50.0)
+                }),
+                _ => completes,
+            };
+            (text, completes, halfway)
         }
         Some(_) => {
             let message = format!("{} must be an object.", at("properties"));
@@ -170,6 +183,7 @@ fn check_action(index: usize, action: &Value) -> Result<NewAction, Error> {
         kind,
         properties,
         completes,
+        halfway,
     })
 }
 

@@ -103,8 +103,11 @@ async fn commit(db: &SqlitePool, group: &[Pending]) -> Result<(), sqlx::Error> {
         // Outside ids are not Folio's readers: only a reader's own pages
         // count them as having finished a story.
         let Some(reader) = account else { continue };
+        for story in batch.actions.iter().filter_map(|a| a.halfway) {
+            record_step(&mut tx, Step::Halfway, reader, story, now).await?;
+        }
         for story in batch.actions.iter().filter_map(|a| a.completes) {
-            record_completion(&mut tx, reader, story, now).await?;
+            record_step(&mut tx, Step::Finished, reader, story, now).await?;
         }
     }
     tx.commit().await
@@ -135,23 +138,40 @@ async fn insert_rows(
     Ok(())
 }
 
-/// A reader who reached the end of a story: counted once per (story,
-/// reader) for its read-through rate, if they read it (opened its page).
-async fn record_completion(
+/// How far through a story a reader got.
+#[derive(Clone, Copy)]
+enum Step {
+    Halfway,
+    Finished,
+}
+
+/// A reader who got halfway through a story or reached its end: counted
+/// once per (story, reader) for its read-through funnel, if they read it
+/// (opened its page).
+async fn record_step(
     conn: &mut sqlx::SqliteConnection,
+    step: Step,
     reader: UserId,
     story: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO read_completions (story_id, user_id, completed_at)
-         SELECT story_id, user_id, ? FROM reads WHERE story_id = ? AND user_id = ?
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(now)
-    .bind(story)
-    .bind(reader)
-    .execute(conn)
-    .await?;
+    let sql = match step {
+        Step::Halfway => {
+            "INSERT INTO read_halfways (story_id, user_id, reached_at)
+             SELECT story_id, user_id, ? FROM reads WHERE story_id = ? AND user_id = ?
+             ON CONFLICT DO NOTHING"
+        }
+        Step::Finished => {
+            "INSERT INTO read_completions (story_id, user_id, completed_at)
+             SELECT story_id, user_id, ? FROM reads WHERE story_id = ? AND user_id = ?
+             ON CONFLICT DO NOTHING"
+        }
+    };
+    sqlx::query(sql)
+        .bind(now)
+        .bind(story)
+        .bind(reader)
+        .execute(conn)
+        .await?;
     Ok(())
 }

@@ -25,6 +25,7 @@ pub fn routes() -> Vec<Route> {
         stats::daily_csv,
         stats::top_csv,
         stats::story_csv,
+        stats::now_chart,
         stories::list,
         stories::new,
         stories::edit,

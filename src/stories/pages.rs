@@ -19,7 +19,7 @@ use crate::error::{managed, Result};
 use crate::live::Engine;
 use crate::notifications::Inboxes;
 use crate::util::unix_now;
-use crate::visits::{Person, Visits};
+use crate::visits::{Person, ViewFrom, Visits};
 use crate::web::{query_encode, times, Layout, PublicOrigin};
 
 /// A story. Opening it records the reader's read (once, ever, and on disk
@@ -56,7 +56,7 @@ pub async fn show(
         ))));
     };
     if seen.person.0 {
-        seen.visits.view(story.id);
+        seen.visits.view(story.id, &seen.from);
     }
     let read_count = seen
         .reads
@@ -103,6 +103,7 @@ pub enum StoryPage {
 /// the reads, the live engine, and the reader's follows.
 pub struct Seen<'r> {
     person: Person,
+    from: ViewFrom<'r>,
     visits: &'r Arc<Visits>,
     reads: &'r Reads,
     live: &'r Engine,
@@ -117,8 +118,13 @@ impl<'r> FromRequest<'r> for Seen<'r> {
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let person = try_outcome!(req.guard::<Person>().await.map_error(|(s, _)| (s, ())));
+        let from = try_outcome!(req
+            .guard::<ViewFrom<'r>>()
+            .await
+            .map_error(|(s, _)| (s, ())));
         Outcome::Success(Seen {
             person,
+            from,
             visits: try_outcome!(managed::<Arc<Visits>>(req)),
             reads: try_outcome!(managed::<Reads>(req)),
             live: try_outcome!(managed::<Engine>(req)),

@@ -7,7 +7,9 @@
 //! shutdown.
 
 mod bots;
+mod device;
 mod salt;
+mod source;
 mod tally;
 
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -23,8 +25,10 @@ use rocket_db_pools::Database;
 use sqlx::SqlitePool;
 
 pub use bots::is_bot;
+use device::Devices;
 use salt::Salt;
-use tally::Tally;
+pub use source::{DIRECT, INTERNAL, OTHER};
+use tally::{Origin, Tally};
 
 use crate::db::Db;
 use crate::error::{Error, Result};
@@ -44,6 +48,7 @@ pub struct Visits {
     saved_day: AtomicI64,
     /// Serialises flushes, so a tally is never written twice at once.
     flushing: rocket::tokio::sync::Mutex<()>,
+    devices: Devices,
 }
 
 impl Visits {
@@ -55,13 +60,19 @@ impl Visits {
             saved_day: AtomicI64::new(salt.day),
             salt: Mutex::new(salt),
             flushing: Default::default(),
+            devices: Devices::default(),
         }))
     }
 
-    /// Counts one open of `story`'s page.
-    pub fn view(&self, story: StoryId) {
+    /// Counts one open of `story`'s page, with where it came from and on
+    /// what.
+    pub fn view(&self, story: StoryId, from: &ViewFrom<'_>) {
+        let origin = Origin {
+            source: source::source_of(from.campaign, from.referrer, from.host),
+            device: self.devices.of(from.user_agent.unwrap_or_default()),
+        };
         if let Ok(mut tally) = self.tally.lock() {
-            tally.view(today(), story);
+            tally.view(today(), story, origin);
         }
     }
 
@@ -126,6 +137,31 @@ impl<'r> FromRequest<'r> for Person {
 
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
         Outcome::Success(Person(!is_bot(req.headers().get_one("User-Agent"))))
+    }
+}
+
+/// What a page request says of where it came from: its campaign
+/// parameter (`utm_source` or `ref`), `Referer`, `Host` and `User-Agent`.
+pub struct ViewFrom<'r> {
+    campaign: Option<&'r str>,
+    referrer: Option<&'r str>,
+    host: Option<&'r str>,
+    user_agent: Option<&'r str>,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ViewFrom<'r> {
+    type Error = std::convert::Infallible;
+
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        let param = |name| req.query_value::<&str>(name).and_then(|value| value.ok());
+        let headers = req.headers();
+        Outcome::Success(ViewFrom {
+            campaign: param("utm_source").or_else(|| param("ref")),
+            referrer: headers.get_one("Referer"),
+            host: headers.get_one("Host"),
+            user_agent: headers.get_one("User-Agent"),
+        })
     }
 }
 

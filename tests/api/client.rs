@@ -125,7 +125,20 @@ impl Browser {
     }
 
     pub async fn get_with(&self, app: &TestApp, uri: &str, header: Header<'static>) -> Page {
-        let request = self.dress(app.client.get(uri.to_string())).header(header);
+        self.get_with_all(app, uri, vec![header]).await
+    }
+
+    /// A GET with extra headers (a User-Agent and a Referer, say).
+    pub async fn get_with_all(
+        &self,
+        app: &TestApp,
+        uri: &str,
+        headers: Vec<Header<'static>>,
+    ) -> Page {
+        let mut request = self.dress(app.client.get(uri.to_string()));
+        for header in headers {
+            request = request.header(header);
+        }
         self.keep_response(request.dispatch().await).await
     }
 

@@ -39,6 +39,7 @@ mod browser_phone;
 mod browser_presence;
 mod csrf;
 mod dashboard;
+mod dashboard_figures;
 mod durability;
 mod feeds;
 mod follows;

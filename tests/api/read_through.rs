@@ -1,7 +1,18 @@
-//! The read-through rate: of a story's readers, how many reached its end
-//! (a READ_COMPLETE action), on the admin dashboard and the story's page.
+//! The read-through rate: of a story's readers, how many got halfway (a
+//! SCROLL to 50 % or more) and how many reached its end (a READ_COMPLETE
+//! action), on the admin dashboard and the story's funnel.
 
 use crate::helpers::spawn_app;
+
+fn scroll(user: &str, story: i64, percent: i64) -> String {
+    serde_json::json!({
+        "userId": user, "sessionId": "tab",
+        "actions": [
+            {"time": "2026-12-02T10:00:00Z", "type": "SCROLL", "properties": {"storyId": story, "percent": percent}}
+        ]
+    })
+    .to_string()
+}
 
 fn completion(user: &str, story: i64) -> String {
     serde_json::json!({
@@ -20,11 +31,18 @@ async fn the_dashboard_shows_how_many_readers_finished_each_story() {
     let story = app.add_story("Night Train", "Text").await;
     let admin = app.admin("editor").await;
     let (alice, bob) = (app.reader("alice").await, app.reader("bob").await);
-    for reader in [&alice, &bob] {
+    let cyd = app.reader("cyd").await;
+    for reader in [&alice, &bob, &cyd] {
         reader.get(&app, &format!("/stories/{story}")).await;
     }
 
-    // Alice finishes, twice; Bob does not.
+    // Alice finishes, twice; Bob gets halfway; Cyd stops at a quarter.
+    for (reader, name, percent) in [(&bob, "bob", 50), (&cyd, "cyd", 25)] {
+        let page = reader
+            .post_json(&app, "/api/log", &scroll(name, story, percent), vec![])
+            .await;
+        assert_eq!(page.status.code, 201, "{}", page.body);
+    }
     for _ in 0..2 {
         let page = alice
             .post_json(&app, "/api/log", &completion("alice", story), vec![])
@@ -40,7 +58,9 @@ async fn the_dashboard_shows_how_many_readers_finished_each_story() {
         .expect("a read-through row");
     assert!(row.contains("Night Train"), "{row:.300}");
     assert!(
-        row.contains("<td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">50%</td>"),
+        row.contains(
+            "<td class=\"num\">3</td><td class=\"num\">2</td><td class=\"num\">1</td><td class=\"num\">33%</td>"
+        ),
         "{row:.300}"
     );
     let stats = admin
@@ -49,10 +69,14 @@ async fn the_dashboard_shows_how_many_readers_finished_each_story() {
     assert!(
         stats
             .body
-            .contains("<span class=\"value\" id=\"read-through\">50%</span>"),
+            .contains("<span class=\"value\" id=\"read-through\">33%</span>"),
         "{}",
         stats.body
     );
+    for (step, expected) in [("opened", 3), ("halfway", 2), ("finished", 1)] {
+        let mark = format!("id=\"funnel-{step}\">{expected}</span>");
+        assert!(stats.body.contains(&mark), "{mark} in {}", stats.body);
+    }
 }
 
 #[rocket::async_test]

@@ -164,6 +164,7 @@ pub struct ReadThrough {
     pub id: i64,
     pub title: String,
     pub readers: i64,
+    pub halfway: i64,
     pub finished: i64,
 }
 
@@ -172,12 +173,18 @@ impl ReadThrough {
     pub fn percent(&self) -> Option<i64> {
         (self.readers > 0).then(|| (100 * self.finished.min(self.readers)) / self.readers)
     }
+
+    /// Got halfway per hundred readers; none without readers.
+    pub fn halfway_percent(&self) -> Option<i64> {
+        (self.readers > 0).then(|| (100 * self.halfway.min(self.readers)) / self.readers)
+    }
 }
 
 /// The published stories with the most readers, with how many finished.
 pub async fn read_through(db: &SqlitePool, limit: i64) -> Result<Vec<ReadThrough>> {
     Ok(sqlx::query_as(
-        "SELECT id, title, read_count AS readers, completion_count AS finished FROM stories
+        "SELECT id, title, read_count AS readers, halfway_count AS halfway,
+                completion_count AS finished FROM stories
          WHERE published_at IS NOT NULL ORDER BY read_count DESC, id LIMIT ?",
     )
     .bind(limit)
@@ -188,7 +195,8 @@ pub async fn read_through(db: &SqlitePool, limit: i64) -> Result<Vec<ReadThrough
 /// One story's readers and how many finished it.
 pub async fn story_read_through(db: &SqlitePool, story: StoryId) -> Result<Option<ReadThrough>> {
     Ok(sqlx::query_as(
-        "SELECT id, title, read_count AS readers, completion_count AS finished FROM stories
+        "SELECT id, title, read_count AS readers, halfway_count AS halfway,
+                completion_count AS finished FROM stories
          WHERE id = ?",
     )
     .bind(story)

@@ -20,6 +20,8 @@ pub struct RangeQuery {
     /// Custom range, as YYYY-MM-DD.
     pub from: Option<String>,
     pub to: Option<String>,
+    /// What the main chart shows (see [`super::headlines::Metric`]).
+    pub metric: Option<String>,
 }
 
 /// A resolved range of days, both ends included.
@@ -114,6 +116,13 @@ impl Range {
         }
     }
 
+    /// The range of as many days just before this one, to compare with;
+    /// none for all time.
+    pub fn previous(&self) -> Option<Range> {
+        let days = self.to - self.from + 1;
+        (self.key != "all").then(|| Range::new(self.from - days, self.from - 1, "previous"))
+    }
+
     /// Every day of the range, in order.
     pub fn days(&self) -> impl Iterator<Item = i64> {
         self.from..=self.to
@@ -127,11 +136,16 @@ pub fn day_of(date: Date) -> i64 {
 
 /// A day number as YYYY-MM-DD.
 pub fn date_of(day: i64) -> String {
+    calendar(day)
+        .map(|date| date.to_string())
+        .unwrap_or_else(|| day.to_string())
+}
+
+/// A day number as a calendar date.
+pub fn calendar(day: i64) -> Option<Date> {
     i32::try_from(day + EPOCH_JULIAN_DAY)
         .ok()
         .and_then(|julian| Date::from_julian_day(julian).ok())
-        .map(|date| date.to_string())
-        .unwrap_or_else(|| day.to_string())
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ from=$(date -u -d '-200 days' +%F); to=$(date -u -d '-20 days' +%F)
 printf '%-44s %10s %10s\n' page "median ms" "max ms"
 for path in /health \
   "/admin?range=7" "/admin?range=30" "/admin?range=90" "/admin?range=365" "/admin?range=all" \
-  "/admin?from=$from&to=$to" \
+  "/admin?from=$from&to=$to" "/admin?range=all&metric=reads" \
   "/admin/stories/1/stats?range=30" "/admin/stories/1/stats?range=365" "/admin/stories/1/stats?range=all" \
   "/admin/stats/daily.csv?range=all" "/admin/stats/top.csv?range=all" "/admin/stories/1/stats.csv?range=all"; do
   read -r median max < <(time_of "$path")

@@ -2,7 +2,8 @@
 //! 100,000 readers, 1,000,000 reads and 10,000,000 views over two years
 //! (the sizes are arguments). Reads are real rows, so their daily figures
 //! come from Folio's own triggers; views are stored as Folio stores them,
-//! in the per-day figures.
+//! in the per-day figures, with their sources (300 a day) and devices and
+//! browsers (60 pairs a day).
 //!
 //! cargo run --release --example bench_admin -- --db bench-admin/folio.db
 
@@ -24,6 +25,12 @@ struct Args {
     views: i64,
     #[arg(long, default_value_t = 730)]
     days: i64,
+    /// Referring sites of views on each day (at most 500 are kept a day).
+    #[arg(long, default_value_t = 300)]
+    sources: i64,
+    /// Browsers on each of five kinds of device, each day.
+    #[arg(long, default_value_t = 12)]
+    browsers: i64,
 }
 
 #[rocket::main]
@@ -135,6 +142,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
          SELECT day, SUM(views), SUM(views) / 4 FROM story_days WHERE true GROUP BY day
          ON CONFLICT (day) DO UPDATE SET views = excluded.views, visitors = excluded.visitors",
     )
+    .execute(&mut *tx)
+    .await?;
+    // Sources and devices as the view counter rolls them up: each day's
+    // views spread over many sites (a long tail) and device/browser pairs.
+    sqlx::query(
+        "WITH RECURSIVE s(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM s WHERE k + 1 < ?1)
+         INSERT INTO source_days (day, source, views)
+         SELECT day, CASE k WHEN 0 THEN '(direct)' WHEN 1 THEN '(internal)'
+                            ELSE 'site' || k || '.example' END,
+                MAX(1, views / (k + 2)) FROM site_days, s WHERE true
+         ON CONFLICT (day, source) DO UPDATE SET views = excluded.views",
+    )
+    .bind(args.sources)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "WITH RECURSIVE b(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM b WHERE k + 1 < ?1),
+              d(name, n) AS (VALUES ('Desktop', 0), ('Phone', 1), ('Tablet', 2),
+                                    ('TV or console', 3), ('Other', 4))
+         INSERT INTO device_days (day, device, browser, views)
+         SELECT day, d.name, 'Browser ' || b.k, MAX(1, views / ((d.n + 2) * (b.k + 2)))
+         FROM site_days, d, b WHERE true
+         ON CONFLICT (day, device, browser) DO UPDATE SET views = excluded.views",
+    )
+    .bind(args.browsers)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -1,6 +1,12 @@
 """Takes the README's screenshots from the real release binary in real
-Chromium: the story list, a story and the notifications page, at a phone's
-width (390 px) and a laptop's (1366 px).
+Chromium: the story list, a story and the notifications page, and the
+admin studio's editor, revision history and dashboard, at a phone's width
+(390 px) and a laptop's (1366 px).
+
+The dashboard's two months of history are written straight into the
+database's per-day rollups (as the view counter would have written them),
+so that its charts and tables have something to show; today's figures
+and "reading now" are real.
 
 Run it with `bash docs/screenshots/take.sh` (which builds the binary and
 installs Selenium in a virtual environment under target/).
@@ -8,7 +14,9 @@ installs Selenium in a virtual environment under target/).
 
 import base64
 import os
+import random
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -94,6 +102,67 @@ def post_update(base, story_id, text):
         editor.quit()
 
 
+def seed_history(db_path):
+    """Sixty days of views, reads, visitors, sources and devices."""
+    db = sqlite3.connect(db_path)
+    today = int(time.time()) // 86400
+    rnd = random.Random(2026)
+    stories = [row[0] for row in db.execute("SELECT id FROM stories WHERE published_at IS NOT NULL")]
+    sources = (("(direct)", .34), ("news.ycombinator.com", .22), ("(internal)", .18),
+               ("lobste.rs", .1), ("newsletter", .07), ("mastodon.social", .05), ("duckduckgo.com", .04))
+    devices = (("Desktop", "Firefox", .28), ("Desktop", "Chrome", .24), ("Phone", "Safari", .26),
+               ("Phone", "Chrome", .14), ("Tablet", "Safari", .08))
+    for day in range(today - 60, today):
+        views = rnd.randint(60, 140) + (day - today + 60) * 2
+        db.execute("INSERT INTO site_days (day, views, reads, visitors) VALUES (?, ?, ?, ?)",
+                   (day, views, views // 6, views // 2))
+        for story in stories:
+            db.execute("INSERT INTO story_days (story_id, day, views, reads) VALUES (?, ?, ?, ?)",
+                       (story, day, views // len(stories), views // 6 // len(stories)))
+        for source, share in sources:
+            db.execute("INSERT INTO source_days VALUES (?, ?, ?)", (day, source, round(views * share)))
+        for device, name, share in devices:
+            db.execute("INSERT INTO device_days VALUES (?, ?, ?, ?)", (day, device, name, round(views * share)))
+    db.commit()
+    db.close()
+
+
+def edit_story(base, story_id):
+    """The editor saves a change, so the story has a revision history."""
+    editor = browser(1366, 900, False)
+    try:
+        enter(editor, base, "login", "editor", f"/admin/stories/{story_id}/edit")
+        body = editor.find_element(By.ID, "body")
+        body.send_keys("\n\nThe conductor came back at dawn, and the lamps were lit again.")
+        editor.find_element(By.CSS_SELECTOR, "button[value=save]").click()
+        time.sleep(0.5)
+    finally:
+        editor.quit()
+
+
+def admin_pages(base, story_id):
+    """The studio's pages at both sizes, logged in as the editor."""
+    revision = None
+    for name, (width, height) in SIZES.items():
+        driver = browser(width, height, name == "phone")
+        try:
+            enter(driver, base, "login", "editor", "/admin")
+            if revision is None:
+                driver.get(f"{base}/admin/stories/{story_id}/revisions")
+                links = driver.find_elements(By.CSS_SELECTOR, "a[href*='/revisions/']")
+                revision = links[-1].get_attribute("href") if links else None
+            for page, url in (("editor", f"{base}/admin/stories/{story_id}/edit"),
+                              ("revisions", revision or f"{base}/admin/stories/{story_id}/revisions"),
+                              ("dashboard", f"{base}/admin?range=30&metric=views")):
+                driver.get(url)
+                time.sleep(1.2)
+                path = OUT / f"{page}-{name}.png"
+                driver.save_screenshot(str(path))
+                print(f"{path.relative_to(ROOT)}")
+        finally:
+            driver.quit()
+
+
 def main():
     if not BINARY.exists():
         sys.exit(f"build {BINARY} first: cargo build --release")
@@ -130,6 +199,9 @@ def main():
                         print(f"{path.relative_to(ROOT)}")
                 finally:
                     driver.quit()
+            seed_history(os.path.join(data_dir, "folio.db"))
+            edit_story(base, story_id)
+            admin_pages(base, story_id)
             for other in others:
                 other.quit()
         finally:

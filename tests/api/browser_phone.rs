@@ -90,6 +90,8 @@ async fn no_page_is_wider_than_a_phone() {
     ];
     let admin_pages = [
         "/admin".into(),
+        "/admin?range=365&metric=reads".into(),
+        "/admin?metric=now".into(),
         "/admin/stories".into(),
         "/admin/stories/new".into(),
         format!("/admin/stories/{story}/edit"),

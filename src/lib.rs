@@ -8,8 +8,8 @@
 //! 2. the live engine: [`live`]
 //! 3. identity: [`auth`]
 //! 4. the page frame: [`web`]
-//! 5. resources: [`visits`], [`notifications`], [`stories`], [`accounts`], [`activity`],
-//!    [`feeds`]
+//! 5. resources: [`visits`], [`notifications`], [`images`], [`stories`], [`accounts`],
+//!    [`activity`], [`feeds`]
 //! 6. the live streams: [`streams`]
 //! 7. the admin area: [`admin`]
 //! 8. operations: [`ops`]
@@ -34,6 +34,7 @@ pub mod web;
 pub mod accounts;
 pub mod activity;
 pub mod feeds;
+pub mod images;
 pub mod notifications;
 pub mod stories;
 pub mod visits;
@@ -98,12 +99,13 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .attach(ops::metrics())
         .attach(web::templates())
         .attach(web::shield(settings.secure_cookies))
-        .attach(web::ContentSecurityPolicy)
+        .attach(web::ContentSecurityPolicy::new(settings.remote_images))
         .attach(web::WholeBodies)
         .manage(settings)
         .mount("/", accounts::routes())
         .mount("/", stories::routes())
         .mount("/", feeds::routes())
+        .mount("/", images::routes())
         .mount("/", web::routes())
         .mount("/", ops::routes())
         .mount("/", streams::routes())

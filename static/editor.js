@@ -90,7 +90,7 @@
   if (!form) return;
   // getAttribute: `form.action` is the form's "action" buttons here.
   const key = "folio-draft:" + new URL(form.getAttribute("action"), location.href).pathname;
-  const fields = ["title", "summary", "body"].map((name) => form.elements[name]).filter(Boolean);
+  const fields = ["title", "summary", "cover", "body"].map((name) => form.elements[name]).filter(Boolean);
   const current = () => Object.fromEntries(fields.map((field) => [field.name, field.value]));
   const same = (a, b) => fields.every((field) => (a[field.name] || "") === (b[field.name] || ""));
   let kept = null;

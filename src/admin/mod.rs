@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod cli;
 mod confirm;
 mod guard;
+mod images;
 pub mod stats;
 pub mod stories;
 pub mod tokens;
@@ -26,6 +27,8 @@ pub fn routes() -> Vec<Route> {
         stats::top_csv,
         stats::story_csv,
         stats::now_chart,
+        images::list,
+        images::upload,
         stories::list,
         stories::new,
         stories::edit,

@@ -71,6 +71,19 @@ impl<'r> FromRequest<'r> for CsrfToken {
     }
 }
 
+/// Whether `sent` is this browser's token.
+pub fn token_matches(jar: &CookieJar<'_>, sent: Option<&str>) -> bool {
+    match (CsrfToken::peek(jar), sent) {
+        (Some(expected), Some(sent)) => same_secret(expected.as_bytes(), sent.as_bytes()),
+        _ => false,
+    }
+}
+
+/// The refusal of a form whose token did not match.
+pub fn expired() -> Error {
+    Error::Forbidden(EXPIRED.into())
+}
+
 #[derive(FromForm)]
 struct TokenField {
     csrf_token: String,

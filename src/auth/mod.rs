@@ -21,7 +21,7 @@ use std::time::Duration;
 use rocket::fairing::AdHoc;
 use rocket_db_pools::Database;
 
-pub use csrf::{CsrfForm, CsrfHeader, CsrfToken, Long, NoFields};
+pub use csrf::{expired, token_matches, CsrfForm, CsrfHeader, CsrfToken, Long, NoFields};
 pub use devices::KnownDevice;
 pub use guards::{known_session_user, session_user, CurrentUser};
 pub use logins::{Login, LoginPlace};

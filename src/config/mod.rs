@@ -87,6 +87,9 @@ pub struct Settings {
     /// for absolute links in feeds, the sitemap and sharing tags; when
     /// unset, taken from each request's `Host`.
     pub public_url: Option<String>,
+    /// Let stories show images from other sites (any HTTPS address);
+    /// otherwise only images uploaded to Folio show.
+    pub remote_images: bool,
 }
 
 impl Default for Settings {
@@ -120,6 +123,7 @@ impl Default for Settings {
             activity_token_bytes_per_day: post_budgets::TOKEN.bytes_per_day,
             metrics_public: false,
             public_url: None,
+            remote_images: false,
         }
     }
 }

@@ -123,13 +123,26 @@ fn link(rel: &str, href: String) -> Link {
     }
 }
 
+/// A story's page and, if it has one, its cover (as an enclosure, which
+/// feed readers show as the entry's picture).
+fn story_links(origin: &PublicOrigin, story: &CachedStory) -> Vec<Link> {
+    let mut links = vec![link("alternate", origin.url(&story_path(&story.slug)))];
+    if let Some(cover) = &story.cover {
+        links.push(Link {
+            mime_type: Some(cover.media_type.into()),
+            ..link("enclosure", origin.url(&cover.url))
+        });
+    }
+    links
+}
+
 /// A story as a feed entry, identified by its numeric address, which
 /// survives a change of title.
 fn story_entry(origin: &PublicOrigin, story: &CachedStory) -> Entry {
     Entry {
         id: origin.url(&story_path(&story.id.to_string())),
         title: Text::plain(&story.title),
-        links: vec![link("alternate", origin.url(&story_path(&story.slug)))],
+        links: story_links(origin, story),
         published: Some(time(story.published_unix)),
         updated: time(story.updated_unix),
         authors: vec![Person {

@@ -19,6 +19,7 @@ use super::summary::Summary;
 use super::{markdown, queries};
 use crate::error::{Error, Result};
 use crate::ids::StoryId;
+use crate::images::Picture;
 use crate::web::times;
 
 /// How long a change made behind Folio's back (straight in the database)
@@ -46,6 +47,8 @@ pub struct CachedStory {
     /// The same two times in Unix seconds, for feeds.
     pub published_unix: i64,
     pub updated_unix: i64,
+    /// Its cover image, if it has one.
+    pub cover: Option<Picture>,
     read_count: AtomicI64,
 }
 
@@ -67,6 +70,12 @@ impl CachedStory {
             updated_exact: times::exact(updated),
             published_unix: row.published_at,
             updated_unix: updated,
+            cover: Picture::of(
+                row.cover_hash,
+                row.cover_kind,
+                row.cover_width,
+                row.cover_height,
+            ),
             read_count: AtomicI64::new(row.read_count),
         }
     }

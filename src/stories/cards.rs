@@ -11,6 +11,7 @@ use super::rows::Live;
 use super::search::Found;
 use super::summary::{Summary, WORDS_PER_MINUTE};
 use crate::ids::StoryId;
+use crate::images::{Kind, Picture};
 use crate::web::times;
 
 /// Who a story is by when its author is unknown (stories from before
@@ -47,6 +48,7 @@ pub struct Card {
     read_count: AtomicI64,
     /// For a search result: what matched, marked.
     pub found: Option<Found>,
+    pub cover: Option<Picture>,
 }
 
 impl Card {
@@ -72,6 +74,7 @@ impl Card {
             published_exact: &self.published_exact,
             reading_minutes: self.reading_minutes,
             found: self.found.as_ref(),
+            cover: self.cover.as_ref(),
             ago: live.ago,
             current_viewers: live.viewers,
             read_count: live.reads,
@@ -94,6 +97,7 @@ pub struct ListItem<'a> {
     pub published_exact: &'a str,
     pub reading_minutes: usize,
     pub found: Option<&'a Found>,
+    pub cover: Option<&'a Picture>,
     pub ago: Cow<'a, str>,
     pub current_viewers: Cow<'a, str>,
     pub read_count: Cow<'a, str>,
@@ -108,8 +112,11 @@ pub struct ListItem<'a> {
 pub const CARD_COLUMNS: &str = "s.id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS slug, s.title,
     s.summary, s.excerpt, s.words,
     CASE WHEN s.excerpt IS NULL OR s.words IS NULL THEN s.body END AS body,
-    u.username AS author, s.published_at, s.read_count";
-pub const CARD_FROM: &str = "stories s LEFT JOIN users u ON u.id = s.author_id";
+    u.username AS author, s.published_at, s.read_count,
+    ci.hash AS cover_hash, ci.kind AS cover_kind,
+    COALESCE(ci.width, 0) AS cover_width, COALESCE(ci.height, 0) AS cover_height";
+pub const CARD_FROM: &str = "stories s LEFT JOIN users u ON u.id = s.author_id
+    LEFT JOIN images ci ON ci.id = s.cover_image_id";
 
 /// A card as stored.
 #[derive(sqlx::FromRow)]
@@ -124,6 +131,10 @@ pub struct CardRow {
     pub author: Option<String>,
     pub published_at: Option<i64>,
     pub read_count: i64,
+    pub cover_hash: Option<String>,
+    pub cover_kind: Option<Kind>,
+    pub cover_width: i64,
+    pub cover_height: i64,
 }
 
 impl CardRow {
@@ -147,6 +158,12 @@ impl CardRow {
             published_exact: times::exact(published_at),
             reading_minutes: reading_minutes(words),
             read_count: AtomicI64::new(self.read_count),
+            cover: Picture::of(
+                self.cover_hash,
+                self.cover_kind,
+                self.cover_width,
+                self.cover_height,
+            ),
             found,
         }
     }

@@ -51,7 +51,9 @@ pub async fn show(
             "stories/preview.html",
             context! {
                 layout, share, next,
-                story: context! { slug: &story.slug, title: &story.title, excerpt: &story.excerpt },
+                story: context! {
+                    slug: &story.slug, title: &story.title, excerpt: &story.excerpt, cover: &story.cover,
+                },
             },
         ))));
     };

@@ -31,6 +31,10 @@ pub struct StoryRow {
     /// The last change to what readers read.
     pub revised_at: i64,
     pub read_count: i64,
+    pub cover_hash: Option<String>,
+    pub cover_kind: Option<crate::images::Kind>,
+    pub cover_width: i64,
+    pub cover_height: i64,
 }
 
 /// Every published story, newest first.
@@ -48,8 +52,11 @@ pub async fn published_story(db: &SqlitePool, id: StoryId) -> Result<Option<Stor
     Ok(sqlx::query_as(
         "SELECT s.id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS slug, s.title, s.body, s.summary,
              u.username AS author, s.published_at,
-             COALESCE(s.revised_at, s.updated_at) AS revised_at, s.read_count
+             COALESCE(s.revised_at, s.updated_at) AS revised_at, s.read_count,
+             i.hash AS cover_hash, i.kind AS cover_kind,
+             COALESCE(i.width, 0) AS cover_width, COALESCE(i.height, 0) AS cover_height
          FROM stories s LEFT JOIN users u ON u.id = s.author_id
+         LEFT JOIN images i ON i.id = s.cover_image_id
          WHERE s.id = ? AND s.published_at IS NOT NULL",
     )
     .bind(id)

@@ -140,6 +140,7 @@ pub async fn search(db: &SqlitePool, fts: &str, offset: i64, limit: i64) -> Resu
          CROSS JOIN stories_search ON stories_search.rowid = hits.id
          CROSS JOIN stories s ON s.id = hits.id
          LEFT JOIN users u ON u.id = s.author_id
+         LEFT JOIN images ci ON ci.id = s.cover_image_id
          WHERE stories_search MATCH ?1 AND s.published_at IS NOT NULL
          ORDER BY hits.score, hits.id"
     );

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::CachedStory;
+use crate::images::Picture;
 use crate::web::PublicOrigin;
 
 /// The site's name, as sharing tags and feeds give it.
@@ -28,6 +29,8 @@ pub struct Share {
     pub feed_url: String,
     /// The "reading now" badge, for embedding on other sites.
     pub badge_url: String,
+    /// The cover, its address absolute, for link previews.
+    pub image: Option<Picture>,
 }
 
 impl Share {
@@ -46,6 +49,10 @@ impl Share {
             modified: story.updated_at.clone(),
             feed_url: origin.url(&format!("{page}/feed.xml")),
             badge_url: origin.url(&format!("{page}/badge.svg")),
+            image: story.cover.clone().map(|cover| Picture {
+                url: origin.url(&cover.url),
+                ..cover
+            }),
         }
     }
 }

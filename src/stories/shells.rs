@@ -123,6 +123,7 @@ impl KeptPages {
                 author: &story.author, reading_minutes: story.reading_minutes,
                 published_at: &story.published_at, published_exact: &story.published_exact,
                 updated_at: &story.updated_at, updated_exact: &story.updated_exact,
+                cover: &story.cover,
             },
             share: Share::of(origin, story),
             previous: around.previous,

@@ -17,12 +17,16 @@ use super::resume::resumed_page;
 use crate::error::{take_stashed, Error};
 
 /// Whether a request is for the JSON API or a live stream rather than a
-/// page: those get JSON errors, never a redirect to the login form.
+/// page, or from a script that asks for JSON (the editor's uploads): those
+/// get JSON errors, never a redirect to the login form.
 pub fn is_api(req: &Request<'_>) -> bool {
     let path = req.uri().path();
-    ["/api", "/live"]
+    let api = ["/api", "/live"]
         .iter()
-        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")[..]))
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")[..]));
+    api || req
+        .accept()
+        .is_some_and(|accept| accept.preferred().is_json())
 }
 
 /// The login page, with a way back to where the user was going. A form

@@ -22,12 +22,32 @@ pub fn shield(https: bool) -> Shield {
     }
 }
 
+/// Images from Folio itself (uploads, the favicon) and inline `data:`
+/// ones; with `remote_images`, from any HTTPS site as well.
 const POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'none'; \
+    frame-ancestors 'none'; form-action 'self'";
+const POLICY_REMOTE_IMAGES: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
     img-src 'self' data: https:; object-src 'none'; base-uri 'none'; \
     frame-ancestors 'none'; form-action 'self'";
 
 /// Adds the Content-Security-Policy header.
-pub struct ContentSecurityPolicy;
+pub struct ContentSecurityPolicy {
+    policy: &'static str,
+}
+
+impl ContentSecurityPolicy {
+    /// The policy, allowing images from other HTTPS sites when
+    /// `remote_images` is on.
+    pub fn new(remote_images: bool) -> ContentSecurityPolicy {
+        ContentSecurityPolicy {
+            policy: match remote_images {
+                true => POLICY_REMOTE_IMAGES,
+                false => POLICY,
+            },
+        }
+    }
+}
 
 #[rocket::async_trait]
 impl Fairing for ContentSecurityPolicy {
@@ -39,7 +59,7 @@ impl Fairing for ContentSecurityPolicy {
     }
 
     async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
-        res.set_header(Header::new("Content-Security-Policy", POLICY));
+        res.set_header(Header::new("Content-Security-Policy", self.policy));
         // Pages show who is logged in: after logout, Back must not show them.
         let is_page = res.content_type().is_some_and(|t| t.is_html());
         if is_page && !res.headers().contains("Cache-Control") {

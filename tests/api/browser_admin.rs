@@ -194,7 +194,7 @@ async fn an_autosaved_draft_survives_a_closed_tab() {
 }
 
 /// A Folio with an admin, "editor", logged in on a new story's editor.
-async fn new_story() -> (Server, Chrome) {
+pub async fn new_story() -> (Server, Chrome) {
     let server = Server::start(|f| f).await;
     folio::admin::accounts::create(&server.db, "editor", PASSWORD.to_string())
         .await

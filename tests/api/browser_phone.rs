@@ -63,6 +63,29 @@ async fn a_site_with_wide_content() -> (Server, i64) {
     .execute(&server.db)
     .await
     .expect("an update");
+    // A cover said to be 3000 pixels wide, with a long unbroken name.
+    let png = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+    )
+    .expect("base64");
+    let cover: i64 = sqlx::query_scalar(
+        "INSERT INTO images (hash, kind, width, height, size, name, uploaded_at, bytes)
+         VALUES (?, 'png', 3000, 400, ?, ?, 1, ?) RETURNING id",
+    )
+    .bind("c0".repeat(32))
+    .bind(png.len() as i64)
+    .bind("a-photograph-of-the-night-train-with-a-very-long-unbroken-file-name.png")
+    .bind(&png)
+    .fetch_one(&server.db)
+    .await
+    .expect("an image");
+    sqlx::query("UPDATE stories SET cover_image_id = ? WHERE id = ?")
+        .bind(cover)
+        .bind(story)
+        .execute(&server.db)
+        .await
+        .expect("a cover");
     (server, story)
 }
 
@@ -102,6 +125,7 @@ async fn no_page_is_wider_than_a_phone() {
         format!("/admin/stories/{story}/unpublish"),
         "/admin/users".into(),
         "/admin/tokens".into(),
+        "/admin/images".into(),
     ];
     for (i, width) in WIDTHS.into_iter().enumerate() {
         let browser = Chrome::phone(width).await;

@@ -148,6 +148,65 @@ impl Browser {
         self.keep_response(request.dispatch().await).await
     }
 
+    /// Posts `multipart/form-data`: `fields` as text, then the file
+    /// `(field, file name, media type, bytes)`, with extra `headers`.
+    pub async fn post_multipart(
+        &self,
+        app: &TestApp,
+        uri: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &str, &[u8]),
+        headers: Vec<Header<'static>>,
+    ) -> Page {
+        const BOUNDARY: &str = "folio-test-boundary-7d1f";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend(
+                format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+                .bytes(),
+            );
+        }
+        let (field, file_name, media_type, bytes) = file;
+        body.extend(format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {media_type}\r\n\r\n"
+        ).bytes());
+        body.extend_from_slice(bytes);
+        body.extend(format!("\r\n--{BOUNDARY}--\r\n").bytes());
+        let kind =
+            ContentType::parse_flexible(&format!("multipart/form-data; boundary={BOUNDARY}"))
+                .expect("a media type");
+        let mut request = self
+            .dress(app.client.post(uri.to_string()))
+            .header(kind)
+            .body(body);
+        for header in headers {
+            request = request.header(header);
+        }
+        self.keep_response(request.dispatch().await).await
+    }
+
+    /// A GET whose body is bytes (an image): status, headers and bytes.
+    pub async fn get_bytes(
+        &self,
+        app: &TestApp,
+        uri: &str,
+    ) -> (Status, Vec<(String, String)>, Vec<u8>) {
+        let response = self.dress(app.client.get(uri.to_string())).dispatch().await;
+        let headers = response
+            .headers()
+            .iter()
+            .map(|h| (h.name().to_string(), h.value().to_string()))
+            .collect();
+        let status = response.status();
+        (
+            status,
+            headers,
+            response.into_bytes().await.unwrap_or_default(),
+        )
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub async fn post_raw(&self, app: &TestApp, uri: &str, body: String) -> Page {
         let request = self

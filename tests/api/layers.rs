@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("web", 7),
     ("visits", 8),
     ("notifications", 9),
+    ("images", 9),
     ("stories", 10),
     ("accounts", 11),
     ("activity", 11),
@@ -36,7 +37,14 @@ fn layer(module: &str) -> Option<u8> {
 
 /// Resources that stand alone: they use no other resource.
 const ALONE: &[&str] = &["accounts", "activity"];
-const RESOURCES: &[&str] = &["visits", "notifications", "stories", "accounts", "activity"];
+const RESOURCES: &[&str] = &[
+    "visits",
+    "notifications",
+    "images",
+    "stories",
+    "accounts",
+    "activity",
+];
 
 /// Whether `user` may use `used`: a lower layer, and no other resource for
 /// those that stand alone.

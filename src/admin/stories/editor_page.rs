@@ -80,6 +80,7 @@ pub fn editor(
         context! {
             layout, story, error, preview, notified,
             title: &form.title, slug: &form.slug, body: &form.body, summary: &form.summary,
+            cover: &form.cover,
             notify: form.notify, note: &form.note, publish_at: &form.publish_at,
             scheduled_for: story.and_then(|story| story.scheduled_at).map(times::exact),
             title_max: TITLE_MAX, body_max_mb: BODY_MAX_BYTES / 1_000_000,

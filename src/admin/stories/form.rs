@@ -32,6 +32,10 @@ pub struct StoryForm {
     /// The excerpt shown in the list; empty: the first paragraph.
     #[field(default = String::new())]
     pub summary: String,
+    /// The cover: the address of an image uploaded to Folio
+    /// (`/images/<hash>.<ext>`); empty: none.
+    #[field(default = String::new())]
+    pub cover: String,
     /// Which button: "preview", "save" or "publish".
     #[field(default = String::new())]
     pub action: String,
@@ -75,6 +79,7 @@ impl StoryForm {
         self.title = self.title.trim().to_string();
         self.slug = self.slug.trim().to_string();
         self.summary = self.summary.trim().to_string();
+        self.cover = self.cover.trim().to_string();
         self.note = self.note.trim().to_string();
         self.publish_at = self.publish_at.trim().to_string();
         self
@@ -123,6 +128,13 @@ impl StoryForm {
                 "A story has at most 1 MB of text; this one has {:.2} MB.",
                 self.body.len() as f64 / 1e6
             ));
+        }
+        if !self.cover.is_empty() && crate::images::parse_path(&self.cover).is_none() {
+            return Some(
+                "The cover is the address of an image uploaded to Folio, such as \
+                 /images/….png: upload one, or leave the field empty."
+                    .into(),
+            );
         }
         if !self.slug.is_empty() {
             if let Some(problem) = slugs::slug_problem(&self.slug) {

@@ -73,6 +73,7 @@ pub async fn edit(
         slug: story.slug.clone(),
         body: story.body.clone(),
         summary: story.summary.clone().unwrap_or_default(),
+        cover: story.cover().map(|cover| cover.url).unwrap_or_default(),
         ..StoryForm::default()
     };
     let page = Editor {

@@ -7,6 +7,7 @@ use super::history;
 use crate::db::lock_for_writing;
 use crate::error::Result;
 use crate::ids::{StoryId, UserId};
+use crate::images::{Kind, Picture};
 use crate::stories::slugs;
 use crate::stories::summary::Summary;
 use crate::util::unix_now;
@@ -36,6 +37,23 @@ pub struct StoryText {
     pub scheduled_at: Option<i64>,
     pub read_count: i64,
     pub view_count: i64,
+    pub cover_image_id: Option<i64>,
+    pub cover_hash: Option<String>,
+    pub cover_kind: Option<Kind>,
+    pub cover_width: i64,
+    pub cover_height: i64,
+}
+
+impl StoryText {
+    /// Its cover, if it has one.
+    pub fn cover(&self) -> Option<Picture> {
+        Picture::of(
+            self.cover_hash.clone(),
+            self.cover_kind,
+            self.cover_width,
+            self.cover_height,
+        )
+    }
 }
 
 /// What an admin saves.
@@ -44,6 +62,8 @@ pub struct Edit<'a> {
     pub body: &'a str,
     /// The hand-written excerpt; empty: none.
     pub summary: &'a str,
+    /// The cover image; none: no cover.
+    pub cover: Option<i64>,
     /// The URL name asked for; empty: made from the title.
     pub slug: &'a str,
     /// Publish (true), unpublish (false) or leave as it is (None).
@@ -72,9 +92,11 @@ pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
 /// One story, published or not.
 pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
     Ok(sqlx::query_as(
-        "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, body, summary, published_at,
-             scheduled_at, read_count, view_count
-         FROM stories WHERE id = ?",
+        "SELECT s.id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS slug, s.title, s.body, s.summary,
+             s.published_at, s.scheduled_at, s.read_count, s.view_count,
+             s.cover_image_id, i.hash AS cover_hash, i.kind AS cover_kind,
+             COALESCE(i.width, 0) AS cover_width, COALESCE(i.height, 0) AS cover_height
+         FROM stories s LEFT JOIN images i ON i.id = s.cover_image_id WHERE s.id = ?",
     )
     .bind(id)
     .fetch_optional(db)
@@ -95,14 +117,15 @@ async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refu
     let now = unix_now();
     let derived = Summary::of(edit.body);
     let id = sqlx::query_scalar(
-        "INSERT INTO stories (slug, title, body, summary, excerpt, words, author_id,
+        "INSERT INTO stories (slug, title, body, summary, cover_image_id, excerpt, words, author_id,
              published_at, created_at, updated_at, revised_at)
-         VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(slug)
     .bind(edit.title)
     .bind(edit.body)
     .bind(edit.summary)
+    .bind(edit.cover)
     .bind(derived.excerpt)
     .bind(derived.words as i64)
     .bind(edit.by)
@@ -134,7 +157,7 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
     // see the row as it was.
     let updated = sqlx::query(
         "UPDATE stories SET slug = ?, title = ?, body = ?, summary = NULLIF(?, ''),
-             excerpt = ?, words = ?, updated_at = ?,
+             cover_image_id = ?, excerpt = ?, words = ?, updated_at = ?,
              revised_at = CASE WHEN title IS NOT ? OR body IS NOT ? OR COALESCE(summary, '') IS NOT ?
                                THEN ? ELSE revised_at END,
              published_at = CASE ? WHEN 1 THEN COALESCE(published_at, ?) WHEN 0 THEN NULL
@@ -146,6 +169,7 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
     .bind(edit.title)
     .bind(edit.body)
     .bind(edit.summary)
+    .bind(edit.cover)
     .bind(derived.excerpt)
     .bind(derived.words as i64)
     .bind(now)

@@ -87,6 +87,7 @@ pub async fn restore(
         body: &revision.body,
         summary: revision.summary.as_deref().unwrap_or_default(),
         slug: &story.slug,
+        cover: story.cover_image_id,
         publish: None,
         by: admin.user_id,
     };

@@ -12,6 +12,7 @@ use super::{Admin, Studio};
 use crate::auth::{CsrfForm, Long};
 use crate::error::{Error, Result};
 use crate::ids::{StoryId, UserId};
+use crate::images;
 use crate::notifications::Kind;
 use crate::util::unix_now;
 use crate::web::{said, times, FormReply, Layout};
@@ -28,12 +29,21 @@ pub async fn create(
     if let Some(reply) = unsaved(&layout, None, &form) {
         return Ok(reply);
     }
+    let cover = match cover_of(studio.pool(), &form).await? {
+        Ok(cover) => cover,
+        Err(problem) => return Ok(refused(&layout, None, &form, problem)),
+    };
     let scheduled = match schedule_time(None, &form) {
         Ok(at) => at,
         Err(problem) => return Ok(refused(&layout, None, &form, &problem)),
     };
     let publish = form.action() == Action::Publish;
-    match queries::create(studio.pool(), &edit_of(&form, Some(publish), admin.user_id)).await? {
+    match queries::create(
+        studio.pool(),
+        &edit_of(&form, Some(publish), admin.user_id, cover),
+    )
+    .await?
+    {
         Ok(id) => {
             if publish {
                 studio.changed(id).await;
@@ -75,6 +85,10 @@ pub async fn update(
     if let Some(reply) = unsaved(&layout, Some(&story), &form) {
         return Ok(reply);
     }
+    let cover = match cover_of(studio.pool(), &form).await? {
+        Ok(cover) => cover,
+        Err(problem) => return Ok(refused(&layout, Some(&story), &form, problem)),
+    };
     let scheduled = match schedule_time(Some(&story), &form) {
         Ok(at) => at,
         Err(problem) => return Ok(refused(&layout, Some(&story), &form, &problem)),
@@ -85,7 +99,13 @@ pub async fn update(
                        save and publish it, or untick “Notify followers”.";
         return Ok(refused(&layout, Some(&story), &form, problem));
     }
-    match queries::update(studio.pool(), id, &edit_of(&form, publish, admin.user_id)).await? {
+    match queries::update(
+        studio.pool(),
+        id,
+        &edit_of(&form, publish, admin.user_id, cover),
+    )
+    .await?
+    {
         Ok(()) => studio.changed(id).await,
         Err(Refused::Missing) => return Err(Error::NotFound),
         Err(Refused::SlugTaken) => return Ok(slug_taken(&layout, Some(&story), &form)),
@@ -154,11 +174,27 @@ fn refused(
     FormReply::rejected(Status::UnprocessableEntity, page)
 }
 
-fn edit_of(form: &StoryForm, publish: Option<bool>, by: UserId) -> Edit<'_> {
+/// The image the cover field names; why not, when Folio has none there.
+async fn cover_of(
+    db: &sqlx::SqlitePool,
+    form: &StoryForm,
+) -> Result<std::result::Result<Option<i64>, &'static str>> {
+    if form.cover.is_empty() {
+        return Ok(Ok(None));
+    }
+    Ok(match images::queries::at_path(db, &form.cover).await? {
+        Some(image) => Ok(Some(image.id)),
+        None => Err("No image uploaded to Folio has the cover's address: \
+                     upload the cover again, or leave the field empty."),
+    })
+}
+
+fn edit_of(form: &StoryForm, publish: Option<bool>, by: UserId, cover: Option<i64>) -> Edit<'_> {
     Edit {
         title: &form.title,
         body: &form.body,
         summary: &form.summary,
+        cover,
         slug: &form.slug,
         publish,
         by,

@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+import struct
 import urllib.request
+import zlib
 from pathlib import Path
 
 from selenium import webdriver
@@ -127,11 +129,41 @@ def seed_history(db_path):
     db.close()
 
 
-def edit_story(base, story_id):
-    """The editor saves a change, so the story has a revision history."""
+def dusk_png(path, width=1200, height=600):
+    """A cover to upload: a dusk sky over a dark sea, as a plain PNG."""
+    rows = []
+    for y in range(height):
+        t = y / height
+        if y < height * 0.68:
+            pixel = bytes((int(40 + 200 * t), int(50 + 90 * t), int(110 - 40 * t)))
+        else:
+            pixel = bytes((int(20 + 30 * (1 - t)), int(32 + 20 * (1 - t)), int(60 + 30 * (1 - t))))
+        rows.append(b"\0" + pixel * width)
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+           + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b""))
+    Path(path).write_bytes(png)
+
+
+def edit_story(base, story_id, data_dir):
+    """The editor gives the story a cover (uploaded through the editor's
+    own button) and saves a change, so the story has a revision history."""
+    cover = os.path.join(data_dir, "dusk.png")
+    dusk_png(cover)
     editor = browser(1366, 900, False)
     try:
         enter(editor, base, "login", "editor", f"/admin/stories/{story_id}/edit")
+        editor.find_element(By.CSS_SELECTOR, "button[data-upload-to=cover]").click()
+        editor.find_element(By.ID, "image-file").send_keys(cover)
+        for _ in range(100):
+            if editor.find_element(By.ID, "cover").get_attribute("value").startswith("/images/"):
+                break
+            time.sleep(0.1)
         body = editor.find_element(By.ID, "body")
         body.send_keys("\n\nThe conductor came back at dawn, and the lamps were lit again.")
         editor.find_element(By.CSS_SELECTOR, "button[value=save]").click()
@@ -156,6 +188,11 @@ def admin_pages(base, story_id):
                               ("dashboard", f"{base}/admin?range=30&metric=views")):
                 driver.get(url)
                 time.sleep(1.2)
+                if page == "editor":
+                    # The cover, the image tools, the story and its preview.
+                    driver.execute_script(
+                        "document.querySelector('label[for=cover]').scrollIntoView();")
+                    time.sleep(0.3)
                 path = OUT / f"{page}-{name}.png"
                 driver.save_screenshot(str(path))
                 print(f"{path.relative_to(ROOT)}")
@@ -186,6 +223,7 @@ def main():
             for other in others:
                 other.get(story_url)
             post_update(base, story_id, "Chapter two is up: the train reaches the coast.")
+            edit_story(base, story_id, data_dir)
             for name, (width, height) in SIZES.items():
                 driver = browser(width, height, name == "phone")
                 try:
@@ -200,7 +238,6 @@ def main():
                 finally:
                     driver.quit()
             seed_history(os.path.join(data_dir, "folio.db"))
-            edit_story(base, story_id)
             admin_pages(base, story_id)
             for other in others:
                 other.quit()

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use rocket::http::Status;
 use rocket::response::content::RawHtml;
+use rocket::tokio::try_join;
 use rocket::{get, State};
 use rocket_dyn_templates::{context, Template};
 use serde::Serialize;
@@ -55,13 +56,28 @@ pub async fn dashboard(
         status = Status::BadRequest;
         Metric::Visitors
     });
-    let days = queries::site_days(pool, &range).await?;
-    let sum = queries::sum(&days);
-    let before = match range.previous() {
-        Some(previous) => Some(queries::sum(&queries::site_days(pool, &previous).await?)),
-        None => None,
+    // Every figure at once: each query takes its own connection, so the
+    // page waits for the slowest rather than for them all in turn.
+    let previous = async {
+        match range.previous() {
+            Some(previous) => Ok(Some(queries::sum(
+                &queries::site_days(pool, &previous).await?,
+            ))),
+            None => Ok(None),
+        }
     };
-    let published = crate::stories::queries::published(pool).await?;
+    let (days, before, published, read_through, totals, top, sources, devices, browsers) = try_join!(
+        queries::site_days(pool, &range),
+        previous,
+        crate::stories::queries::published(pool),
+        queries::read_through(pool, READ_THROUGH),
+        queries::totals(pool, today()),
+        queries::top_stories(pool, &range, TOP),
+        breakdowns::sources(pool, &range),
+        breakdowns::devices(pool, &range, By::Device),
+        breakdowns::devices(pool, &range, By::Browser),
+    )?;
+    let sum = queries::sum(&days);
     let mut reading: Vec<Reading> = figures_of(published, live)
         .await
         .into_iter()
@@ -105,16 +121,10 @@ pub async fn dashboard(
         rows: table(&points), interval,
     };
     let now_chart = chart::bars("reading", &now_points);
-    let read_through: Vec<_> = queries::read_through(pool, READ_THROUGH)
-        .await?
+    let read_through: Vec<_> = read_through
         .into_iter()
         .map(|story| context! { percent: story.percent(), halfway: story.halfway_percent(), story })
         .collect();
-    let totals = queries::totals(pool, today()).await?;
-    let top = queries::top_stories(pool, &range, TOP).await?;
-    let sources = breakdowns::sources(pool, &range).await?;
-    let devices = breakdowns::devices(pool, &range, By::Device).await?;
-    let browsers = breakdowns::devices(pool, &range, By::Browser).await?;
     let page = Template::render(
         "admin/dashboard.html",
         context! {

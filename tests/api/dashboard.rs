@@ -230,10 +230,10 @@ async fn a_bad_range_is_explained_not_failed() {
     assert_eq!(csv.status, Status::BadRequest);
 }
 
-/// Top stories over ranges that start and end anywhere in a week: each
-/// day counted once, whether summed by week or by day.
+/// Top stories and sources over ranges that start and end anywhere in a
+/// week: each day counted once, whether summed by week or by day.
 #[rocket::async_test]
-async fn top_stories_add_up_any_range_of_days() {
+async fn top_stories_and_sources_add_up_any_range_of_days() {
     let app = spawn_app().await;
     let admin = app.admin("editor").await;
     let story = app.add_story("Daily", "Text").await;
@@ -247,10 +247,21 @@ async fn top_stories_add_up_any_range_of_days() {
             .execute(&app.db)
             .await
             .expect("a day's figures");
+        sqlx::query("INSERT INTO source_days (day, source, views) VALUES (?, 'news.example', ?)")
+            .bind(first + i)
+            .bind(i)
+            .execute(&app.db)
+            .await
+            .expect("a day's sources");
     }
     // A later change to a day, as the view counter's flush makes.
     sqlx::query("UPDATE story_days SET views = views + 1000 WHERE story_id = ? AND day = ?")
         .bind(story)
+        .bind(first + 20)
+        .execute(&app.db)
+        .await
+        .expect("a flush");
+    sqlx::query("UPDATE source_days SET views = views + 1000 WHERE day = ?")
         .bind(first + 20)
         .execute(&app.db)
         .await
@@ -280,5 +291,10 @@ async fn top_stories_add_up_any_range_of_days() {
             (Some(reads), Some(views)),
             "days {from}..={to}: {line}"
         );
+        let page = admin
+            .get(&app, &uri.replace("/admin/stats/top.csv", "/admin"))
+            .await;
+        let row = format!("<td>news.example</td><td class=\"num\">{views}</td>");
+        assert!(page.body.contains(&row), "days {from}..={to}: no {row}");
     }
 }

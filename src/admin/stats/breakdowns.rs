@@ -22,18 +22,32 @@ pub struct Share {
     pub percent: i64,
 }
 
+/// A range's source rows: whole weeks from `source_weeks`, the days at its
+/// ends from `source_days` (binds: ?1 from, ?2 to, ?3 and ?4 the weeks, ?5
+/// the head's last day, ?6 the tail's first).
+const SOURCE_ROWS: &str = "SELECT source, views FROM source_weeks WHERE week BETWEEN ?3 AND ?4
+    UNION ALL SELECT source, views FROM source_days WHERE day BETWEEN ?1 AND ?5
+    UNION ALL SELECT source, views FROM source_days WHERE day BETWEEN ?6 AND ?2";
+
 /// The referring sites of story views, most views first.
 pub async fn sources(db: &SqlitePool, range: &Range) -> Result<Vec<Share>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT source, SUM(views) AS views FROM source_days WHERE day BETWEEN ? AND ?
-         GROUP BY source ORDER BY views DESC, source LIMIT ?",
-    )
-    .bind(range.from)
-    .bind(range.to)
-    .bind(ROWS)
-    .fetch_all(db)
-    .await?;
-    let total = total(db, "source_days", range).await?;
+    let weeks = range.weeks();
+    let bind = |sql| {
+        sqlx::query_as(sql)
+            .bind(range.from)
+            .bind(range.to)
+            .bind(weeks.first_week)
+            .bind(weeks.last_week)
+            .bind(weeks.head_end)
+            .bind(weeks.tail_start)
+    };
+    let top = format!(
+        "SELECT source, SUM(views) AS views FROM ({SOURCE_ROWS})
+         GROUP BY source ORDER BY views DESC, source LIMIT {ROWS}"
+    );
+    let rows: Vec<(String, i64)> = bind(&top).fetch_all(db).await?;
+    let all = format!("SELECT '', COALESCE(SUM(views), 0) FROM ({SOURCE_ROWS})");
+    let (_, total): (String, i64) = bind(&all).fetch_one(db).await?;
     Ok(rows
         .into_iter()
         .map(|(source, views)| {

@@ -130,7 +130,7 @@ pub async fn top_stories(db: &SqlitePool, range: &Range, limit: i64) -> Result<V
          FROM ({totals}) AS totals JOIN stories ON stories.id = totals.story_id
          ORDER BY totals.reads DESC, totals.views DESC, stories.id LIMIT ?3"
     );
-    let split = WeekSplit::of(range.from, range.to);
+    let split = range.weeks();
     Ok(sqlx::query_as(&sql)
         .bind(range.from)
         .bind(range.to)
@@ -141,38 +141,6 @@ pub async fn top_stories(db: &SqlitePool, range: &Range, limit: i64) -> Result<V
         .bind(split.tail_start)
         .fetch_all(db)
         .await?)
-}
-
-/// A range of days as the whole weeks (`day / 7`) inside it and the days
-/// before and after them: `from..=head_end` and `tail_start..=to`. A range
-/// with no whole week is all head.
-#[derive(Debug, PartialEq, Eq)]
-struct WeekSplit {
-    first_week: i64,
-    last_week: i64,
-    head_end: i64,
-    tail_start: i64,
-}
-
-impl WeekSplit {
-    fn of(from: i64, to: i64) -> WeekSplit {
-        let first_week = (from + 6).div_euclid(7);
-        let last_week = (to + 1).div_euclid(7) - 1;
-        if first_week > last_week {
-            return WeekSplit {
-                first_week: 1,
-                last_week: 0,
-                head_end: to,
-                tail_start: to + 1,
-            };
-        }
-        WeekSplit {
-            first_week,
-            last_week,
-            head_end: first_week * 7 - 1,
-            tail_start: (last_week + 1) * 7,
-        }
-    }
 }
 
 /// Every day of `range`, from `rows` (ordered by day) or zeros.
@@ -246,30 +214,4 @@ pub async fn story_read_through(db: &SqlitePool, story: StoryId) -> Result<Optio
     .bind(story)
     .fetch_optional(db)
     .await?)
-}
-
-#[cfg(test)]
-mod week_tests {
-    use super::WeekSplit;
-
-    /// Every day of the range is counted once: in a whole week or at an end.
-    #[test]
-    fn weeks_and_ends_cover_a_range_once() {
-        for from in 20_000..20_016 {
-            for to in from..from + 40 {
-                let split = WeekSplit::of(from, to);
-                for day in from - 10..to + 10 {
-                    let in_week = (split.first_week..=split.last_week).contains(&(day / 7));
-                    let at_end = (from..=split.head_end).contains(&day)
-                        || (split.tail_start..=to).contains(&day);
-                    let wanted = (from..=to).contains(&day);
-                    assert_eq!(
-                        u8::from(in_week) + u8::from(at_end),
-                        u8::from(wanted),
-                        "day {day} of {from}..={to}: {split:?}"
-                    );
-                }
-            }
-        }
-    }
 }

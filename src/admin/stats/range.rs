@@ -100,6 +100,11 @@ fn parse_date(value: &str) -> Option<Date> {
 }
 
 impl Range {
+    /// Its whole weeks and the days at its ends.
+    pub fn weeks(&self) -> WeekSplit {
+        WeekSplit::of(self.from, self.to)
+    }
+
     fn new(from: i64, to: i64, key: &str) -> Range {
         let query = if key == "custom" {
             format!("from={}&to={}", date_of(from), date_of(to))
@@ -177,5 +182,63 @@ mod tests {
             ..<RangeQuery as Default>::default()
         };
         assert!(junk.resolve(None).is_err());
+    }
+}
+
+/// A range of days as the whole weeks (`day / 7`) inside it and the days
+/// before and after them: `from..=head_end` and `tail_start..=to`. A range
+/// with no whole week is all head.
+#[derive(Debug, PartialEq, Eq)]
+pub struct WeekSplit {
+    pub first_week: i64,
+    pub last_week: i64,
+    pub head_end: i64,
+    pub tail_start: i64,
+}
+
+impl WeekSplit {
+    pub fn of(from: i64, to: i64) -> WeekSplit {
+        let first_week = (from + 6).div_euclid(7);
+        let last_week = (to + 1).div_euclid(7) - 1;
+        if first_week > last_week {
+            return WeekSplit {
+                first_week: 1,
+                last_week: 0,
+                head_end: to,
+                tail_start: to + 1,
+            };
+        }
+        WeekSplit {
+            first_week,
+            last_week,
+            head_end: first_week * 7 - 1,
+            tail_start: (last_week + 1) * 7,
+        }
+    }
+}
+
+#[cfg(test)]
+mod week_tests {
+    use super::WeekSplit;
+
+    /// Every day of the range is counted once: in a whole week or at an end.
+    #[test]
+    fn weeks_and_ends_cover_a_range_once() {
+        for from in 20_000..20_016 {
+            for to in from..from + 40 {
+                let split = WeekSplit::of(from, to);
+                for day in from - 10..to + 10 {
+                    let in_week = (split.first_week..=split.last_week).contains(&(day / 7));
+                    let at_end = (from..=split.head_end).contains(&day)
+                        || (split.tail_start..=to).contains(&day);
+                    let wanted = (from..=to).contains(&day);
+                    assert_eq!(
+                        u8::from(in_week) + u8::from(at_end),
+                        u8::from(wanted),
+                        "day {day} of {from}..={to}: {split:?}"
+                    );
+                }
+            }
+        }
     }
 }

@@ -55,7 +55,7 @@ use rocket_db_pools::Database;
 
 pub use config::{figment, Settings};
 use error::{Error, Result};
-use live::{Engine, MemoryEngine};
+use live::{Engine, MemoryEngine, RedisEngine};
 
 /// Builds Folio: the one place that attaches, manages and mounts.
 pub fn rocket(figment: Figment) -> Rocket<Build> {
@@ -116,12 +116,23 @@ pub fn rocket(figment: Figment) -> Rocket<Build> {
         .register("/", web::catchers())
 }
 
-/// The live engine, managed as [`Engine`]: in memory, for one node.
+/// The live engine, managed as [`Engine`]: in memory, for one node; in
+/// Redis, shared with the other nodes, when `redis_url` is set.
 fn live_engine(settings: &Settings) -> AdHoc {
     let ttl = Duration::from_secs(settings.presence_ttl);
-    AdHoc::on_ignite("Live engine", move |rocket| async move {
-        let engine: Engine = MemoryEngine::start(ttl);
-        rocket.manage(engine)
+    let redis_url = settings.redis_url.clone();
+    AdHoc::try_on_ignite("Live engine", move |rocket| async move {
+        let engine: Engine = match redis_url {
+            None => MemoryEngine::start(ttl),
+            Some(url) => match RedisEngine::start(&url, ttl) {
+                Ok(engine) => engine,
+                Err(e) => {
+                    rocket::error!("bad setting redis_url: {e} (use redis://host:6379/)");
+                    return Err(rocket);
+                }
+            },
+        };
+        Ok(rocket.manage(engine))
     })
 }
 

@@ -28,6 +28,14 @@ pub fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Milliseconds since the Unix epoch, for expiries shared between nodes.
+pub fn unix_now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
 /// Today as Folio counts days: whole UTC days since 1970-01-01.
 pub fn today() -> i64 {
     unix_now().div_euclid(86_400)

@@ -90,6 +90,9 @@ pub struct Settings {
     /// Let stories show images from other sites (any HTTPS address);
     /// otherwise only images uploaded to Folio show.
     pub remote_images: bool,
+    /// A Redis (`redis://host:6379/`) that several Folio nodes share for
+    /// who is reading now and for live changes; none: this process alone.
+    pub redis_url: Option<String>,
 }
 
 impl Default for Settings {
@@ -124,6 +127,7 @@ impl Default for Settings {
             metrics_public: false,
             public_url: None,
             remote_images: false,
+            redis_url: None,
         }
     }
 }

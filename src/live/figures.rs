@@ -2,6 +2,7 @@
 //! changes story lists receive, and a reader's inbox with the update that
 //! changed it.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -46,7 +47,7 @@ pub struct Notice {
     pub story_id: StoryId,
     pub story: String,
     pub url: String,
-    pub kind: &'static str,
+    pub kind: Cow<'static, str>,
     pub text: String,
 }
 

@@ -3,10 +3,12 @@
 //! them. It knows stories and readers only by their ids: no
 //! database, no routes, no HTTP. Everything above holds an [`Engine`] (an
 //! `Arc<dyn LiveEngine>`), chosen once in `lib.rs`: [`MemoryEngine`] keeps
-//! everything in this process, for one node.
+//! everything in this process, for one node; [`RedisEngine`] shares
+//! presence and changes between several nodes through Redis.
 
 mod figures;
 mod memory;
+mod redis_engine;
 mod watches;
 
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use rocket::tokio::sync::broadcast;
 
 pub use figures::{Figures, Inbox, ListBatch, ListFigures, ListMessage, Notice};
 pub use memory::MemoryEngine;
+pub use redis_engine::RedisEngine;
 pub use watches::{InboxWatch, OnDrop, StoryWatch, Viewing};
 
 use crate::ids::{StoryId, UserId};
@@ -96,4 +99,10 @@ pub trait LiveEngine: Send + Sync {
 
     /// How many stories have a channel open on this node.
     fn open_story_channels(&self) -> usize;
+
+    /// Why the figures are not what they should be, while they are not
+    /// (a shared engine that cannot reach its store).
+    fn problem(&self) -> Option<String> {
+        None
+    }
 }

@@ -132,7 +132,7 @@ pub async fn post(
         story_id: story,
         story: title,
         url: format!("/stories/{slug}"),
-        kind: kind.as_str(),
+        kind: kind.as_str().into(),
         text,
     });
     if notified > 0 {

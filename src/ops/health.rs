@@ -12,6 +12,7 @@ use sqlx::SqlitePool;
 use crate::build_info::{Build, BUILD};
 use crate::db::{Db, MIGRATOR};
 use crate::error::{Error, Result};
+use crate::live::Engine;
 
 /// How long readiness waits for the database before calling it unavailable.
 const PATIENCE: Duration = Duration::from_secs(2);
@@ -24,9 +25,11 @@ pub fn health() -> &'static str {
 }
 
 /// Readiness: 200 `{"status": "ready", "migrations": n}`, or 503
-/// `{"status": "unavailable", "reason": "..."}`.
+/// `{"status": "unavailable", "reason": "..."}`. A live engine that cannot
+/// reach what it shares with other nodes adds `"live": "<why>"` to a 200:
+/// the node serves, with the figures it sees itself.
 #[get("/health/ready")]
-pub async fn ready(db: &State<Db>) -> (Status, Json<Value>) {
+pub async fn ready(db: &State<Db>, live: &State<Engine>) -> (Status, Json<Value>) {
     let checked = rocket::tokio::time::timeout(PATIENCE, readiness(db.pool())).await;
     let outcome = checked.unwrap_or_else(|_| {
         Err(Error::internal(format!(
@@ -37,7 +40,10 @@ pub async fn ready(db: &State<Db>) -> (Status, Json<Value>) {
     match outcome {
         Ok(migrations) => (
             Status::Ok,
-            Json(json!({ "status": "ready", "migrations": migrations })),
+            Json(match live.problem() {
+                None => json!({ "status": "ready", "migrations": migrations }),
+                Some(live) => json!({ "status": "ready", "migrations": migrations, "live": live }),
+            }),
         ),
         Err(reason) => {
             let reason = reason.to_string();

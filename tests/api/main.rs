@@ -64,6 +64,7 @@ mod process;
 mod raw_stream;
 mod read_through;
 mod reads;
+mod redis_engine;
 mod renamed_stories;
 mod resume;
 mod scheduled_publishing;

@@ -5,12 +5,12 @@
 //! a fresh snapshot instead.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rocket::tokio::sync::{broadcast, watch};
 
 use crate::ids::StoryId;
-use crate::live::{Figures, ListFigures, ListMessage};
+use crate::live::{Figures, ListFigures, ListMessage, OnDrop, StoryWatch};
 
 /// One story's channel.
 struct StoryChannel {
@@ -99,10 +99,42 @@ impl Hub {
         }
     }
 
+    /// The stories with a channel open.
+    pub fn open_stories(&self) -> Vec<StoryId> {
+        self.stories
+            .lock()
+            .map(|s| s.keys().copied().collect())
+            .unwrap_or_default()
+    }
+
     /// How many stories have a channel: for tests of cleanup and for metrics.
     pub fn open_story_channels(&self) -> usize {
         self.stories.lock().map(|s| s.len()).unwrap_or(0)
     }
+}
+
+/// A page's subscription to `story` in `owner`'s hub, with the figures to
+/// start from: `now`, with the channel's read count if it is higher. The
+/// channel is released from the hub when the subscription is dropped.
+pub fn subscribe<T: Send + Sync + 'static>(
+    owner: &Arc<T>,
+    hub: fn(&T) -> &Hub,
+    story: StoryId,
+    now: Figures,
+) -> Option<(Figures, StoryWatch)> {
+    let mut receiver = hub(owner).watch_story(story, now)?;
+    let published = *receiver.borrow_and_update();
+    let now = Figures {
+        reads: now.reads.max(published.reads),
+        ..now
+    };
+    let owner = Arc::downgrade(owner);
+    let ended = OnDrop::new(move || {
+        if let Some(owner) = owner.upgrade() {
+            hub(&owner).release_story(story);
+        }
+    });
+    Some((now, StoryWatch::new(receiver, ended)))
 }
 
 impl Default for Hub {

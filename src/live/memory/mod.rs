@@ -1,18 +1,19 @@
 //! The live engine of one node: presence in a moka cache, changes gathered
 //! per story and published by a timer, and tokio channels to open pages.
 
-mod changes;
-mod hub;
-mod inboxes;
-mod presence;
+// The Redis engine reuses the parts that work per node.
+pub(super) mod changes;
+pub(super) mod hub;
+pub(super) mod inboxes;
+pub(super) mod presence;
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use rocket::tokio::sync::broadcast;
 
+use super::StoryWatch;
 use super::{Figures, Inbox, InboxWatch, ListFigures, ListMessage, LiveEngine, Notice};
-use super::{OnDrop, StoryWatch};
 use crate::ids::{StoryId, UserId};
 use changes::Changes;
 use hub::Hub;
@@ -134,19 +135,7 @@ impl LiveEngine for MemoryEngine {
             viewers: self.shared.presence.count(story),
             reads,
         };
-        let mut receiver = self.shared.hub.watch_story(story, now)?;
-        let published = *receiver.borrow_and_update();
-        let now = Figures {
-            reads: now.reads.max(published.reads),
-            ..now
-        };
-        let shared = Arc::downgrade(&self.shared);
-        let ended = OnDrop::new(move || {
-            if let Some(shared) = shared.upgrade() {
-                shared.hub.release_story(story);
-            }
-        });
-        Some((now, StoryWatch::new(receiver, ended)))
+        hub::subscribe(&self.shared, |shared| &shared.hub, story, now)
     }
 
     fn watch_lists(&self) -> broadcast::Receiver<ListMessage> {

@@ -1,0 +1,165 @@
+//! The link to Redis: one multiplexed connection for commands, the
+//! subscription to the nodes' channel, both made again in the background
+//! when Redis goes away, and whether Redis answers, for the log and
+//! `/health/ready`. While it does not, commands are not tried: the engine
+//! uses what this node sees itself until the subscription is back.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock, Weak};
+use std::time::Duration;
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{Client, RedisResult};
+use rocket::futures::StreamExt;
+
+use super::bus::{Envelope, Message, CHANNEL};
+use crate::util::random_token;
+
+/// How long a command may take before Redis counts as gone, and how long
+/// to wait between attempts to reach it again.
+const PATIENCE: Duration = Duration::from_millis(500);
+const RETRY_EVERY: Duration = Duration::from_secs(1);
+
+/// The link (cheap to clone: clones share it).
+#[derive(Clone)]
+pub struct Link {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: Client,
+    /// This node's name on the channel: it ignores its own messages.
+    node: String,
+    connection: RwLock<Option<ConnectionManager>>,
+    /// Until the first subscription, and from a failure to the next one.
+    down: AtomicBool,
+}
+
+impl Link {
+    /// A link to the Redis at `url`, not yet made; fails only on a URL
+    /// that is not one.
+    pub fn new(url: &str) -> RedisResult<Link> {
+        Ok(Link {
+            inner: Arc::new(Inner {
+                client: Client::open(url)?,
+                node: random_token().chars().take(16).collect(),
+                connection: RwLock::new(None),
+                down: AtomicBool::new(true),
+            }),
+        })
+    }
+
+    /// The connection for commands, while Redis answers.
+    pub fn connection(&self) -> Option<ConnectionManager> {
+        if self.inner.down.load(Ordering::Acquire) {
+            return None;
+        }
+        self.inner.connection.read().ok()?.clone()
+    }
+
+    /// The value of a command that worked; after one that failed, `None`,
+    /// and Redis counts as gone until the subscription is made again.
+    pub fn outcome<'a, T>(&self, result: &'a RedisResult<T>) -> Option<&'a T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.went_down(&e.to_string());
+                None
+            }
+        }
+    }
+
+    /// Tells the other nodes; lost while Redis is away (each node then
+    /// shows its own figures, and counts again when it is back).
+    pub async fn publish(&self, message: &Message) {
+        let Some(mut redis) = self.connection() else {
+            return;
+        };
+        let envelope = Envelope {
+            node: self.inner.node.clone(),
+            message: message.clone(),
+        };
+        let Ok(text) = serde_json::to_string(&envelope) else {
+            return;
+        };
+        let sent: RedisResult<i64> = redis::cmd("PUBLISH")
+            .arg(CHANNEL)
+            .arg(text)
+            .query_async(&mut redis)
+            .await;
+        self.outcome(&sent);
+    }
+
+    /// Why live figures are only this node's own, while they are.
+    pub fn problem(&self) -> Option<String> {
+        self.inner.down.load(Ordering::Acquire).then(|| {
+            "Redis does not answer: live figures are this node's own until it does".to_string()
+        })
+    }
+
+    fn went_down(&self, why: &str) {
+        if !self.inner.down.swap(true, Ordering::AcqRel) {
+            rocket::warn!(
+                "Redis went away ({why}): live figures are this node's own until it is back"
+            );
+        }
+    }
+
+    fn came_back(&self) {
+        if self.inner.down.swap(false, Ordering::AcqRel) {
+            rocket::info!("Redis answers: live figures are shared by every node");
+        }
+    }
+
+    /// The command connection, made if there is none yet.
+    async fn connect(&self) -> RedisResult<()> {
+        if self.inner.connection.read().is_ok_and(|c| c.is_some()) {
+            return Ok(());
+        }
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(PATIENCE))
+            .set_response_timeout(Some(PATIENCE))
+            .set_number_of_retries(1);
+        let manager = ConnectionManager::new_with_config(self.inner.client.clone(), config).await?;
+        if let Ok(mut connection) = self.inner.connection.write() {
+            *connection = Some(manager);
+        }
+        Ok(())
+    }
+}
+
+/// Listens to the other nodes for as long as `owner` lives, handing each
+/// message to `heard`; makes the link again whenever Redis went away.
+pub fn listen<T: Send + Sync + 'static>(link: Link, owner: Weak<T>, heard: fn(&T, Message)) {
+    rocket::tokio::spawn(async move {
+        while owner.strong_count() > 0 {
+            if let Err(e) = subscribed(&link, &owner, heard).await {
+                link.went_down(&e.to_string());
+            }
+            rocket::tokio::time::sleep(RETRY_EVERY).await;
+        }
+    });
+}
+
+async fn subscribed<T>(link: &Link, owner: &Weak<T>, heard: fn(&T, Message)) -> RedisResult<()> {
+    let mut pubsub = link.inner.client.get_async_pubsub().await?;
+    pubsub.subscribe(CHANNEL).await?;
+    link.connect().await?;
+    link.came_back();
+    let mut messages = pubsub.on_message();
+    while let Some(message) = messages.next().await {
+        let Some(owner) = owner.upgrade() else {
+            return Ok(());
+        };
+        let Ok(text) = message.get_payload::<String>() else {
+            continue;
+        };
+        match serde_json::from_str::<Envelope>(&text) {
+            Ok(envelope) if envelope.node != link.inner.node => heard(&owner, envelope.message),
+            Ok(_) => {}
+            Err(e) => rocket::warn!("a message on {CHANNEL} that is not one of Folio's: {e}"),
+        }
+    }
+    link.went_down("the subscription ended");
+    Ok(())
+}

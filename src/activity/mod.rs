@@ -41,6 +41,10 @@ pub fn stage(settings: &Settings) -> AdHoc {
         };
         let log = ActionLog::start(db.pool().clone());
         limits.sweep();
-        Ok(rocket.manage(log).manage(ApiTokens::new()).manage(limits))
+        let tokens = ApiTokens::new();
+        if let Some(live) = rocket.state::<crate::live::Engine>() {
+            tokens.hear_other_nodes(live);
+        }
+        Ok(rocket.manage(log).manage(tokens).manage(limits))
     })
 }

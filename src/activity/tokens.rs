@@ -14,6 +14,7 @@ use sqlx::SqlitePool;
 
 use crate::error::Result;
 use crate::ids::{TokenId, UserId};
+use crate::live::{on_forget, Engine, Forget};
 use crate::util::{random_token, unix_now};
 
 /// What every token starts with, so one is easy to recognise in a log or
@@ -119,7 +120,7 @@ impl ApiTokens {
     }
 
     /// Revokes token `id`; false if there is no such live token.
-    pub async fn revoke(&self, db: &SqlitePool, id: TokenId) -> Result<bool> {
+    pub async fn revoke(&self, db: &SqlitePool, live: &Engine, id: TokenId) -> Result<bool> {
         let done =
             sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                 .bind(unix_now())
@@ -127,9 +128,25 @@ impl ApiTokens {
                 .execute(db)
                 .await?;
         // Few tokens are cached; forgetting all is simplest and certain.
+        self.forget_all();
+        live.forget(Forget::Tokens).await;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Forgets every cached token, so the next use of each reads its row.
+    pub fn forget_all(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.valid.invalidate_all();
-        Ok(done.rows_affected() == 1)
+    }
+
+    /// Forgets the cached tokens whenever another node revoked one.
+    pub fn hear_other_nodes(&self, live: &Engine) {
+        let tokens = self.clone();
+        on_forget(live, move |what| {
+            if matches!(what, Forget::Tokens | Forget::Everything) {
+                tokens.forget_all();
+            }
+        });
     }
 
     /// Every token, live ones first, newest first.

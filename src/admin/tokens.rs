@@ -13,6 +13,7 @@ use crate::auth::{CsrfForm, NoFields};
 use crate::db::Db;
 use crate::error::{Error, Result};
 use crate::ids::TokenId;
+use crate::live::Engine;
 use crate::web::{said, FormReply, Layout};
 
 /// Longest token name.
@@ -72,8 +73,9 @@ pub async fn revoke(
     _form: CsrfForm<NoFields>,
     db: &Db,
     tokens: &State<ApiTokens>,
+    live: &State<Engine>,
 ) -> Result<Flash<Redirect>> {
-    if !tokens.revoke(db.pool(), id).await? {
+    if !tokens.revoke(db.pool(), live, id).await? {
         return Err(Error::NotFound);
     }
     let message = "The token was revoked: requests that send it are refused from now on.";

@@ -13,6 +13,7 @@ use sqlx::SqlitePool;
 use super::sessions::Sessions;
 use crate::error::Result;
 use crate::ids::{SessionId, UserId};
+use crate::live::{forget_soon, Forget};
 use crate::util::unix_now;
 
 /// The longest User-Agent kept with a login; longer ones are cut.
@@ -84,7 +85,7 @@ impl Sessions {
             .bind(user_id)
             .execute(db)
             .await?;
-        self.forget_sessions(move |session| session.session_id == id);
+        self.forget_sessions(user_id, move |session| session.session_id == id);
         Ok(ended.rows_affected() > 0)
     }
 
@@ -101,7 +102,7 @@ impl Sessions {
             .bind(keep)
             .execute(db)
             .await?;
-        self.forget_sessions(move |session| {
+        self.forget_sessions(user_id, move |session| {
             session.user_id == user_id && session.session_id != keep
         });
         Ok(ended.rows_affected())
@@ -129,11 +130,17 @@ impl Sessions {
         }
     }
 
-    /// Forgets the cached sessions that `ended` picks and closes their
-    /// streams, after their rows were deleted.
-    fn forget_sessions(&self, ended: impl Fn(&super::SessionUser) -> bool + Send + Sync + 'static) {
+    /// Forgets the cached sessions of `user` that `ended` picks and closes
+    /// their streams, after their rows were deleted; other nodes forget the
+    /// user's sessions.
+    fn forget_sessions(
+        &self,
+        user: UserId,
+        ended: impl Fn(&super::SessionUser) -> bool + Send + Sync + 'static,
+    ) {
         self.forget_where(ended);
         self.ended.notify_one();
+        forget_soon(&self.live, Forget::User { user });
     }
 
     /// Forgets the cached sessions that `which` picks, so the next request

@@ -6,6 +6,7 @@
 
 mod csrf;
 mod devices;
+mod forgetting;
 mod guards;
 mod last_seen;
 mod logins;
@@ -32,6 +33,7 @@ pub use tickets::Tickets;
 
 use crate::config::Settings;
 use crate::db::Db;
+use crate::live::Engine;
 
 /// Puts the session store, the password checker and the login throttle in
 /// Rocket's managed state, and starts writing when logins were last used.
@@ -44,7 +46,12 @@ pub fn stage(settings: &Settings) -> AdHoc {
     let throttle = Throttle::new(Duration::from_secs(settings.throttle_window));
     AdHoc::try_on_ignite("Accounts", move |rocket| async move {
         let tickets = Tickets::from_figment(rocket.figment());
-        let sessions = Sessions::new(session_settings, tickets);
+        let Some(live) = rocket.state::<Engine>().cloned() else {
+            rocket::error!("the live engine must be set up before the sessions");
+            return Err(rocket);
+        };
+        let sessions = Sessions::new(session_settings, tickets, live);
+        sessions.hear_other_nodes();
         let Some(db) = Db::fetch(&rocket) else {
             rocket::error!("sessions need the database");
             return Err(rocket);

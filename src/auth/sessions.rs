@@ -20,6 +20,7 @@ use super::logins::LoginPlace;
 use super::tickets::Tickets;
 use crate::error::Result;
 use crate::ids::{SessionId, UserId};
+use crate::live::{forget_soon, Engine, Forget};
 use crate::util::{random_token, unix_now};
 
 pub const COOKIE: &str = "session";
@@ -38,7 +39,7 @@ pub struct SessionUser {
     pub expires_at: i64,
 }
 
-type TokenHash = [u8; 32];
+pub(super) type TokenHash = [u8; 32];
 
 /// Session lookups, cached for a short while so that a page view does not
 /// query the database for its session. Revoking through this type removes
@@ -59,6 +60,8 @@ pub struct Sessions {
     pub(super) ended: Arc<Notify>,
     /// When logins were last used, not yet written.
     pub(super) seen: LastSeen,
+    /// The engine that tells other nodes what ended here.
+    pub(super) live: Engine,
 }
 
 /// How a store of sessions is set up.
@@ -69,7 +72,7 @@ pub struct SessionSettings {
 }
 
 impl Sessions {
-    pub fn new(settings: SessionSettings, tickets: Tickets) -> Sessions {
+    pub fn new(settings: SessionSettings, tickets: Tickets, live: Engine) -> Sessions {
         Sessions {
             cache: Cache::builder()
                 .max_capacity(100_000)
@@ -83,6 +86,7 @@ impl Sessions {
             tickets,
             ended: Arc::default(),
             seen: LastSeen::default(),
+            live,
         }
     }
 
@@ -211,6 +215,10 @@ impl Sessions {
                 .await?;
             self.cache.invalidate(&hash);
             self.ended.notify_one();
+            let login = Forget::Login {
+                hash: hex::encode(hash),
+            };
+            self.live.forget(login).await;
         }
         jar.remove_private(Cookie::build(COOKIE).path("/"));
         Tickets::take_back(jar);
@@ -223,6 +231,7 @@ impl Sessions {
     /// reads them afresh: after their rights changed or they were disabled.
     pub fn forget_user(&self, user_id: UserId) {
         self.forget_where(move |session| session.user_id == user_id);
+        forget_soon(&self.live, Forget::User { user: user_id });
     }
 
     /// Ends every session of `user_id`, on every device.

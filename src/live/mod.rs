@@ -7,6 +7,7 @@
 //! presence and changes between several nodes through Redis.
 
 mod figures;
+mod forget;
 mod memory;
 mod redis_engine;
 mod watches;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use rocket::tokio::sync::broadcast;
 
 pub use figures::{Figures, Inbox, ListBatch, ListFigures, ListMessage, Notice};
+pub use forget::{forget_soon, on_forget, Forget};
 pub use memory::MemoryEngine;
 pub use redis_engine::RedisEngine;
 pub use watches::{InboxWatch, OnDrop, StoryWatch, Viewing};
@@ -104,5 +106,17 @@ pub trait LiveEngine: Send + Sync {
     /// (a shared engine that cannot reach its store).
     fn problem(&self) -> Option<String> {
         None
+    }
+
+    /// Tells the other nodes to forget `what` from their caches (this node
+    /// has done so itself); returns once it is sent.
+    async fn forget(&self, what: Forget) {
+        let _ = what;
+    }
+
+    /// What the other nodes say to forget (see [`on_forget`]); on one node
+    /// the channel is closed at once.
+    fn watch_forgets(&self) -> broadcast::Receiver<Forget> {
+        broadcast::channel(1).1
     }
 }

@@ -12,7 +12,7 @@ use super::queries;
 use crate::db::lock_for_writing;
 use crate::error::{Error, Result};
 use crate::ids::{StoryId, UpdateId, UserId};
-use crate::live::{Engine, Inbox, Notice};
+use crate::live::{Engine, Forget, Inbox, Notice};
 use crate::util::unix_now;
 
 /// The most characters an update may have.
@@ -137,6 +137,7 @@ pub async fn post(
     });
     if notified > 0 {
         inboxes.changed_many();
+        live.forget(Forget::Inboxes).await;
         // Stored is what counts: a page that misses this push shows the
         // update at its next load.
         if let Err(e) = push(db, live, Some(&notice)).await {
@@ -150,6 +151,12 @@ pub async fn post(
 /// Sends readers with pages open their current inbox: after many readers'
 /// inboxes changed at once (a story was deleted, say).
 pub async fn refresh_open_pages(db: &SqlitePool, live: &Engine, inboxes: &Inboxes) -> Result<()> {
+    live.forget(Forget::Inboxes).await;
+    refresh_pages_here(db, live, inboxes).await
+}
+
+/// The same on this node alone: when another node changed many inboxes.
+pub async fn refresh_pages_here(db: &SqlitePool, live: &Engine, inboxes: &Inboxes) -> Result<()> {
     inboxes.changed_many();
     push(db, live, None).await
 }

@@ -19,7 +19,7 @@ use sqlx::SqlitePool;
 use super::queries;
 use crate::error::Result;
 use crate::ids::{StoryId, UserId};
-use crate::live::{Engine, Inbox, Notice};
+use crate::live::{Engine, Forget, Inbox, Notice};
 
 /// A reader's inbox, as of one moment.
 #[derive(Debug, Clone)]
@@ -102,6 +102,7 @@ impl Inboxes {
     /// here: if the state cannot be read now, the next page reads it.
     pub async fn changed(&self, db: &SqlitePool, live: &Engine, user: UserId) {
         self.cache.invalidate(&user);
+        live.forget(Forget::Inbox { user }).await;
         let generation = self.generation.load(Ordering::Acquire);
         match self.load(db, user, generation).await {
             Ok(state) => live.publish_inbox(user, state.inbox(None)).await,
@@ -117,6 +118,12 @@ impl Inboxes {
     /// Retires every state in memory: after a change to many readers.
     pub fn changed_many(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Forgets `user`'s state, changed on another node (which sent their
+    /// pages the new one).
+    pub fn forget(&self, user: UserId) {
+        self.cache.invalidate(&user);
     }
 
     async fn load(

@@ -23,6 +23,7 @@ pub use reader::ReaderInbox;
 
 use crate::db::Db;
 use crate::ids::UserId;
+use crate::live::{on_forget, Engine, Forget};
 use crate::web::{Badges, UnreadCounts};
 
 pub fn routes() -> Vec<Route> {
@@ -42,12 +43,33 @@ pub fn stage() -> AdHoc {
             return Err(rocket);
         };
         let inboxes = Inboxes::new();
+        if let Some(live) = rocket.state::<Engine>() {
+            hear_other_nodes(live, &inboxes, db.pool());
+        }
         let badges: Badges = std::sync::Arc::new(InboxBadges {
             inboxes: inboxes.clone(),
             db: db.pool().clone(),
         });
         Ok(rocket.manage(inboxes).manage(badges))
     })
+}
+
+/// Inboxes changed on another node: forgotten here, and when many changed
+/// (an update posted there), this node's open pages are sent theirs.
+fn hear_other_nodes(live: &Engine, inboxes: &Inboxes, db: &SqlitePool) {
+    let (engine, inboxes, db) = (live.clone(), inboxes.clone(), db.clone());
+    on_forget(live, move |what| match what {
+        Forget::Inbox { user } => inboxes.forget(user),
+        Forget::Inboxes | Forget::Everything => {
+            let (engine, inboxes, db) = (engine.clone(), inboxes.clone(), db.clone());
+            rocket::tokio::spawn(async move {
+                if let Err(e) = fanout::refresh_pages_here(&db, &engine, &inboxes).await {
+                    rocket::error!("inboxes changed on another node were not refreshed here: {e}");
+                }
+            });
+        }
+        _ => {}
+    });
 }
 
 /// The unread badge, from the readers' inbox states.

@@ -219,6 +219,15 @@ impl StoryCache {
         // Slugs change rarely; forgetting them all is simplest.
         self.slugs.invalidate_all();
     }
+
+    /// Forgets every story: after messages from other nodes were missed.
+    pub fn invalidate_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.stories.invalidate_all();
+        self.catalogue.invalidate_all();
+        self.front_page.invalidate_all();
+        self.slugs.invalidate_all();
+    }
 }
 
 impl Default for StoryCache {

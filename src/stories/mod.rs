@@ -128,6 +128,13 @@ pub fn stage(sample_stories: bool) -> AdHoc {
             return Err(rocket);
         };
         let stories = StoryCache::new();
+        // Stories changed on another node.
+        let forgetful = stories.clone();
+        crate::live::on_forget(&live, move |what| match what {
+            crate::live::Forget::Story { story } => forgetful.invalidate(story),
+            crate::live::Forget::Everything => forgetful.invalidate_all(),
+            _ => {}
+        });
         let resumers: Resumers = Arc::new(resume::FollowResumer {
             db: pool.clone(),
             stories: stories.clone(),

@@ -13,7 +13,7 @@ use sqlx::SqlitePool;
 use super::StoryCache;
 use crate::error::Result;
 use crate::ids::StoryId;
-use crate::live::Engine;
+use crate::live::{Engine, Forget};
 use crate::util::unix_now;
 
 /// The longest the task sleeps without looking.
@@ -67,6 +67,7 @@ async fn publish_due(db: &SqlitePool, stories: &StoryCache, live: &Engine) -> Re
     for id in &published {
         rocket::info!("story {id} published as scheduled");
         stories.invalidate(*id);
+        live.forget(Forget::Story { story: *id }).await;
     }
     if !published.is_empty() {
         live.list_changed().await;

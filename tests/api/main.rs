@@ -80,5 +80,6 @@ mod stream_budgets;
 mod stream_endings;
 mod studio_feedback;
 mod transport_security;
+mod two_nodes;
 mod unpublished_notifications;
 mod visits;

@@ -17,13 +17,13 @@ const TTL: Duration = Duration::from_secs(2);
 const STORY: StoryId = StoryId(1);
 
 /// A throwaway Redis on a loopback port, stopped when dropped.
-struct Redis {
+pub struct Redis {
     child: Child,
     port: u16,
 }
 
 impl Redis {
-    fn start() -> Redis {
+    pub fn start() -> Redis {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map(|a| a.port())
@@ -47,7 +47,7 @@ impl Redis {
         Redis { child, port }
     }
 
-    fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("redis://127.0.0.1:{}/", self.port)
     }
 }

@@ -95,6 +95,14 @@ impl Server {
         Stopped { port, dir, db }
     }
 
+    /// The data directory, for a second node on the same database.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.dir
+            .as_ref()
+            .map(|dir| dir.path().to_path_buf())
+            .unwrap_or_default()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use crate::db::Db;
 use crate::error::{managed, Result};
 use crate::ids::{StoryId, UserId};
-use crate::live::Engine;
+use crate::live::{Engine, Forget};
 use crate::notifications::{self, Inboxes, Kind, NewUpdate, Posted};
 use crate::stories::schedule::Schedule;
 use crate::stories::StoryCache;
@@ -47,6 +47,7 @@ impl Studio<'_> {
     /// lists fetch the list again.
     pub async fn changed(&self, id: StoryId) {
         self.stories.invalidate(id);
+        self.live.forget(Forget::Story { story: id }).await;
         self.live.list_changed().await;
     }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{StoryId, UpdateId, UserId};
-use crate::live::{Inbox, Notice};
+use crate::live::{Forget, Inbox, Notice};
 
 /// The channel every node publishes on and listens to.
 pub const CHANNEL: &str = "folio:live";
@@ -35,6 +35,8 @@ pub enum Message {
     Inbox { user: UserId, inbox: WireInbox },
     /// An update was posted.
     Posted { notice: WireNotice },
+    /// Something to forget from the caches.
+    Forget { forget: Forget },
 }
 
 /// An inbox state on the wire.

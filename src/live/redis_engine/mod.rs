@@ -21,7 +21,7 @@ use super::memory::hub::subscribe;
 use super::memory::hub::Hub;
 use super::memory::inboxes::InboxChannels;
 use super::memory::presence::Presence;
-use super::{Figures, Inbox, InboxWatch, ListMessage, LiveEngine, Notice, StoryWatch};
+use super::{Figures, Forget, Inbox, InboxWatch, ListMessage, LiveEngine, Notice, StoryWatch};
 use crate::ids::{StoryId, UserId};
 use bus::{Message, WireInbox, WireNotice};
 use link::Link;
@@ -56,6 +56,7 @@ impl RedisEngine {
             streams: Mutex::default(),
             published: Mutex::default(),
             ttl,
+            forgets: broadcast::channel(256).0,
         });
         let weak = Arc::downgrade(&shared);
         link::listen(
@@ -231,5 +232,14 @@ impl LiveEngine for RedisEngine {
 
     fn problem(&self) -> Option<String> {
         self.shared.link.problem()
+    }
+
+    async fn forget(&self, what: Forget) {
+        let message = Message::Forget { forget: what };
+        self.shared.link.publish(&message).await;
+    }
+
+    fn watch_forgets(&self) -> broadcast::Receiver<Forget> {
+        self.shared.forgets.subscribe()
     }
 }

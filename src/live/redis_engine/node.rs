@@ -14,7 +14,8 @@ use crate::live::memory::changes::Changes;
 use crate::live::memory::hub::Hub;
 use crate::live::memory::inboxes::InboxChannels;
 use crate::live::memory::presence::Presence;
-use crate::live::ListFigures;
+use crate::live::{Forget, ListFigures};
+use rocket::tokio::sync::broadcast;
 
 /// Everything the engine and its tasks share.
 pub(super) struct Shared {
@@ -31,6 +32,8 @@ pub(super) struct Shared {
     /// The viewer counts last published to this node's pages.
     pub(super) published: Mutex<HashMap<StoryId, usize>>,
     pub(super) ttl: Duration,
+    /// What the other nodes said to forget, for this node's caches.
+    pub(super) forgets: broadcast::Sender<Forget>,
 }
 
 impl Shared {
@@ -42,6 +45,9 @@ impl Shared {
             Message::List => self.hub.list_changed(),
             Message::Inbox { user, inbox } => self.inboxes.publish(user, inbox.into()),
             Message::Posted { notice } => self.inboxes.posted(Arc::new(notice.into())),
+            Message::Forget { forget } => {
+                let _ = self.forgets.send(forget);
+            }
         }
     }
 

@@ -1,0 +1,135 @@
+//! Two Folio nodes on one database and one Redis, with one secret key, as
+//! behind a load balancer without sticky sessions: a login on one is a
+//! login on the other, and a logout on one holds on the other at once;
+//! viewers and first reads on either node reach pages on both within a
+//! second. (A node that dies takes its viewers with it within the presence
+//! time-to-live: tests/api/redis_engine.rs.)
+
+use std::time::{Duration, Instant};
+
+use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
+use rocket::tokio::net::TcpStream;
+
+use crate::browser::Server;
+use crate::raw_stream::{RawStream, SECRET_KEY};
+use crate::redis_engine::Redis;
+
+/// Node A, and node B on A's database; both on `redis`.
+async fn two_nodes(redis: &Redis) -> (Server, Server) {
+    let url = redis.url();
+    let shared = |figment: rocket::figment::Figment| {
+        figment
+            .merge(("secret_key", SECRET_KEY))
+            .merge(("redis_url", url.clone()))
+    };
+    let a = Server::start(shared).await;
+    let database = format!("sqlite://{}/folio.db", a.data_dir().display());
+    let b = Server::start(|figment| shared(figment).merge(("databases.folio.url", database))).await;
+    (a, b)
+}
+
+/// A request over a fresh connection: its status and whole response.
+async fn request(port: u16, method: &str, path: &str, cookie: &str, body: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))
+        .await
+        .expect("a connection");
+    let form = if body.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
+            body.len()
+        )
+    };
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n{form}Connection: close\r\n\r\n{body}"
+    );
+    stream
+        .write_all(head.as_bytes())
+        .await
+        .expect("the request is sent");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("a response");
+    let response = String::from_utf8_lossy(&response).to_string();
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+/// Reads `stream`'s events until `field` is `expected`; how long it took.
+async fn until(stream: &mut RawStream, field: &str, expected: i64) -> Duration {
+    let started = Instant::now();
+    loop {
+        let data = stream.next_data().await.expect("figures");
+        if data[field] == expected {
+            return started.elapsed();
+        }
+    }
+}
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn a_login_holds_on_both_nodes_and_a_logout_on_one_ends_it_on_both_at_once() {
+    let redis = Redis::start();
+    let (a, b) = two_nodes(&redis).await;
+    let ann = a.login_cookie("ann").await;
+
+    assert_eq!(request(a.port, "GET", "/account", &ann, "").await.0, 200);
+    assert_eq!(request(b.port, "GET", "/account", &ann, "").await.0, 200);
+
+    // Logging out on B, with the form's CSRF token.
+    let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
+    let csrf = mint.private("csrf", "a-token-for-the-logout-form").await;
+    let cookies = format!("{ann}; csrf={csrf}");
+    let (status, said) = request(
+        b.port,
+        "POST",
+        "/logout",
+        &cookies,
+        "csrf_token=a-token-for-the-logout-form",
+    )
+    .await;
+    assert_eq!(status, 303, "{said}");
+
+    // A had the login cached; it is refused there at once all the same.
+    let (status, response) = request(a.port, "GET", "/account", &ann, "").await;
+    assert_eq!(status, 303, "{response}");
+    assert!(
+        response.to_lowercase().contains("location: /login"),
+        "{response}"
+    );
+}
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn viewers_and_first_reads_on_either_node_reach_pages_on_both_within_a_second() {
+    let redis = Redis::start();
+    let (a, b) = two_nodes(&redis).await;
+    let story = a.add_story("Seat 14", "Text").await;
+    let (ann, bob, cyd) = (
+        a.login_cookie("ann").await,
+        a.login_cookie("bob").await,
+        a.login_cookie("cyd").await,
+    );
+    let live = format!("GET /live/stories/{story} HTTP/1.1");
+
+    // One viewer on each node: both pages show two.
+    let mut on_a = RawStream::open(a.port, &live, Some(&ann)).await;
+    let mut on_b = RawStream::open(b.port, &live, Some(&bob)).await;
+    assert!(until(&mut on_a, "viewers", 2).await < Duration::from_secs(1));
+    assert!(until(&mut on_b, "viewers", 2).await < Duration::from_secs(1));
+
+    // A first read on B reaches the page on A.
+    let started = Instant::now();
+    let (status, _) = request(b.port, "GET", &format!("/stories/{story}"), &cyd, "").await;
+    assert_eq!(status, 200);
+    until(&mut on_a, "reads", 1).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}

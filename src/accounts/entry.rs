@@ -183,11 +183,11 @@ impl Entry<'_> {
 
     /// Reserves an attempt under `limits`, or says how many seconds to
     /// wait when one of them is used up.
-    pub fn attempt(
+    pub async fn attempt(
         &self,
         limits: impl IntoIterator<Item = Limit>,
     ) -> std::result::Result<Attempt<'_>, u64> {
-        self.throttle.begin(limits)
+        self.throttle.begin(limits).await
     }
 
     /// The form again with 429, `error`, and when to try again.

@@ -54,7 +54,7 @@ pub async fn login(
             )
             .collect(),
     };
-    let attempt = match entry.attempt(limits) {
+    let attempt = match entry.attempt(limits).await {
         Ok(attempt) => attempt,
         Err(wait) => {
             let error = match known {
@@ -76,7 +76,7 @@ pub async fn login(
     let verified = password.len() <= users::PASSWORD_MAX_BYTES
         && entry.passwords.verify(password, hash).await?;
     let Some(user) = user.filter(|_| verified) else {
-        attempt.count();
+        attempt.count().await;
         let error = "Wrong username or password.";
         return Ok(entry.refuse(
             Door::Login,
@@ -86,7 +86,7 @@ pub async fn login(
         ));
     };
 
-    attempt.succeed();
+    attempt.succeed().await;
     let standing = users::standing(pool, user).await?;
     if standing.disabled {
         let error = "This account has been disabled. Ask an administrator to enable it.";

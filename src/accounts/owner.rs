@@ -71,7 +71,7 @@ impl Owner<'_> {
         }
         let allowed = self.settings.login_failures_per_username;
         let limit = Limit::account("account-password", self.user.user_id, allowed);
-        let attempt = match self.throttle.begin([limit]) {
+        let attempt = match self.throttle.begin([limit]).await {
             Ok(attempt) => attempt,
             Err(wait) => {
                 return Ok(Some(Refused {
@@ -85,10 +85,10 @@ impl Owner<'_> {
         let right = password.len() <= users::PASSWORD_MAX_BYTES
             && self.passwords.verify(password.to_string(), stored).await?;
         if right {
-            attempt.succeed();
+            attempt.succeed().await;
             return Ok(None);
         }
-        attempt.count();
+        attempt.count().await;
         Ok(Some(Refused {
             status: Status::Unauthorized,
             message: "That is not your current password.".into(),

@@ -46,7 +46,7 @@ pub async fn signup(
     // window, whether the password is then refused or not.
     let allowed = entry.settings.signups_per_address;
     let limits = (entry.client.0).map(|ip| Limit::address("signup", ip, allowed));
-    let attempt = match entry.attempt(limits) {
+    let attempt = match entry.attempt(limits).await {
         Ok(attempt) => attempt,
         Err(wait) => {
             let error =
@@ -54,7 +54,7 @@ pub async fn signup(
             return Ok(entry.too_many(Door::Signup, &form, wait, &error));
         }
     };
-    attempt.count();
+    attempt.count().await;
     if let Some(weakness) = entry.passwords.weakness(&form.password, username).await? {
         let status = Status::UnprocessableEntity;
         return Ok(entry.refuse(

@@ -43,13 +43,14 @@ pub fn stage(settings: &Settings) -> AdHoc {
         per_account: settings.sessions_per_account,
         secure: settings.secure_cookies,
     };
-    let throttle = Throttle::new(Duration::from_secs(settings.throttle_window));
+    let window = Duration::from_secs(settings.throttle_window);
     AdHoc::try_on_ignite("Accounts", move |rocket| async move {
         let tickets = Tickets::from_figment(rocket.figment());
         let Some(live) = rocket.state::<Engine>().cloned() else {
             rocket::error!("the live engine must be set up before the sessions");
             return Err(rocket);
         };
+        let throttle = Throttle::new(window, live.clone());
         let sessions = Sessions::new(session_settings, tickets, live);
         sessions.hear_other_nodes();
         let Some(db) = Db::fetch(&rocket) else {

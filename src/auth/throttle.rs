@@ -2,7 +2,9 @@
 //! address, signups per address, and wrong passwords per account. An
 //! attempt reserves its place before the password hash runs, so requests
 //! sent in parallel cannot slip past the limit while earlier ones are still
-//! being checked.
+//! being checked. With a shared live engine (Redis), failures are also
+//! counted for every node together, so that spreading them over the nodes
+//! gains nothing; attempts in flight are each node's own.
 
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -11,11 +13,14 @@ use std::time::{Duration, Instant};
 use moka::sync::Cache;
 
 use crate::ids::UserId;
+use crate::live::Engine;
 
 /// Attempts per key within fixed windows.
 pub struct Throttle {
     windows: Cache<String, Arc<Mutex<Window>>>,
     window: Duration,
+    /// Where failures are counted for every node, if anywhere.
+    live: Engine,
 }
 
 struct Window {
@@ -79,22 +84,36 @@ impl Limit {
 }
 
 impl Throttle {
-    pub fn new(window: Duration) -> Throttle {
+    pub fn new(window: Duration, live: Engine) -> Throttle {
         Throttle {
             windows: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(window)
                 .build(),
             window,
+            live,
         }
     }
 
     /// Reserves an attempt under every limit, or says how many seconds to
     /// wait when one of them is used up.
-    pub fn begin(&self, limits: impl IntoIterator<Item = Limit>) -> Result<Attempt<'_>, u64> {
+    pub async fn begin(&self, limits: impl IntoIterator<Item = Limit>) -> Result<Attempt<'_>, u64> {
+        let limits: Vec<Limit> = limits.into_iter().collect();
+        let keys: Vec<String> = limits.iter().map(|limit| limit.key.clone()).collect();
+        // Failures on every node: each key's count and the time left.
+        let shared = self.live.attempts(&keys).await.unwrap_or_default();
         let now = Instant::now();
         let mut reserved = Vec::new();
-        for limit in limits {
+        for (i, limit) in limits.into_iter().enumerate() {
+            let (elsewhere, left_ms) = shared.get(i).copied().unwrap_or((0, 0));
+            if elsewhere >= limit.allowed {
+                drop(Attempt {
+                    throttle: self,
+                    reserved,
+                    settled: false,
+                });
+                return Err(left_ms.div_ceil(1000).max(1));
+            }
             let window = self.windows.get_with(limit.key.clone(), || {
                 Arc::new(Mutex::new(Window {
                     started: now,
@@ -151,17 +170,22 @@ pub struct Attempt<'t> {
 }
 
 impl Attempt<'_> {
-    /// The attempt failed (or, for signups, happened): it counts.
-    pub fn count(mut self) {
+    /// The attempt failed (or, for signups, happened): it counts, here and
+    /// for every node.
+    pub async fn count(mut self) {
         self.settle(1);
+        let keys: Vec<String> = self.reserved.iter().map(|(key, _)| key.clone()).collect();
+        let throttle = self.throttle;
+        throttle.live.count_attempt(&keys, throttle.window).await;
     }
 
     /// The login succeeded: release it, and forget the username's failures.
-    pub fn succeed(mut self) {
+    pub async fn succeed(mut self) {
         self.settle(0);
         for (key, _) in &self.reserved {
             if key.starts_with("username:") {
                 self.throttle.windows.invalidate(key);
+                self.throttle.live.clear_attempts(key).await;
             }
         }
     }

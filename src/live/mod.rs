@@ -114,6 +114,25 @@ pub trait LiveEngine: Send + Sync {
         let _ = what;
     }
 
+    /// Failed attempts counted under each throttle key by every node, with
+    /// the milliseconds left in each key's window; `None` when attempts are
+    /// not shared (one node counts its own).
+    async fn attempts(&self, keys: &[String]) -> Option<Vec<(u32, u64)>> {
+        let _ = keys;
+        None
+    }
+
+    /// Counts one more failed attempt under each key, for every node; a
+    /// key's window of `window` starts with its first failure.
+    async fn count_attempt(&self, keys: &[String], window: Duration) {
+        let _ = (keys, window);
+    }
+
+    /// Forgets the attempts under `key` (a login that succeeded).
+    async fn clear_attempts(&self, key: &str) {
+        let _ = key;
+    }
+
     /// What the other nodes say to forget (see [`on_forget`]); on one node
     /// the channel is closed at once.
     fn watch_forgets(&self) -> broadcast::Receiver<Forget> {

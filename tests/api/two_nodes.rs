@@ -133,3 +133,63 @@ async fn viewers_and_first_reads_on_either_node_reach_pages_on_both_within_a_sec
         started.elapsed()
     );
 }
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn failed_logins_spread_over_both_nodes_meet_one_limit() {
+    let redis = Redis::start();
+    let url = redis.url();
+    let limited = |figment: rocket::figment::Figment| {
+        figment
+            .merge(("secret_key", SECRET_KEY))
+            .merge(("redis_url", url.clone()))
+            .merge(("login_failures_per_username", 3))
+    };
+    let a = Server::start(limited).await;
+    let database = format!("sqlite://{}/folio.db", a.data_dir().display());
+    let b =
+        Server::start(|figment| limited(figment).merge(("databases.folio.url", database))).await;
+    let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
+    let csrf = format!(
+        "csrf={}",
+        mint.private("csrf", "the-login-form-token").await
+    );
+    let form = "csrf_token=the-login-form-token&username=mallory-target&password=guess";
+
+    // Three failures, alternating nodes: each node has seen at most two.
+    for port in [a.port, b.port, a.port] {
+        assert_eq!(request(port, "POST", "/login", &csrf, form).await.0, 401);
+    }
+    // The fourth is refused on either node.
+    let (status, response) = request(b.port, "POST", "/login", &csrf, form).await;
+    assert_eq!(status, 429, "{response}");
+    assert_eq!(request(a.port, "POST", "/login", &csrf, form).await.0, 429);
+}
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn one_readers_first_reads_through_both_nodes_at_once_count_once() {
+    let redis = Redis::start();
+    let (a, b) = two_nodes(&redis).await;
+    let story = a.add_story("Seat 14", "Text").await;
+    let path = format!("/stories/{story}");
+    for round in 0..5 {
+        let dee = a.login_cookie(&format!("dee{round}")).await;
+        let (on_a, on_b) = rocket::tokio::join!(
+            request(a.port, "GET", &path, &dee, ""),
+            request(b.port, "GET", &path, &dee, "")
+        );
+        assert_eq!((on_a.0, on_b.0), (200, 200));
+    }
+    let counter: i64 = sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
+        .bind(story)
+        .fetch_one(&a.db)
+        .await
+        .expect("the story");
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reads WHERE story_id = ?")
+        .bind(story)
+        .fetch_one(&a.db)
+        .await
+        .expect("its reads");
+    assert_eq!((counter, rows), (5, 5));
+}

@@ -6,6 +6,7 @@
 //! itself, says so in its log and in `/health/ready`, and comes back to
 //! the shared figures when Redis does.
 
+mod attempts;
 mod bus;
 mod link;
 mod node;
@@ -237,6 +238,27 @@ impl LiveEngine for RedisEngine {
     async fn forget(&self, what: Forget) {
         let message = Message::Forget { forget: what };
         self.shared.link.publish(&message).await;
+    }
+
+    async fn attempts(&self, keys: &[String]) -> Option<Vec<(u32, u64)>> {
+        let mut redis = self.shared.link.connection()?;
+        let read = attempts::read(&mut redis, keys).await;
+        self.shared.link.outcome(&read).cloned()
+    }
+
+    async fn count_attempt(&self, keys: &[String], window: Duration) {
+        if let Some(mut redis) = self.shared.link.connection() {
+            let window_ms = window.as_millis() as u64;
+            let added = attempts::add(&mut redis, keys, window_ms).await;
+            self.shared.link.outcome(&added);
+        }
+    }
+
+    async fn clear_attempts(&self, key: &str) {
+        if let Some(mut redis) = self.shared.link.connection() {
+            let cleared = attempts::clear(&mut redis, key).await;
+            self.shared.link.outcome(&cleared);
+        }
     }
 
     fn watch_forgets(&self) -> broadcast::Receiver<Forget> {

@@ -193,3 +193,43 @@ async fn one_readers_first_reads_through_both_nodes_at_once_count_once() {
         .expect("its reads");
     assert_eq!((counter, rows), (5, 5));
 }
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn a_node_killed_takes_its_viewers_from_the_other_within_the_time_to_live() {
+    use crate::process::{debug_binary, Folio, Limits};
+    let redis = Redis::start();
+    let ttl = Duration::from_secs(3);
+    let url = redis.url();
+    let a = Server::start(|figment| {
+        figment
+            .merge(("secret_key", SECRET_KEY))
+            .merge(("redis_url", url.clone()))
+            .merge(("presence_ttl", ttl.as_secs()))
+    })
+    .await;
+    let database = format!("sqlite://{}/folio.db", a.data_dir().display());
+    let env = vec![
+        ("ROCKET_REDIS_URL", url.clone()),
+        ("DATABASE_URL", database),
+        ("ROCKET_PRESENCE_TTL", ttl.as_secs().to_string()),
+    ];
+    let dir = tempfile::tempdir().expect("a directory");
+    let limits = Limits {
+        env,
+        open_files: None,
+    };
+    let mut b = Folio::start_with(&debug_binary(), dir, SECRET_KEY, limits).await;
+    let story = a.add_story("Seat 14", "Text").await;
+    let (ann, bob) = (a.login_cookie("ann").await, a.login_cookie("bob").await);
+    let live = format!("GET /live/stories/{story} HTTP/1.1");
+    let mut on_a = RawStream::open(a.port, &live, Some(&ann)).await;
+    let _on_b = RawStream::open(b.port, &live, Some(&bob)).await;
+    until(&mut on_a, "viewers", 2).await;
+
+    // B dies without a word: its viewer leaves A's count within the
+    // time-to-live (and A's next count of the stories it shows).
+    b.kill();
+    let gone = until(&mut on_a, "viewers", 1).await;
+    assert!(gone < ttl + Duration::from_millis(1500), "{gone:?}");
+}

@@ -237,3 +237,49 @@ async fn without_its_redis_folio_serves_and_says_so() {
         .to_string();
     assert!(live.contains("Redis"), "{}", ready.body);
 }
+
+/// Commands Redis has answered so far.
+async fn commands_answered(redis: &Redis) -> u64 {
+    let client = redis::Client::open(redis.url()).expect("a Redis URL");
+    let mut connection = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("a connection");
+    let info: String = redis::cmd("INFO")
+        .arg("stats")
+        .query_async(&mut connection)
+        .await
+        .expect("INFO");
+    info.lines()
+        .find_map(|line| line.strip_prefix("total_commands_processed:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a command count")
+}
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn returning_readers_page_views_cost_no_round_trip_to_redis() {
+    let redis = Redis::start();
+    let a = node(&redis).await;
+    let readers: Vec<UserId> = (1..=20).map(UserId).collect();
+    for reader in &readers {
+        a.ping(STORY, *reader).await;
+    }
+    // Their presence is written with the next batch.
+    counts(&a, 20, Duration::from_secs(1)).await;
+    a.viewers_of(STORY).await;
+
+    let before = commands_answered(&redis).await;
+    for _ in 0..10 {
+        for reader in &readers {
+            assert_eq!(a.ping(STORY, *reader).await, 20);
+        }
+    }
+    let after = commands_answered(&redis).await;
+    // The INFO itself, and at most a count refreshed once.
+    assert!(
+        after - before <= 3,
+        "{} commands for 200 page views",
+        after - before
+    );
+}

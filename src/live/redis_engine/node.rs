@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::bus::Message;
 use super::link::Link;
+use super::pings::Pings;
 use super::presence::SharedPresence;
 use crate::ids::{StoryId, UserId};
 use crate::live::memory::changes::Changes;
@@ -34,6 +35,8 @@ pub(super) struct Shared {
     pub(super) ttl: Duration,
     /// What the other nodes said to forget, for this node's caches.
     pub(super) forgets: broadcast::Sender<Forget>,
+    /// Page views' signs of life, written in batches.
+    pub(super) pings: Pings,
 }
 
 impl Shared {
@@ -56,6 +59,9 @@ impl Shared {
         if let Some(mut redis) = self.link.connection() {
             let counted = self.presence.counts(&mut redis, stories).await;
             if let Some(counts) = self.link.outcome(&counted) {
+                for (story, count) in stories.iter().zip(counts) {
+                    self.pings.counted(*story, *count);
+                }
                 return counts.clone();
             }
         }
@@ -155,11 +161,42 @@ impl Shared {
         }
     }
 
+    /// Writes the page views' signs of life gathered since the last batch,
+    /// in one round trip; the stories with new viewers are counted again,
+    /// here and on the other nodes.
+    pub(super) async fn write_pings(&self) {
+        let waiting = self.pings.take();
+        if waiting.is_empty() {
+            return;
+        }
+        let Some(mut redis) = self.link.connection() else {
+            return;
+        };
+        let written = self.presence.here_many(&mut redis, &waiting).await;
+        let Some(new) = self.link.outcome(&written) else {
+            return;
+        };
+        let mut arrived: Vec<StoryId> = Vec::new();
+        for ((story, reader), new) in waiting.into_iter().zip(new) {
+            self.pings.written(story, reader);
+            if *new {
+                arrived.push(story);
+            }
+        }
+        arrived.sort_unstable();
+        arrived.dedup();
+        for story in arrived {
+            self.viewers_changed(story).await;
+        }
+    }
+
     /// A sign of life in Redis; the count, or `None` without Redis.
     pub(super) async fn here(&self, story: StoryId, reader: UserId) -> Option<usize> {
         let mut redis = self.link.connection()?;
         let marked = self.presence.here(&mut redis, story, reader).await;
         let (new, count) = *self.link.outcome(&marked)?;
+        self.pings.written(story, reader);
+        self.pings.counted(story, count);
         if new {
             self.viewers_changed(story).await;
         }

@@ -85,6 +85,30 @@ impl SharedPresence {
         Ok((new == 1, count.max(0) as usize))
     }
 
+    /// Many signs of life at once, in one round trip: whether each reader
+    /// was not counted before.
+    pub async fn here_many(
+        &self,
+        redis: &mut ConnectionManager,
+        viewers: &[(StoryId, UserId)],
+    ) -> RedisResult<Vec<bool>> {
+        if viewers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = unix_now_ms();
+        let until = now + self.ttl_ms;
+        let mut pipe = redis::pipe();
+        for (story, reader) in viewers {
+            pipe.cmd("ZSCORE").arg(key(*story)).arg(reader.0);
+            self.mark(&mut pipe, *story, *reader, until);
+        }
+        let before: Vec<Option<f64>> = pipe.query_async(redis).await?;
+        Ok(before
+            .into_iter()
+            .map(|score| score.is_none_or(|until| until <= now as f64))
+            .collect())
+    }
+
     /// `reader` left `story` (their last stream on this node closed);
     /// whether they were there.
     pub async fn gone(
@@ -114,17 +138,23 @@ impl SharedPresence {
         let until = unix_now_ms() + self.ttl_ms;
         let mut pipe = redis::pipe();
         for (story, reader) in viewers {
-            let key = key(*story);
-            pipe.cmd("ZADD")
-                .arg(&key)
-                .arg("GT")
-                .arg(until)
-                .arg(reader.0)
-                .ignore();
-            pipe.cmd("PEXPIRE").arg(&key).arg(self.ttl_ms * 2).ignore();
-            pipe.cmd("SADD").arg(VIEWED).arg(story.0).ignore();
+            self.mark(&mut pipe, *story, *reader, until);
         }
         pipe.query_async::<()>(redis).await
+    }
+
+    /// Adds to `pipe`: `reader` counts on `story` until `until` (never
+    /// shortening a later expiry), and the story may have viewers.
+    fn mark(&self, pipe: &mut redis::Pipeline, story: StoryId, reader: UserId, until: i64) {
+        let key = key(story);
+        pipe.cmd("ZADD")
+            .arg(&key)
+            .arg("GT")
+            .arg(until)
+            .arg(reader.0)
+            .ignore();
+        pipe.cmd("PEXPIRE").arg(&key).arg(self.ttl_ms * 2).ignore();
+        pipe.cmd("SADD").arg(VIEWED).arg(story.0).ignore();
     }
 
     /// The viewers of each of `stories`, in their order.

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use rocket::tokio::io::AsyncReadExt;
 use rocket::tokio::net::TcpStream;
-use rocket::tokio::sync::{watch, Semaphore};
+use rocket::tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use rocket::tokio::time::{sleep, timeout};
 
 #[path = "support/live_client.rs"]
@@ -22,9 +22,11 @@ use live_client::{connect, data_of, percentile, rss_mib, ChunkedBody};
 
 #[derive(Parser)]
 struct Args {
-    /// Folio's address, as http://host:port.
-    #[arg(long)]
-    base: String,
+    /// Folio's address, as http://host:port; given more than once (several
+    /// nodes), viewers are spread over them in turn, and the arriving
+    /// viewer connects to the first.
+    #[arg(long, required = true)]
+    base: Vec<String>,
     #[arg(long, default_value_t = 1)]
     story: i64,
     /// One Cookie header per line; needs viewers + 1 lines.
@@ -35,9 +37,9 @@ struct Args {
     /// Rounds of one viewer arriving (and leaving) while all watch.
     #[arg(long, default_value_t = 5)]
     rounds: usize,
-    /// The server's process id, to read its resident memory.
-    #[arg(long)]
-    server_pid: u32,
+    /// The servers' process ids, to read their resident memory (summed).
+    #[arg(long, required = true)]
+    server_pid: Vec<u32>,
 }
 
 /// What each viewer has seen: the last viewer count, and when it first saw
@@ -49,7 +51,13 @@ struct Viewer {
 #[rocket::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
-    let host = args.base.trim_start_matches("http://").to_string();
+    let hosts: Vec<String> = args
+        .base
+        .iter()
+        .map(|base| base.trim_start_matches("http://").to_string())
+        .collect();
+    let host = &hosts[0];
+    let rss = |pids: &[u32]| pids.iter().map(|pid| rss_mib(*pid)).sum::<u64>();
     let cookies: Vec<String> = std::fs::read_to_string(&args.cookies)?
         .lines()
         .map(String::from)
@@ -65,29 +73,30 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = format!("/live/stories/{}", args.story);
     println!(
         "server resident memory, idle: {} MiB",
-        rss_mib(args.server_pid)
+        rss(&args.server_pid)
     );
 
-    // Connect every viewer, a few hundred at a time.
+    // Connect every viewer, a few hundred at a time: each holds its place
+    // until its stream shows its first figures.
     let (target_tx, target_rx) = watch::channel((usize::MAX, Instant::now()));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::new()));
     let gate = Arc::new(Semaphore::new(256));
     let started = Instant::now();
     let mut viewers = Vec::with_capacity(args.viewers);
     let mut tasks = Vec::with_capacity(args.viewers);
-    for cookie in cookies.iter().take(args.viewers) {
+    for (i, cookie) in cookies.iter().take(args.viewers).enumerate() {
         let viewer = Arc::new(Viewer {
             seen: AtomicUsize::new(0),
         });
         viewers.push(Arc::clone(&viewer));
         let permit = Arc::clone(&gate).acquire_owned().await?;
-        let stream = connect(&host, &path, cookie).await?;
-        drop(permit);
+        let stream = connect(&hosts[i % hosts.len()], &path, cookie).await?;
         tasks.push(rocket::tokio::spawn(watch_stream(
             stream,
             viewer,
             target_rx.clone(),
             Arc::clone(&latencies),
+            permit,
         )));
     }
     wait_until(&viewers, args.viewers, Duration::from_secs(120)).await?;
@@ -98,7 +107,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     sleep(Duration::from_secs(2)).await;
-    let connected_rss = rss_mib(args.server_pid);
+    let connected_rss = rss(&args.server_pid);
     println!("server resident memory, all connected: {connected_rss} MiB");
 
     // Rounds: one more viewer arrives; every viewer must see the new count.
@@ -107,7 +116,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         latencies.lock().map_err(|_| "poisoned")?.clear();
         let wanted = args.viewers + 1;
         target_tx.send((wanted, Instant::now()))?;
-        let extra = connect(&host, &path, extra_cookie).await?;
+        let extra = connect(host, &path, extra_cookie).await?;
         wait_until(&viewers, wanted, Duration::from_secs(30)).await?;
         let mut all = latencies.lock().map_err(|_| "poisoned")?.clone();
         all.sort();
@@ -129,7 +138,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     drop(tasks);
     sleep(Duration::from_secs(10)).await;
-    let after_rss = rss_mib(args.server_pid);
+    let after_rss = rss(&args.server_pid);
     println!("server resident memory, 10 s after all left: {after_rss} MiB");
     Ok(())
 }
@@ -141,7 +150,9 @@ async fn watch_stream(
     viewer: Arc<Viewer>,
     target: watch::Receiver<(usize, Instant)>,
     latencies: Arc<std::sync::Mutex<Vec<Duration>>>,
+    permit: OwnedSemaphorePermit,
 ) {
+    let mut permit = Some(permit);
     let mut body = ChunkedBody::default();
     let mut chunk = [0u8; 2048];
     while let Ok(read) = stream.read(&mut chunk).await {
@@ -160,6 +171,7 @@ async fn watch_stream(
             };
             let viewers = viewers as usize;
             viewer.seen.store(viewers, Ordering::Release);
+            drop(permit.take());
             let (wanted, since) = *target.borrow();
             if viewers == wanted {
                 if let Ok(mut all) = latencies.lock() {

@@ -283,3 +283,40 @@ async fn returning_readers_page_views_cost_no_round_trip_to_redis() {
         after - before
     );
 }
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn a_redis_that_stalls_while_the_subscription_holds_is_used_again_once_it_answers() {
+    let redis = Redis::start();
+    let a = node(&redis).await;
+    a.ping(STORY, UserId(1)).await;
+    // Redis stops answering commands for a while (its connections stay).
+    let client = redis::Client::open(redis.url()).expect("a Redis URL");
+    let mut admin = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("a connection");
+    redis::cmd("CLIENT")
+        .arg("PAUSE")
+        .arg(1500)
+        .arg("ALL")
+        .query_async::<()>(&mut admin)
+        .await
+        .expect("CLIENT PAUSE");
+    a.total_viewers().await;
+    assert!(a.problem().is_some(), "a stalled Redis went unnoticed");
+
+    // Once it answers again, the node uses it again within a few seconds.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        a.total_viewers().await;
+        if a.problem().is_none() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "Redis never counted as back");
+        sleep(Duration::from_millis(100)).await;
+    }
+    a.ping(STORY, UserId(1)).await;
+    a.ping(STORY, UserId(2)).await;
+    counts(&a, 2, Duration::from_secs(1)).await;
+}

@@ -4,7 +4,7 @@
 //! `/health/ready`. While it does not, commands are not tried: the engine
 //! uses what this node sees itself until the subscription is back.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use redis::{Client, RedisResult};
 use rocket::futures::StreamExt;
 
 use super::bus::{Envelope, Message, CHANNEL};
-use crate::util::random_token;
+use crate::util::{random_token, unix_now_ms};
 
 /// How long a command may take before Redis counts as gone, and how long
 /// to wait between attempts to reach it again.
@@ -31,8 +31,12 @@ struct Inner {
     /// This node's name on the channel: it ignores its own messages.
     node: String,
     connection: RwLock<Option<ConnectionManager>>,
-    /// Until the first subscription, and from a failure to the next one.
+    /// Until the first subscription, and from a failure to the next
+    /// command or subscription that works.
     down: AtomicBool,
+    /// When a command was last let through while Redis counted as gone
+    /// (Unix milliseconds): one a second tells whether it is back.
+    probed: AtomicI64,
 }
 
 impl Link {
@@ -45,14 +49,25 @@ impl Link {
                 node: random_token().chars().take(16).collect(),
                 connection: RwLock::new(None),
                 down: AtomicBool::new(true),
+                probed: AtomicI64::new(0),
             }),
         })
     }
 
-    /// The connection for commands, while Redis answers.
+    /// The connection for commands, while Redis answers; while it does
+    /// not, once a second, to find out whether it is back.
     pub fn connection(&self) -> Option<ConnectionManager> {
         if self.inner.down.load(Ordering::Acquire) {
-            return None;
+            let now = unix_now_ms();
+            let last = self.inner.probed.load(Ordering::Acquire);
+            let due = now - last >= RETRY_EVERY.as_millis() as i64;
+            let mine = due
+                && (self.inner.probed)
+                    .compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire)
+                    .is_ok();
+            if !mine {
+                return None;
+            }
         }
         self.inner.connection.read().ok()?.clone()
     }
@@ -61,7 +76,10 @@ impl Link {
     /// and Redis counts as gone until the subscription is made again.
     pub fn outcome<'a, T>(&self, result: &'a RedisResult<T>) -> Option<&'a T> {
         match result {
-            Ok(value) => Some(value),
+            Ok(value) => {
+                self.came_back();
+                Some(value)
+            }
             Err(e) => {
                 self.went_down(&e.to_string());
                 None

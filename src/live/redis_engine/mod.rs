@@ -36,6 +36,8 @@ const PUBLISH_EVERY: Duration = Duration::from_millis(200);
 /// How often the stories this node shows are counted again, for viewers
 /// that expired elsewhere (a node that died, a page that went quiet).
 const RECOUNT_EVERY: Duration = Duration::from_secs(1);
+/// The longest wait between two refreshes of this node's streams.
+const REFRESH_AT_LEAST: Duration = Duration::from_secs(5);
 
 /// Presence and fan-out through Redis.
 pub struct RedisEngine {
@@ -95,11 +97,12 @@ async fn publisher(shared: Weak<Shared>) {
 }
 
 /// Keeps this node's open streams present in Redis, refreshing them three
-/// times per time-to-live.
+/// times per time-to-live, and at least every few seconds, so that streams
+/// whose arrival Redis missed (it was away) count again soon.
 async fn refresher(shared: Weak<Shared>) {
-    let every = shared
-        .upgrade()
-        .map_or(Duration::from_secs(10), |shared| shared.ttl / 3);
+    let every = shared.upgrade().map_or(REFRESH_AT_LEAST, |shared| {
+        (shared.ttl / 3).min(REFRESH_AT_LEAST)
+    });
     let mut tick = rocket::tokio::time::interval(every.max(Duration::from_millis(100)));
     loop {
         tick.tick().await;

@@ -29,7 +29,7 @@ live_port=$(free_port)
 # The viewers here do not ping, so the presence TTL is set long enough that
 # nobody expires during the run.
 (cd "$work" && ROCKET_SECRET_KEY="$key" ROCKET_PORT="$port" ROCKET_LIVE_PORT="$live_port" \
-  ROCKET_LOG_LEVEL=off ROCKET_SAMPLE_STORIES=false ROCKET_PRESENCE_TTL=600 \
+  ROCKET_LOG_LEVEL=off ROCKET_SAMPLE_STORIES=false ROCKET_PRESENCE_TTL=600 ROCKET_STREAMS_PER_ADDRESS=100000 \
   exec env ${EXTRA_ENV:-} "$root/target/release/folio") &
 pid=$!
 wait_for_folio "http://127.0.0.1:$port" || { echo "Folio did not start" >&2; exit 1; }

@@ -65,6 +65,7 @@ mod raw_stream;
 mod read_through;
 mod reads;
 mod redis_engine;
+mod redis_recovery;
 mod renamed_stories;
 mod resume;
 mod scheduled_publishing;

@@ -209,3 +209,15 @@ impl TestApp {
             .expect("a story")
     }
 }
+
+/// A time limit for a test, stretched by `FOLIO_TEST_PATIENCE` (a whole
+/// number, 1 when unset): the coverage run, whose instrumented code runs
+/// several times slower, sets it. Timing targets are held by the plain run.
+pub fn patience(limit: std::time::Duration) -> std::time::Duration {
+    let factor = std::env::var("FOLIO_TEST_PATIENCE")
+        .ok()
+        .and_then(|f| f.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    limit * factor
+}

@@ -8,6 +8,7 @@ use folio::ids::UserId;
 use folio::live::Viewing;
 use rocket::tokio::time::sleep;
 
+use crate::helpers::patience;
 use crate::redis_engine::{counts, linked, node, Redis, STORY, TTL};
 
 #[rocket::async_test]
@@ -22,12 +23,12 @@ async fn redis_going_away_and_coming_back_costs_no_figures_for_long() {
     drop(redis);
     // The node goes on with its own figures, and says why.
     assert_eq!(a.ping(STORY, UserId(3)).await, 3);
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + patience(Duration::from_secs(5));
     while a.problem().is_none() {
         assert!(Instant::now() < deadline, "Redis's absence went unnoticed");
         sleep(Duration::from_millis(20)).await;
     }
-    counts(&a, 3, Duration::from_secs(1)).await;
+    counts(&a, 3, patience(Duration::from_secs(1))).await;
 
     // A new, empty Redis on the same port: the node links again, and its
     // stream and the pages' next pings make the count right again.
@@ -35,7 +36,7 @@ async fn redis_going_away_and_coming_back_costs_no_figures_for_long() {
     linked(&a).await;
     a.ping(STORY, UserId(2)).await;
     a.ping(STORY, UserId(3)).await;
-    counts(&a, 3, TTL).await;
+    counts(&a, 3, patience(TTL)).await;
 }
 
 #[rocket::async_test]
@@ -61,7 +62,7 @@ async fn a_redis_that_stalls_while_the_subscription_holds_is_used_again_once_it_
     assert!(a.problem().is_some(), "a stalled Redis went unnoticed");
 
     // Once it answers again, the node uses it again within a few seconds.
-    let deadline = Instant::now() + Duration::from_secs(5);
+    let deadline = Instant::now() + patience(Duration::from_secs(5));
     loop {
         a.total_viewers().await;
         if a.problem().is_none() {
@@ -72,5 +73,5 @@ async fn a_redis_that_stalls_while_the_subscription_holds_is_used_again_once_it_
     }
     a.ping(STORY, UserId(1)).await;
     a.ping(STORY, UserId(2)).await;
-    counts(&a, 2, Duration::from_secs(1)).await;
+    counts(&a, 2, patience(Duration::from_secs(1))).await;
 }

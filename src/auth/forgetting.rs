@@ -14,6 +14,14 @@ impl Sessions {
         let generation = self.generation.clone();
         let ended = self.ended.clone();
         on_forget(&self.live, move |what| {
+            if !matches!(
+                what,
+                Forget::Login { .. } | Forget::User { .. } | Forget::Everything
+            ) {
+                return;
+            }
+            // First, so that a lookup that read the database before this
+            // does not put what it read back in the cache.
             generation.fetch_add(1, Ordering::AcqRel);
             let forgotten = match what {
                 Forget::Login { hash } => {

@@ -39,6 +39,17 @@ impl Kind {
         }
     }
 
+    /// Its content type, as served.
+    pub fn content_type(self) -> rocket::http::ContentType {
+        use rocket::http::ContentType;
+        match self {
+            Kind::Png => ContentType::PNG,
+            Kind::Jpeg => ContentType::JPEG,
+            Kind::Webp => ContentType::WEBP,
+            Kind::Gif => ContentType::GIF,
+        }
+    }
+
     /// Its media type.
     pub fn media_type(self) -> &'static str {
         match self {
@@ -128,6 +139,7 @@ mod tests {
     fn extensions_name_kinds() {
         for kind in [Kind::Png, Kind::Jpeg, Kind::Webp, Kind::Gif] {
             assert_eq!(Kind::from_extension(kind.extension()), Some(kind));
+            assert_eq!(kind.content_type().to_string(), kind.media_type());
         }
         assert_eq!(Kind::from_extension("jpeg"), Some(Kind::Jpeg));
         assert_eq!(Kind::from_extension("svg"), None);

@@ -86,7 +86,7 @@ pub async fn serve(file: &str, db: &Db) -> Result<ImageFile> {
     }
     Ok(ImageFile {
         bytes,
-        kind: ContentType::parse_flexible(kind.media_type()).unwrap_or(ContentType::Binary),
+        kind: kind.content_type(),
         cache: Header::new("Cache-Control", "public, max-age=31536000, immutable"),
     })
 }

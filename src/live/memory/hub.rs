@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use rocket::tokio::sync::{broadcast, watch};
 
+use super::changes::Change;
 use crate::ids::StoryId;
 use crate::live::{Figures, ListFigures, ListMessage, OnDrop, StoryWatch};
 
@@ -83,6 +84,27 @@ impl Hub {
                 behind || before != *figures
             });
         }
+    }
+
+    /// Sends every change gathered since the last publication: one message
+    /// per changed story to its pages, and one batch to the story lists.
+    /// `viewers` gives the count of each story whose viewers changed.
+    pub fn publish_changes(
+        &self,
+        changes: HashMap<StoryId, Change>,
+        viewers: impl Fn(StoryId) -> usize,
+    ) {
+        let mut batch = Vec::with_capacity(changes.len());
+        for (story, change) in changes {
+            let viewers = change.viewers.then(|| viewers(story));
+            self.publish_story(story, viewers, change.reads);
+            batch.push(ListFigures {
+                id: story,
+                viewers,
+                reads: change.reads,
+            });
+        }
+        self.publish_lists(batch);
     }
 
     /// Sends a batch of changes to every open story list.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use rocket::tokio::sync::broadcast;
 
 use super::StoryWatch;
-use super::{Figures, Inbox, InboxWatch, ListFigures, ListMessage, LiveEngine, Notice};
+use super::{Figures, Inbox, InboxWatch, ListMessage, LiveEngine, Notice};
 use crate::ids::{StoryId, UserId};
 use changes::Changes;
 use hub::Hub;
@@ -77,17 +77,8 @@ impl Shared {
     /// story to its pages, and one batch to the story lists.
     fn publish(&self) {
         let changes = self.changes.take();
-        let mut batch = Vec::with_capacity(changes.len());
-        for (story, change) in changes {
-            let viewers = change.viewers.then(|| self.presence.count(story));
-            self.hub.publish_story(story, viewers, change.reads);
-            batch.push(ListFigures {
-                id: story,
-                viewers,
-                reads: change.reads,
-            });
-        }
-        self.hub.publish_lists(batch);
+        self.hub
+            .publish_changes(changes, |story| self.presence.count(story));
     }
 }
 

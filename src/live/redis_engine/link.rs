@@ -54,6 +54,11 @@ impl Link {
         })
     }
 
+    /// Whether Redis counts as answering (no command is spent finding out).
+    pub fn answers(&self) -> bool {
+        !self.inner.down.load(Ordering::Acquire)
+    }
+
     /// The connection for commands, while Redis answers; while it does
     /// not, once a second, to find out whether it is back.
     pub fn connection(&self) -> Option<ConnectionManager> {

@@ -15,7 +15,7 @@ use crate::live::memory::changes::Changes;
 use crate::live::memory::hub::Hub;
 use crate::live::memory::inboxes::InboxChannels;
 use crate::live::memory::presence::Presence;
-use crate::live::{Forget, ListFigures};
+use crate::live::Forget;
 use rocket::tokio::sync::broadcast;
 
 /// Everything the engine and its tasks share.
@@ -119,17 +119,8 @@ impl Shared {
         if let Ok(mut published) = self.published.lock() {
             published.extend(counts.iter().map(|(story, count)| (*story, *count)));
         }
-        let mut batch = Vec::with_capacity(changes.len());
-        for (story, change) in changes {
-            let viewers = counts.get(&story).copied();
-            self.hub.publish_story(story, viewers, change.reads);
-            batch.push(ListFigures {
-                id: story,
-                viewers,
-                reads: change.reads,
-            });
-        }
-        self.hub.publish_lists(batch);
+        let counted = |story| counts.get(&story).copied().unwrap_or(0);
+        self.hub.publish_changes(changes, counted);
     }
 
     /// Counts one more of this node's streams of `reader` on `story`;

@@ -3,8 +3,8 @@
 //! within the last second, and the reader's presence is written with the
 //! next batch (a few times a second). A reader already written within a
 //! third of the time-to-live is not written again. So a page view costs no
-//! round trip to Redis, unless no node page here asked for the story's
-//! count within the last second.
+//! round trip to Redis, unless this node has had no count of the story
+//! within the last second.
 
 use std::collections::HashSet;
 use std::sync::Mutex;

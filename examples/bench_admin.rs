@@ -40,13 +40,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("more reads than (reader, story) pairs".into());
     }
     folio::db::ensure_data_dir(&args.db)?;
-    let options = folio::db::connect_options(&format!("sqlite://{}", args.db))?
+    let options = folio::db::sqlite_options(&format!("sqlite://{}", args.db))?
         .synchronous(SqliteSynchronous::Off);
     let db = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
         .await?;
-    folio::db::MIGRATOR.run(&db).await?;
+    folio::db::migrator(folio::db::Backend::Sqlite)
+        .run(&db)
+        .await?;
     let today = folio::visits::today();
     let first_day = today - args.days + 1;
     let started = std::time::Instant::now();

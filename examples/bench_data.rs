@@ -54,13 +54,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     folio::db::ensure_data_dir(&args.db)?;
-    let options = folio::db::connect_options(&format!("sqlite://{}", args.db))?
+    let options = folio::db::sqlite_options(&format!("sqlite://{}", args.db))?
         .synchronous(sqlx::sqlite::SqliteSynchronous::Off);
     let db = SqlitePoolOptions::new()
         .max_connections(1)
         .connect_with(options)
         .await?;
-    folio::db::MIGRATOR.run(&db).await?;
+    folio::db::migrator(folio::db::Backend::Sqlite)
+        .run(&db)
+        .await?;
 
     let passwords = folio::auth::password::Passwords::new().await?;
     let password_hash = passwords.hash("benchmark password".into()).await?;

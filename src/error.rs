@@ -56,9 +56,12 @@ pub enum Error {
     /// `retry_after` seconds.
     #[error("{message}")]
     Busy { retry_after: u64, message: String },
-    /// Folio is too busy to answer now (its database connections are all
-    /// taken); try again shortly.
-    #[error("Folio is busy. Please try again in a moment.")]
+    /// Folio cannot answer now: its database connections are all taken, or
+    /// its database server is out of reach; try again shortly.
+    #[error(
+        "Folio cannot answer just now: it is busy, or its database is out of reach. \
+         Please try again in a moment."
+    )]
     Unavailable,
     /// A setting is wrong or missing: Folio does not start (or a command
     /// does not run). The message names the setting and how to fix it.
@@ -220,9 +223,22 @@ impl From<sqlx::Error> for Error {
         match error {
             // Every connection busy for the whole wait: overload, not a fault.
             sqlx::Error::PoolTimedOut => Error::Unavailable,
+            // The database server cannot be reached, or is shutting down or
+            // refusing connections: it will be back, Folio is not broken.
+            sqlx::Error::Io(_) | sqlx::Error::PoolClosed => Error::Unavailable,
+            sqlx::Error::Database(ref e) if e.code().is_some_and(|c| unreachable_server(&c)) => {
+                Error::Unavailable
+            }
             other => Error::Database(other),
         }
     }
+}
+
+/// PostgreSQL's error codes for a server that cannot serve now: class 08
+/// (connection exceptions), 53300 (too many connections) and 57P01–57P03
+/// (shut down, crashed, starting up).
+fn unreachable_server(code: &str) -> bool {
+    code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
 }
 
 /// A failing request guard's error, kept for the catcher that answers the

@@ -15,11 +15,12 @@ use rocket::request::FlashMessage;
 use rocket::response::{Flash, Redirect};
 use rocket::{get, post, Either};
 use rocket_dyn_templates::{context, Template};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::fields::FieldErrors;
 use super::owner::Owner;
 use crate::auth::{CsrfForm, CsrfToken, KnownDevice};
+use crate::db::Flag;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::web::{FormReply, Layout};
@@ -47,21 +48,22 @@ const LAST_ADMIN_MESSAGE: &str = "You are Folio's only active administrator, so 
 /// farewell page.
 const DELETED: &str = "deleted";
 
-async fn is_last_admin(db: &SqlitePool, user_id: UserId) -> Result<bool> {
-    let last: Option<bool> =
-        sqlx::query_scalar(&format!("SELECT {LAST_ADMIN} FROM users WHERE id = ?"))
-            .bind(user_id)
-            .fetch_optional(db)
-            .await?;
-    Ok(last.unwrap_or(false))
+async fn is_last_admin(db: &AnyPool, user_id: UserId) -> Result<bool> {
+    let last: Option<Flag> = sqlx::query_scalar(&format!(
+        "SELECT CAST({LAST_ADMIN} AS INTEGER) FROM users WHERE id = $1"
+    ))
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    Ok(last.is_some_and(bool::from))
 }
 
 /// Deletes account `user_id` unless it is the last active admin, in one
 /// statement so that two admins deleting themselves at once cannot both
 /// go; `false` when it was kept.
-async fn delete_account(db: &SqlitePool, user_id: UserId) -> Result<bool> {
+async fn delete_account(db: &AnyPool, user_id: UserId) -> Result<bool> {
     let deleted = sqlx::query(&format!(
-        "DELETE FROM users WHERE id = ? AND NOT ({LAST_ADMIN})"
+        "DELETE FROM users WHERE id = $1 AND NOT ({LAST_ADMIN})"
     ))
     .bind(user_id)
     .execute(db)

@@ -5,7 +5,7 @@
 //! ones issued before.
 
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::error::Result;
 use crate::ids::UserId;
@@ -46,7 +46,7 @@ pub fn path(token: &str) -> String {
 /// Issues a link for `user_id`, valid for `hours`, by the admin `by`
 /// (none from the command line); `None` when there is no such account.
 pub async fn issue(
-    db: &SqlitePool,
+    db: &AnyPool,
     user_id: UserId,
     by: Option<UserId>,
     hours: u64,
@@ -55,20 +55,20 @@ pub async fn issue(
     let token = random_token();
     let expires_at = now + hours as i64 * 3_600;
     let mut tx = db.begin().await?;
-    let username: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+    let username: Option<String> = sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(username) = username else {
         return Ok(None);
     };
-    sqlx::query("DELETE FROM password_resets WHERE expires_at < ?")
+    sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
         .bind(now - KEPT_AFTER_END)
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "UPDATE password_resets SET expires_at = ?
-         WHERE user_id = ? AND used_at IS NULL AND expires_at > ?",
+        "UPDATE password_resets SET expires_at = $1
+         WHERE user_id = $2 AND used_at IS NULL AND expires_at > $3",
     )
     .bind(now)
     .bind(user_id)
@@ -77,7 +77,7 @@ pub async fn issue(
     .await?;
     sqlx::query(
         "INSERT INTO password_resets (token_hash, user_id, created_by, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&token_hash(&token)[..])
     .bind(user_id)
@@ -95,14 +95,14 @@ pub async fn issue(
 }
 
 /// Where the link with `token` stands.
-pub async fn state(db: &SqlitePool, token: &str) -> Result<LinkState> {
+pub async fn state(db: &AnyPool, token: &str) -> Result<LinkState> {
     if !is_token_shaped(token) {
         return Ok(LinkState::Unknown);
     }
     let row: Option<(UserId, String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT users.id, users.username, password_resets.expires_at, password_resets.used_at
          FROM password_resets JOIN users ON users.id = password_resets.user_id
-         WHERE password_resets.token_hash = ?",
+         WHERE password_resets.token_hash = $1",
     )
     .bind(&token_hash(token)[..])
     .fetch_optional(db)
@@ -118,15 +118,15 @@ pub async fn state(db: &SqlitePool, token: &str) -> Result<LinkState> {
 /// Uses the link with `token` to give its account the password hash
 /// `password_hash`, in one transaction; the account, or `None` when the
 /// link was used, expired or unknown by then.
-pub async fn redeem(db: &SqlitePool, token: &str, password_hash: &str) -> Result<Option<UserId>> {
+pub async fn redeem(db: &AnyPool, token: &str, password_hash: &str) -> Result<Option<UserId>> {
     let hash = token_hash(token);
     let now = unix_now();
     let mut tx = db.begin().await?;
     // Marked used first: the write lock is taken before anything is read,
     // and of two uses at once only one finds it unused.
     let used = sqlx::query(
-        "UPDATE password_resets SET used_at = ?
-         WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        "UPDATE password_resets SET used_at = $1
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $3",
     )
     .bind(now)
     .bind(&hash[..])
@@ -137,11 +137,11 @@ pub async fn redeem(db: &SqlitePool, token: &str, password_hash: &str) -> Result
         return Ok(None);
     }
     let user_id: UserId =
-        sqlx::query_scalar("SELECT user_id FROM password_resets WHERE token_hash = ?")
+        sqlx::query_scalar("SELECT user_id FROM password_resets WHERE token_hash = $1")
             .bind(&hash[..])
             .fetch_one(&mut *tx)
             .await?;
-    sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(user_id)
         .execute(&mut *tx)

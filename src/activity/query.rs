@@ -5,7 +5,9 @@
 use rocket::form::FromForm;
 use serde::Serialize;
 use serde_json::Value;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::AnyPool;
+
+use crate::db::Sql;
 
 use super::namespace::Kind;
 use super::times::QueryTime;
@@ -182,10 +184,10 @@ struct Row {
 }
 
 /// The page of actions `filter` asks for.
-pub async fn page(db: &SqlitePool, filter: &Filter) -> Result<LogPage> {
-    let mut sql: QueryBuilder<Sqlite> = QueryBuilder::new(
+pub async fn page(db: &AnyPool, filter: &Filter) -> Result<LogPage> {
+    let mut sql = Sql::new(
         "SELECT id, user_key, session_key, type, time, at_ms, properties, account_id
-         FROM actions WHERE 1",
+         FROM actions WHERE TRUE",
     );
     match filter.scope {
         Scope::All => {}
@@ -196,14 +198,14 @@ pub async fn page(db: &SqlitePool, filter: &Filter) -> Result<LogPage> {
             sql.push(" AND account_id IS NULL");
         }
         Scope::Account(id) => {
-            sql.push(" AND account_id = ").push_bind(id);
+            sql.push(" AND account_id = ").bind(id);
         }
     }
     if let Some(user) = &filter.user {
-        sql.push(" AND user_key = ").push_bind(user);
+        sql.push(" AND user_key = ").bind(user);
     }
     if let Some(kind) = &filter.kind {
-        sql.push(" AND type = ").push_bind(kind);
+        sql.push(" AND type = ").bind(kind);
     }
     if let Some(from) = &filter.from {
         match from {
@@ -214,12 +216,12 @@ pub async fn page(db: &SqlitePool, filter: &Filter) -> Result<LogPage> {
                 } else {
                     *ms
                 };
-                sql.push(" AND at_ms >= ").push_bind(ms);
+                sql.push(" AND at_ms >= ").bind(ms);
             }
             QueryTime::WallClock(wall) => {
                 let (lowest, _) = from.instant_bounds();
-                sql.push(" AND at_ms >= ").push_bind(lowest);
-                sql.push(" AND wall_clock >= ").push_bind(wall.clone());
+                sql.push(" AND at_ms >= ").bind(lowest);
+                sql.push(" AND wall_clock >= ").bind(wall.clone());
             }
         }
     }
@@ -231,27 +233,28 @@ pub async fn page(db: &SqlitePool, filter: &Filter) -> Result<LogPage> {
                 } else {
                     *ms
                 };
-                sql.push(" AND at_ms <= ").push_bind(ms);
+                sql.push(" AND at_ms <= ").bind(ms);
             }
             QueryTime::WallClock(wall) => {
                 let (_, highest) = to.instant_bounds();
-                sql.push(" AND at_ms <= ").push_bind(highest);
-                sql.push(" AND wall_clock <= ").push_bind(wall.clone());
+                sql.push(" AND at_ms <= ").bind(highest);
+                sql.push(" AND wall_clock <= ").bind(wall.clone());
             }
         }
     }
     if let Some((at, id)) = filter.after {
         // The plain bound lets the index start at the cursor.
-        sql.push(" AND at_ms >= ").push_bind(at);
+        sql.push(" AND at_ms >= ").bind(at);
         sql.push(" AND (at_ms, id) > (")
-            .push_bind(at)
+            .bind(at)
             .push(", ")
-            .push_bind(id)
+            .bind(id)
             .push(")");
     }
     sql.push(" ORDER BY at_ms, id LIMIT ")
-        .push_bind(filter.limit + 1);
-    let mut rows: Vec<Row> = sql.build_query_as().fetch_all(db).await?;
+        .bind(filter.limit + 1);
+    let (text, args) = sql.into_parts();
+    let mut rows: Vec<Row> = sqlx::query_as_with(&text, args).fetch_all(db).await?;
     let more = rows.len() as i64 > filter.limit;
     rows.truncate(filter.limit as usize);
     let next = match (more, rows.last()) {

@@ -4,7 +4,9 @@
 //! sync, and writers never contend for SQLite's lock.
 
 use rocket::tokio::sync::{mpsc, oneshot};
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::AnyPool;
+
+use crate::db::Sql;
 
 use super::input::{Batch, NewAction};
 use super::namespace::Namespace;
@@ -33,7 +35,7 @@ pub struct ActionLog {
 
 impl ActionLog {
     /// Starts the writer task on `db`.
-    pub fn start(db: SqlitePool) -> ActionLog {
+    pub fn start(db: AnyPool) -> ActionLog {
         let (queue, pending) = mpsc::channel(QUEUE);
         rocket::tokio::spawn(write_batches(db, pending));
         ActionLog { queue }
@@ -51,7 +53,7 @@ impl ActionLog {
     }
 }
 
-async fn write_batches(db: SqlitePool, mut pending: mpsc::Receiver<Pending>) {
+async fn write_batches(db: AnyPool, mut pending: mpsc::Receiver<Pending>) {
     while let Some(first) = pending.recv().await {
         let mut group = vec![first];
         let mut actions = group[0].batch.actions.len();
@@ -92,7 +94,7 @@ fn stored_not(error: sqlx::Error) -> Error {
     }
 }
 
-async fn commit(db: &SqlitePool, group: &[Pending]) -> Result<(), sqlx::Error> {
+async fn commit(db: &AnyPool, group: &[Pending]) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     let now = unix_now();
     for pending in group {
@@ -114,27 +116,39 @@ async fn commit(db: &SqlitePool, group: &[Pending]) -> Result<(), sqlx::Error> {
 }
 
 async fn insert_rows(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     batch: &Batch,
     account: Option<UserId>,
     rows: &[NewAction],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let mut insert: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "INSERT INTO actions (user_key, account_id, session_key, type, time, at_ms, wall_clock, properties, received_at) ",
+    let mut insert = Sql::new(
+        "INSERT INTO actions (user_key, account_id, session_key, type, time, at_ms, wall_clock, properties, received_at) VALUES ",
     );
-    insert.push_values(rows, |mut row, action| {
-        row.push_bind(&batch.user)
-            .push_bind(account)
-            .push_bind(&batch.session)
-            .push_bind(&action.kind)
-            .push_bind(&action.time)
-            .push_bind(action.instant_ms)
-            .push_bind(&action.wall_clock)
-            .push_bind(&action.properties)
-            .push_bind(now);
-    });
-    insert.build().persistent(true).execute(conn).await?;
+    for (n, action) in rows.iter().enumerate() {
+        insert.push(if n == 0 { "(" } else { ", (" });
+        insert
+            .bind(batch.user.as_str())
+            .push(", ")
+            .bind(account)
+            .push(", ")
+            .bind(batch.session.as_str())
+            .push(", ")
+            .bind(action.kind.as_str())
+            .push(", ")
+            .bind(action.time.as_str())
+            .push(", ")
+            .bind(action.instant_ms)
+            .push(", ")
+            .bind(action.wall_clock.as_str())
+            .push(", ")
+            .bind(action.properties.as_str())
+            .push(", ")
+            .bind(now)
+            .push(")");
+    }
+    let (text, args) = insert.into_parts();
+    sqlx::query_with(&text, args).execute(conn).await?;
     Ok(())
 }
 
@@ -149,7 +163,7 @@ enum Step {
 /// once per (story, reader) for its read-through funnel, if they read it
 /// (opened its page).
 async fn record_step(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     step: Step,
     reader: UserId,
     story: i64,
@@ -158,12 +172,12 @@ async fn record_step(
     let sql = match step {
         Step::Halfway => {
             "INSERT INTO read_halfways (story_id, user_id, reached_at)
-             SELECT story_id, user_id, ? FROM reads WHERE story_id = ? AND user_id = ?
+             SELECT story_id, user_id, $1 FROM reads WHERE story_id = $2 AND user_id = $3
              ON CONFLICT DO NOTHING"
         }
         Step::Finished => {
             "INSERT INTO read_completions (story_id, user_id, completed_at)
-             SELECT story_id, user_id, ? FROM reads WHERE story_id = ? AND user_id = ?
+             SELECT story_id, user_id, $1 FROM reads WHERE story_id = $2 AND user_id = $3
              ON CONFLICT DO NOTHING"
         }
     };

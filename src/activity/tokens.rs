@@ -10,7 +10,7 @@ use std::time::Duration;
 use moka::sync::Cache;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::error::Result;
 use crate::ids::{TokenId, UserId};
@@ -62,7 +62,7 @@ impl ApiTokens {
     }
 
     /// The id of the live token `token`, if it is one.
-    pub async fn check(&self, db: &SqlitePool, token: &str) -> Result<Option<TokenId>> {
+    pub async fn check(&self, db: &AnyPool, token: &str) -> Result<Option<TokenId>> {
         if !token.starts_with(PREFIX) {
             return Ok(None);
         }
@@ -73,14 +73,14 @@ impl ApiTokens {
         let generation = self.generation.load(Ordering::Acquire);
         // Read first: a wrong token must not cost a write.
         let id: Option<TokenId> = sqlx::query_scalar(
-            "SELECT id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
+            "SELECT id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(&hash[..])
         .fetch_optional(db)
         .await?;
         let Some(id) = id else { return Ok(None) };
         // Once per cache lifetime at most.
-        sqlx::query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(unix_now())
             .bind(id)
             .execute(db)
@@ -94,9 +94,9 @@ impl ApiTokens {
         Ok(Some(id))
     }
 
-    async fn still_live(&self, db: &SqlitePool, id: TokenId) -> Result<Option<TokenId>> {
+    async fn still_live(&self, db: &AnyPool, id: TokenId) -> Result<Option<TokenId>> {
         Ok(
-            sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = ? AND revoked_at IS NULL")
+            sqlx::query_scalar("SELECT id FROM api_tokens WHERE id = $1 AND revoked_at IS NULL")
                 .bind(id)
                 .fetch_optional(db)
                 .await?,
@@ -104,11 +104,11 @@ impl ApiTokens {
     }
 
     /// Creates a token named `name`; returns it, the only time it is seen.
-    pub async fn create(&self, db: &SqlitePool, name: &str, admin: UserId) -> Result<String> {
+    pub async fn create(&self, db: &AnyPool, name: &str, admin: UserId) -> Result<String> {
         let token = format!("{PREFIX}{}", random_token());
         let hash: TokenHash = Sha256::digest(token.as_bytes()).into();
         sqlx::query(
-            "INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(name)
         .bind(&hash[..])
@@ -120,13 +120,14 @@ impl ApiTokens {
     }
 
     /// Revokes token `id`; false if there is no such live token.
-    pub async fn revoke(&self, db: &SqlitePool, live: &Engine, id: TokenId) -> Result<bool> {
-        let done =
-            sqlx::query("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-                .bind(unix_now())
-                .bind(id)
-                .execute(db)
-                .await?;
+    pub async fn revoke(&self, db: &AnyPool, live: &Engine, id: TokenId) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+        )
+        .bind(unix_now())
+        .bind(id)
+        .execute(db)
+        .await?;
         // Few tokens are cached; forgetting all is simplest and certain.
         self.forget_all();
         live.forget(Forget::Tokens).await;
@@ -150,7 +151,7 @@ impl ApiTokens {
     }
 
     /// Every token, live ones first, newest first.
-    pub async fn all(&self, db: &SqlitePool) -> Result<Vec<TokenLine>> {
+    pub async fn all(&self, db: &AnyPool) -> Result<Vec<TokenLine>> {
         Ok(sqlx::query_as(
             "SELECT t.id, t.name, u.username AS created_by, t.created_at, t.last_used_at, t.revoked_at
              FROM api_tokens AS t LEFT JOIN users AS u ON u.id = t.created_by

@@ -1,14 +1,14 @@
 //! Making admins outside the web pages: `folio admin create`, `folio admin
 //! promote`, and the first admin of a container from its environment.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::auth::{users, Passwords};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 
 /// Whether any active admin exists.
-pub async fn has_active_admin(db: &SqlitePool) -> Result<bool> {
+pub async fn has_active_admin(db: &AnyPool) -> Result<bool> {
     let found: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM users WHERE is_admin = 1 AND disabled_at IS NULL LIMIT 1",
     )
@@ -19,7 +19,7 @@ pub async fn has_active_admin(db: &SqlitePool) -> Result<bool> {
 
 /// Creates an admin account. Err: what is wrong with the name or the
 /// password, or that the name is taken.
-pub async fn create(db: &SqlitePool, username: &str, password: String) -> Result<UserId> {
+pub async fn create(db: &AnyPool, username: &str, password: String) -> Result<UserId> {
     let username = username.trim();
     if let Some(problem) =
         users::username_problem(username).or_else(|| users::password_problem(&password, username))
@@ -37,12 +37,13 @@ pub async fn create(db: &SqlitePool, username: &str, password: String) -> Result
 }
 
 /// Makes an existing user an admin (and enables them if disabled).
-pub async fn promote(db: &SqlitePool, username: &str) -> Result<()> {
-    let updated =
-        sqlx::query("UPDATE users SET is_admin = 1, disabled_at = NULL WHERE username = ?")
-            .bind(username.trim())
-            .execute(db)
-            .await?;
+pub async fn promote(db: &AnyPool, username: &str) -> Result<()> {
+    let updated = sqlx::query(
+        "UPDATE users SET is_admin = 1, disabled_at = NULL WHERE lower(username) = lower($1)",
+    )
+    .bind(username.trim())
+    .execute(db)
+    .await?;
     if updated.rows_affected() == 0 {
         return Err(Error::BadRequest(format!(
             "There is no user named {username}."
@@ -54,7 +55,7 @@ pub async fn promote(db: &SqlitePool, username: &str) -> Result<()> {
 /// The first admin from FOLIO_ADMIN_USERNAME and FOLIO_ADMIN_PASSWORD (in
 /// the figment as `first_admin_username` and `first_admin_password`), on a
 /// start where no active admin exists; ignored once one does.
-pub async fn first_admin(db: &SqlitePool, username: String, password: String) -> Result<()> {
+pub async fn first_admin(db: &AnyPool, username: String, password: String) -> Result<()> {
     if username.trim().is_empty() && password.is_empty() {
         return Ok(());
     }

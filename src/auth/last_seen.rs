@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::error::Result;
 use crate::ids::SessionId;
@@ -38,7 +38,7 @@ impl LastSeen {
 
     /// Writes the times gathered; those that cannot be written are kept
     /// for the next time.
-    pub async fn write(&self, db: &SqlitePool) -> Result<()> {
+    pub async fn write(&self, db: &AnyPool) -> Result<()> {
         let seen: Vec<(SessionId, i64)> = match self.pending.lock() {
             Ok(mut pending) => pending.drain().collect(),
             Err(_) => return Ok(()),
@@ -60,7 +60,7 @@ impl LastSeen {
     /// Writes the gathered times every [`WRITE_EVERY`], until these
     /// sessions are gone (looked at every second, so a Folio that stopped
     /// does not keep its database open long).
-    pub fn keep_writing(&self, db: SqlitePool) {
+    pub fn keep_writing(&self, db: AnyPool) {
         let pending: Weak<_> = Arc::downgrade(&self.pending);
         rocket::tokio::spawn(async move {
             let mut tick = rocket::tokio::time::interval(Duration::from_secs(1));
@@ -82,12 +82,13 @@ impl LastSeen {
     }
 }
 
-async fn write_all(db: &SqlitePool, seen: &[(SessionId, i64)]) -> Result<()> {
+async fn write_all(db: &AnyPool, seen: &[(SessionId, i64)]) -> Result<()> {
     let mut tx = db.begin().await?;
     for (id, at) in seen {
-        // MAX: a time written by another process is not moved back.
+        // A time written by another process is not moved back.
         sqlx::query(
-            "UPDATE sessions SET last_seen_at = MAX(COALESCE(last_seen_at, 0), ?) WHERE id = ?",
+            "UPDATE sessions SET last_seen_at = $1
+             WHERE id = $2 AND (last_seen_at IS NULL OR last_seen_at < $1)",
         )
         .bind(at)
         .bind(id)

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::sessions::Sessions;
 use crate::error::Result;
@@ -58,11 +58,11 @@ pub struct Login {
 
 impl Sessions {
     /// `user_id`'s logins that have not expired, the latest used first.
-    pub async fn logins_of(&self, db: &SqlitePool, user_id: UserId) -> Result<Vec<Login>> {
+    pub async fn logins_of(&self, db: &AnyPool, user_id: UserId) -> Result<Vec<Login>> {
         let mut logins: Vec<Login> = sqlx::query_as(
             "SELECT id, user_agent, address, created_at,
                     COALESCE(last_seen_at, created_at) AS last_seen_at, expires_at
-             FROM sessions WHERE user_id = ? AND expires_at > ?",
+             FROM sessions WHERE user_id = $1 AND expires_at > $2",
         )
         .bind(user_id)
         .bind(unix_now())
@@ -79,8 +79,8 @@ impl Sessions {
 
     /// Ends `user_id`'s login `id`, on whatever device holds it; `false`
     /// when the account has no such login.
-    pub async fn end_one(&self, db: &SqlitePool, user_id: UserId, id: SessionId) -> Result<bool> {
-        let ended = sqlx::query("DELETE FROM sessions WHERE id = ? AND user_id = ?")
+    pub async fn end_one(&self, db: &AnyPool, user_id: UserId, id: SessionId) -> Result<bool> {
+        let ended = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
             .bind(id)
             .bind(user_id)
             .execute(db)
@@ -91,13 +91,8 @@ impl Sessions {
 
     /// Ends every login of `user_id` but `keep` (the one in use), on every
     /// other device; how many ended.
-    pub async fn end_others(
-        &self,
-        db: &SqlitePool,
-        user_id: UserId,
-        keep: SessionId,
-    ) -> Result<u64> {
-        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = ? AND id != ?")
+    pub async fn end_others(&self, db: &AnyPool, user_id: UserId, keep: SessionId) -> Result<u64> {
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id != $2")
             .bind(user_id)
             .bind(keep)
             .execute(db)
@@ -110,13 +105,13 @@ impl Sessions {
 
     /// Writes when logins were last used every minute, while these
     /// sessions exist.
-    pub fn keep_writing_last_seen(&self, db: SqlitePool) {
+    pub fn keep_writing_last_seen(&self, db: AnyPool) {
         self.seen.keep_writing(db);
     }
 
     /// Writes when logins were last used, now rather than at the next
     /// minute: before the server stops.
-    pub async fn write_last_seen(&self, db: &SqlitePool) -> Result<()> {
+    pub async fn write_last_seen(&self, db: &AnyPool) -> Result<()> {
         self.seen.write(db).await
     }
 

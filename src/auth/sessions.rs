@@ -13,7 +13,7 @@ use rocket::time;
 use rocket::tokio::sync::Notify;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::last_seen::LastSeen;
 use super::logins::LoginPlace;
@@ -34,6 +34,7 @@ pub struct SessionUser {
     pub token_hash: Vec<u8>,
     pub user_id: UserId,
     pub username: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_admin: bool,
     /// When the session ends (Unix seconds).
     pub expires_at: i64,
@@ -104,7 +105,7 @@ impl Sessions {
     /// token, and a stream ticket for it, in the cookie jar.
     pub async fn start(
         &self,
-        db: &SqlitePool,
+        db: &AnyPool,
         jar: &CookieJar<'_>,
         user_id: UserId,
         place: &LoginPlace,
@@ -114,14 +115,14 @@ impl Sessions {
         let now = unix_now();
         let expires_at = now + self.lifetime_days as i64 * 86_400;
         // Expired sessions are useless; drop this user's on each login.
-        sqlx::query("DELETE FROM sessions WHERE user_id = ? AND expires_at <= ?")
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
             .bind(user_id)
             .bind(now)
             .execute(db)
             .await?;
-        let session = sqlx::query(
+        let session: i64 = sqlx::query_scalar(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent, address)
-             VALUES (?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, CAST($6 AS TEXT)) RETURNING id",
         )
         .bind(&hash[..])
         .bind(user_id)
@@ -129,13 +130,12 @@ impl Sessions {
         .bind(expires_at)
         .bind(&place.user_agent)
         .bind(place.address.map(|a| a.to_string()))
-        .execute(db)
-        .await?
-        .last_insert_rowid();
+        .fetch_one(db)
+        .await?;
         // Beyond the allowance, the oldest logins of this account end.
         let capped = sqlx::query(
-            "DELETE FROM sessions WHERE user_id = ? AND id NOT IN
-                (SELECT id FROM sessions WHERE user_id = ? ORDER BY id DESC LIMIT ?)",
+            "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN
+                (SELECT id FROM sessions WHERE user_id = $2 ORDER BY id DESC LIMIT $3)",
         )
         .bind(user_id)
         .bind(user_id)
@@ -159,11 +159,7 @@ impl Sessions {
     }
 
     /// The user whose session token is in the cookie jar, if it is still valid.
-    pub async fn current(
-        &self,
-        db: &SqlitePool,
-        jar: &CookieJar<'_>,
-    ) -> Result<Option<SessionUser>> {
+    pub async fn current(&self, db: &AnyPool, jar: &CookieJar<'_>) -> Result<Option<SessionUser>> {
         match jar.get_private(COOKIE) {
             Some(cookie) => self.by_token(db, cookie.value()).await,
             None => Ok(None),
@@ -171,7 +167,7 @@ impl Sessions {
     }
 
     /// The user whose session `token` is, if it is still valid.
-    pub async fn by_token(&self, db: &SqlitePool, token: &str) -> Result<Option<SessionUser>> {
+    pub async fn by_token(&self, db: &AnyPool, token: &str) -> Result<Option<SessionUser>> {
         let hash = token_hash(token);
         let now = unix_now();
         if let Some(user) = self.cache.get(&hash) {
@@ -179,7 +175,7 @@ impl Sessions {
         }
         let generation = self.generation.load(Ordering::Acquire);
         let user: Option<SessionUser> =
-            sqlx::query_as(&format!("{SESSION_USER} sessions.token_hash = ?"))
+            sqlx::query_as(&format!("{SESSION_USER} sessions.token_hash = $2"))
                 .bind(now)
                 .bind(&hash[..])
                 .fetch_optional(db)
@@ -197,8 +193,8 @@ impl Sessions {
 
     /// The user of session `id`, if it is still valid: for the live
     /// listener, which knows the session from its stream ticket.
-    pub async fn by_id(&self, db: &SqlitePool, id: SessionId) -> Result<Option<SessionUser>> {
-        Ok(sqlx::query_as(&format!("{SESSION_USER} sessions.id = ?"))
+    pub async fn by_id(&self, db: &AnyPool, id: SessionId) -> Result<Option<SessionUser>> {
+        Ok(sqlx::query_as(&format!("{SESSION_USER} sessions.id = $2"))
             .bind(unix_now())
             .bind(id)
             .fetch_optional(db)
@@ -206,10 +202,10 @@ impl Sessions {
     }
 
     /// Ends the session in the cookie jar, if any, and removes the cookie.
-    pub async fn end(&self, db: &SqlitePool, jar: &CookieJar<'_>) -> Result<()> {
+    pub async fn end(&self, db: &AnyPool, jar: &CookieJar<'_>) -> Result<()> {
         if let Some(cookie) = jar.get_private(COOKIE) {
             let hash = token_hash(cookie.value());
-            sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+            sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
                 .bind(&hash[..])
                 .execute(db)
                 .await?;
@@ -235,8 +231,8 @@ impl Sessions {
     }
 
     /// Ends every session of `user_id`, on every device.
-    pub async fn end_all(&self, db: &SqlitePool, user_id: UserId) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE user_id = ?")
+    pub async fn end_all(&self, db: &AnyPool, user_id: UserId) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
             .execute(db)
             .await?;
@@ -253,17 +249,16 @@ impl Sessions {
 
     /// Which of `ids` are still valid logins: not ended, not expired, of an
     /// account that is not disabled.
-    pub async fn still_valid(
-        &self,
-        db: &SqlitePool,
-        ids: &[SessionId],
-    ) -> Result<HashSet<SessionId>> {
+    pub async fn still_valid(&self, db: &AnyPool, ids: &[SessionId]) -> Result<HashSet<SessionId>> {
         let mut valid = HashSet::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let marks = vec!["?"; chunk.len()].join(", ");
+            let marks = (2..chunk.len() + 2)
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let sql = format!(
                 "SELECT sessions.id FROM sessions JOIN users ON users.id = sessions.user_id
-                 WHERE sessions.expires_at > ? AND users.disabled_at IS NULL
+                 WHERE sessions.expires_at > $1 AND users.disabled_at IS NULL
                    AND sessions.id IN ({marks})"
             );
             let mut query = sqlx::query_scalar::<_, SessionId>(&sql).bind(unix_now());
@@ -281,7 +276,7 @@ impl Sessions {
 const SESSION_USER: &str = "SELECT sessions.id AS session_id, sessions.token_hash,
         users.id AS user_id, users.username, users.is_admin, sessions.expires_at
      FROM sessions JOIN users ON users.id = sessions.user_id
-     WHERE sessions.expires_at > ? AND users.disabled_at IS NULL AND";
+     WHERE sessions.expires_at > $1 AND users.disabled_at IS NULL AND";
 
 fn token_hash(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()

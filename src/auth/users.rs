@@ -1,7 +1,8 @@
 //! Accounts: the rules for usernames and passwords, and the queries on `users`.
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
+use crate::db::{Backend, Flag};
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::util::unix_now;
@@ -49,45 +50,44 @@ pub fn password_problem(password: &str, username: &str) -> Option<String> {
 }
 
 /// Creates a reader; `None` when the username is taken (in any case).
-pub async fn create(
-    db: &SqlitePool,
-    username: &str,
-    password_hash: &str,
-) -> Result<Option<UserId>> {
+pub async fn create(db: &AnyPool, username: &str, password_hash: &str) -> Result<Option<UserId>> {
     insert(db, username, password_hash, false).await
 }
 
 /// Inserts an account; `None` when the username is taken (in any case).
-/// `execute`, not `RETURNING`: a statement read only up to its first row
-/// can keep its write uncommitted until the connection is used again.
+/// Every row is fetched: a statement read only up to its first row can
+/// keep its write uncommitted until the connection is used again.
 pub async fn insert(
-    db: &SqlitePool,
+    db: &AnyPool,
     username: &str,
     password_hash: &str,
     is_admin: bool,
 ) -> Result<Option<UserId>> {
     // ON CONFLICT DO NOTHING: a taken name is an answer for the form, not an error.
-    let done = sqlx::query(
-        "INSERT INTO users (username, password_hash, is_admin, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (username) DO NOTHING",
+    let ids: Vec<UserId> = sqlx::query_scalar(
+        "INSERT INTO users (username, password_hash, is_admin, created_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING RETURNING id",
     )
     .bind(username)
     .bind(password_hash)
-    .bind(is_admin)
+    .bind(i64::from(is_admin))
     .bind(unix_now())
-    .execute(db)
+    .fetch_all(db)
     .await?;
-    Ok((done.rows_affected() == 1).then(|| UserId(done.last_insert_rowid())))
+    Ok(ids.into_iter().next())
 }
 
 /// The id and password hash of the user with this name, in any case.
-pub async fn credentials(db: &SqlitePool, username: &str) -> Result<Option<(UserId, String)>> {
-    Ok(
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE username = ?")
-            .bind(username)
-            .fetch_optional(db)
-            .await?,
-    )
+pub async fn credentials(db: &AnyPool, username: &str) -> Result<Option<(UserId, String)>> {
+    // SQLite's column compares without case; PostgreSQL's index is on lower().
+    let sql = Backend::of(db).pick(
+        "SELECT id, password_hash FROM users WHERE username = $1",
+        "SELECT id, password_hash FROM users WHERE lower(username) = lower($1)",
+    );
+    Ok(sqlx::query_as(sql)
+        .bind(username)
+        .fetch_optional(db)
+        .await?)
 }
 
 /// What an account may do.
@@ -98,25 +98,26 @@ pub struct Standing {
 }
 
 /// The standing of account `user_id`; an account that is gone is disabled.
-pub async fn standing(db: &SqlitePool, user_id: UserId) -> Result<Standing> {
-    let row: Option<(bool, bool)> =
-        sqlx::query_as("SELECT disabled_at IS NOT NULL, is_admin FROM users WHERE id = ?")
-            .bind(user_id)
-            .fetch_optional(db)
-            .await?;
-    let (disabled, admin) = row.unwrap_or((true, false));
+pub async fn standing(db: &AnyPool, user_id: UserId) -> Result<Standing> {
+    let row: Option<(Flag, Flag)> = sqlx::query_as(
+        "SELECT CAST(disabled_at IS NOT NULL AS INTEGER), is_admin FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?;
+    let (disabled, admin) = row.map_or((true, false), |(d, a)| (d.0, a.0));
     Ok(Standing { disabled, admin })
 }
 
 /// Whether the account has been disabled by an admin.
-pub async fn is_disabled(db: &SqlitePool, user_id: UserId) -> Result<bool> {
+pub async fn is_disabled(db: &AnyPool, user_id: UserId) -> Result<bool> {
     Ok(standing(db, user_id).await?.disabled)
 }
 
 /// The password hash of account `user_id`, if it exists.
-pub async fn password_hash(db: &SqlitePool, user_id: UserId) -> Result<Option<String>> {
+pub async fn password_hash(db: &AnyPool, user_id: UserId) -> Result<Option<String>> {
     Ok(
-        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(db)
             .await?,
@@ -124,8 +125,8 @@ pub async fn password_hash(db: &SqlitePool, user_id: UserId) -> Result<Option<St
 }
 
 /// Gives account `user_id` a new password hash; `false` when it does not exist.
-pub async fn set_password(db: &SqlitePool, user_id: UserId, password_hash: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+pub async fn set_password(db: &AnyPool, user_id: UserId, password_hash: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
         .bind(password_hash)
         .bind(user_id)
         .execute(db)

@@ -1,5 +1,5 @@
 //! The database URL: its default under the data directory, and the check
-//! that it names SQLite.
+//! that it names an engine Folio speaks (SQLite or PostgreSQL).
 
 use std::path::PathBuf;
 
@@ -9,17 +9,20 @@ use rocket::figment::Figment;
 use super::Settings;
 use crate::error::{Error, Result};
 
-/// Folio keeps its data in SQLite: any other database URL (such as the
-/// `postgres://` one a platform may set in `DATABASE_URL`) is refused.
+/// Folio keeps its data in SQLite or PostgreSQL: any other database URL
+/// (such as a `mysql://` one a platform may set in `DATABASE_URL`) is
+/// refused.
 pub fn check_database_url(figment: &Figment) -> Result<()> {
     let url = database_url(figment)?;
-    if url.starts_with("sqlite:") {
+    let known = ["sqlite:", "postgres:", "postgresql:"];
+    if known.iter().any(|scheme| url.starts_with(scheme)) {
         Ok(())
     } else {
         let scheme = url.split(':').next().unwrap_or_default();
         Err(Error::Config(format!(
-            "bad setting databases.folio.url (or DATABASE_URL): Folio stores its data in SQLite, \
-             so the URL must look like sqlite://data/folio.db, not {scheme}:…"
+            "bad setting databases.folio.url (or DATABASE_URL): Folio stores its data in SQLite \
+             or PostgreSQL, so the URL must look like sqlite://data/folio.db or \
+             postgres://user@host/folio, not {scheme}:…"
         )))
     }
 }

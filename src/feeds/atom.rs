@@ -5,7 +5,7 @@ use atom_syndication::{Content, Entry, Feed, FixedDateTime, Generator, Link, Per
 use rocket::http::ContentType;
 use rocket::response::Redirect;
 use rocket::{get, Either, State};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::Document;
 use crate::db::Db;
@@ -68,10 +68,10 @@ pub async fn story_feed(
 }
 
 /// The ids of the `limit` latest published stories, newest first.
-async fn latest_published(db: &SqlitePool, limit: i64) -> Result<Vec<StoryId>> {
+async fn latest_published(db: &AnyPool, limit: i64) -> Result<Vec<StoryId>> {
     Ok(sqlx::query_scalar(
         "SELECT id FROM stories WHERE published_at IS NOT NULL
-         ORDER BY published_at DESC, id DESC LIMIT ?",
+         ORDER BY published_at DESC, id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)

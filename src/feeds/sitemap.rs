@@ -5,7 +5,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use rocket::get;
 use rocket::http::ContentType;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::Document;
 use crate::db::Db;
@@ -45,11 +45,11 @@ pub async fn sitemap(db: &Db, origin: PublicOrigin) -> Result<Document> {
 }
 
 /// Every published story, newest first.
-async fn listed(db: &SqlitePool) -> Result<Vec<Listed>> {
+async fn listed(db: &AnyPool) -> Result<Vec<Listed>> {
     Ok(sqlx::query_as(
-        "SELECT COALESCE(slug, CAST(id AS TEXT)) AS slug, MAX(published_at, updated_at) AS changed
+        "SELECT COALESCE(slug, CAST(id AS TEXT)) AS slug, CASE WHEN published_at > updated_at THEN published_at ELSE updated_at END AS changed
          FROM stories WHERE published_at IS NOT NULL
-         ORDER BY published_at DESC, id DESC LIMIT ?",
+         ORDER BY published_at DESC, id DESC LIMIT $1",
     )
     .bind(STORIES_MAX)
     .fetch_all(db)

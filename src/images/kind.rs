@@ -4,9 +4,8 @@
 use serde::Serialize;
 
 /// The kinds of image Folio keeps. SVG is not one: it can hold scripts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, sqlx::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-#[sqlx(type_name = "TEXT", rename_all = "lowercase")]
 pub enum Kind {
     Png,
     Jpeg,
@@ -18,6 +17,22 @@ pub enum Kind {
 pub const ACCEPTED: &str = "PNG, JPEG, WebP or GIF";
 
 impl Kind {
+    /// Its name in the database: `png`, `jpeg`, `webp` or `gif`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Png => "png",
+            Kind::Jpeg => "jpeg",
+            Kind::Webp => "webp",
+            Kind::Gif => "gif",
+        }
+    }
+
+    /// The kind a database name names.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        [Kind::Png, Kind::Jpeg, Kind::Webp, Kind::Gif]
+            .into_iter()
+            .find(|kind| kind.name() == name)
+    }
     /// The file name extension of its address.
     pub fn extension(self) -> &'static str {
         match self {
@@ -99,6 +114,28 @@ pub fn sniff(bytes: &[u8]) -> Result<Sniffed, String> {
         width: size.width as u32,
         height: size.height as u32,
     })
+}
+
+impl sqlx::Type<sqlx::Any> for Kind {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <str as sqlx::Type<sqlx::Any>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Any> for Kind {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Any as sqlx::database::HasArguments<'q>>::ArgumentBuffer,
+    ) -> sqlx::encode::IsNull {
+        <&str as sqlx::Encode<sqlx::Any>>::encode(self.name(), buf)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Kind {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        let name = <&str as sqlx::Decode<sqlx::Any>>::decode(value)?;
+        Kind::from_name(name).ok_or_else(|| format!("{name} is not a kind of image").into())
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::kind::{Kind, Sniffed};
 use crate::error::Result;
@@ -34,7 +34,7 @@ const COLUMNS: &str = "id, hash, kind, width, height, size, name, uploaded_at";
 /// Keeps `bytes`, already sniffed, uploaded by `by` as `name`; the same
 /// bytes uploaded before are kept once, under their first name.
 pub async fn store(
-    db: &SqlitePool,
+    db: &AnyPool,
     bytes: &[u8],
     sniffed: Sniffed,
     name: &str,
@@ -43,12 +43,12 @@ pub async fn store(
     let hash = hex::encode(Sha256::digest(bytes));
     sqlx::query(
         "INSERT INTO images (hash, kind, width, height, size, name, uploaded_by, uploaded_at, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (hash) DO NOTHING",
     )
     .bind(&hash)
-    .bind(sniffed.kind)
-    .bind(sniffed.width)
-    .bind(sniffed.height)
+    .bind(sniffed.kind.name())
+    .bind(i64::from(sniffed.width))
+    .bind(i64::from(sniffed.height))
     .bind(bytes.len() as i64)
     .bind(name)
     .bind(by)
@@ -57,7 +57,7 @@ pub async fn store(
     .execute(db)
     .await?;
     Ok(
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM images WHERE hash = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM images WHERE hash = $1"))
             .bind(&hash)
             .fetch_one(db)
             .await?,
@@ -65,9 +65,9 @@ pub async fn store(
 }
 
 /// The kind and bytes of the image named `hash`.
-pub async fn bytes_of(db: &SqlitePool, hash: &str) -> Result<Option<(Kind, Vec<u8>)>> {
+pub async fn bytes_of(db: &AnyPool, hash: &str) -> Result<Option<(Kind, Vec<u8>)>> {
     Ok(
-        sqlx::query_as("SELECT kind, bytes FROM images WHERE hash = ?")
+        sqlx::query_as("SELECT kind, bytes FROM images WHERE hash = $1")
             .bind(hash)
             .fetch_optional(db)
             .await?,
@@ -75,12 +75,12 @@ pub async fn bytes_of(db: &SqlitePool, hash: &str) -> Result<Option<(Kind, Vec<u
 }
 
 /// The image at `path` (`/images/<hash>.<ext>`), if Folio has it.
-pub async fn at_path(db: &SqlitePool, path: &str) -> Result<Option<Image>> {
+pub async fn at_path(db: &AnyPool, path: &str) -> Result<Option<Image>> {
     let Some((hash, kind)) = super::parse_path(path) else {
         return Ok(None);
     };
     let image: Option<Image> =
-        sqlx::query_as(&format!("SELECT {COLUMNS} FROM images WHERE hash = ?"))
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM images WHERE hash = $1"))
             .bind(hash)
             .fetch_optional(db)
             .await?;
@@ -88,9 +88,9 @@ pub async fn at_path(db: &SqlitePool, path: &str) -> Result<Option<Image>> {
 }
 
 /// Every image, newest first, at most `limit`.
-pub async fn newest(db: &SqlitePool, limit: i64) -> Result<Vec<Image>> {
+pub async fn newest(db: &AnyPool, limit: i64) -> Result<Vec<Image>> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM images ORDER BY uploaded_at DESC, id DESC LIMIT ?"
+        "SELECT {COLUMNS} FROM images ORDER BY uploaded_at DESC, id DESC LIMIT $1"
     ))
     .bind(limit)
     .fetch_all(db)

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::inbox::Inboxes;
 use super::queries;
@@ -74,7 +74,7 @@ pub struct NewUpdate<'a> {
 
 /// Posts an update to a published story and notifies its followers.
 pub async fn post(
-    db: &SqlitePool,
+    db: &AnyPool,
     live: &Engine,
     inboxes: &Inboxes,
     update: NewUpdate<'_>,
@@ -93,7 +93,7 @@ pub async fn post(
     lock_for_writing(&mut tx).await?;
     let found: Option<(String, String)> = sqlx::query_as(
         "SELECT COALESCE(slug, CAST(id AS TEXT)), title FROM stories
-         WHERE id = ? AND published_at IS NOT NULL",
+         WHERE id = $1 AND published_at IS NOT NULL",
     )
     .bind(story)
     .fetch_optional(&mut *tx)
@@ -103,22 +103,21 @@ pub async fn post(
             "Publish the story first: its readers cannot see it yet.".into(),
         ));
     };
-    let id = sqlx::query(
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO story_updates (story_id, kind, body, author_id, created_at)
-         VALUES (?, ?, ?, ?, ?)",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(story)
     .bind(kind.as_str())
     .bind(&text)
     .bind(author)
     .bind(unix_now())
-    .execute(&mut *tx)
-    .await?
-    .last_insert_rowid();
+    .fetch_one(&mut *tx)
+    .await?;
     let id = UpdateId(id);
     let notified = sqlx::query(
-        "INSERT INTO notifications (user_id, update_id) SELECT user_id, ? FROM follows
-         WHERE story_id = ?",
+        "INSERT INTO notifications (user_id, update_id) SELECT user_id, $1 FROM follows
+         WHERE story_id = $2",
     )
     .bind(id)
     .bind(story)
@@ -150,20 +149,20 @@ pub async fn post(
 
 /// Sends readers with pages open their current inbox: after many readers'
 /// inboxes changed at once (a story was deleted, say).
-pub async fn refresh_open_pages(db: &SqlitePool, live: &Engine, inboxes: &Inboxes) -> Result<()> {
+pub async fn refresh_open_pages(db: &AnyPool, live: &Engine, inboxes: &Inboxes) -> Result<()> {
     live.forget(Forget::Inboxes).await;
     refresh_pages_here(db, live, inboxes).await
 }
 
 /// The same on this node alone: when another node changed many inboxes.
-pub async fn refresh_pages_here(db: &SqlitePool, live: &Engine, inboxes: &Inboxes) -> Result<()> {
+pub async fn refresh_pages_here(db: &AnyPool, live: &Engine, inboxes: &Inboxes) -> Result<()> {
     inboxes.changed_many();
     push(db, live, None).await
 }
 
 /// Sends the readers with a page open their new inbox: with `notice`, only
 /// those notified of it.
-async fn push(db: &SqlitePool, live: &Engine, notice: Option<&Arc<Notice>>) -> Result<()> {
+async fn push(db: &AnyPool, live: &Engine, notice: Option<&Arc<Notice>>) -> Result<()> {
     let readers = live.inbox_readers().await;
     if readers.is_empty() {
         return Ok(());
@@ -180,7 +179,7 @@ async fn push(db: &SqlitePool, live: &Engine, notice: Option<&Arc<Notice>>) -> R
         let inbox = Inbox {
             unread,
             version,
-            live_notices,
+            live_notices: live_notices.into(),
             notice: notice.cloned(),
         };
         live.publish_inbox(user, inbox).await;

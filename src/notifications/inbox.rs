@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use moka::ops::compute::Op;
 use moka::sync::Cache;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::queries;
 use crate::error::Result;
@@ -79,7 +79,7 @@ impl Inboxes {
     }
 
     /// `user`'s current state: from memory, or loaded.
-    pub async fn get(&self, db: &SqlitePool, user: UserId) -> Result<Arc<ReaderState>> {
+    pub async fn get(&self, db: &AnyPool, user: UserId) -> Result<Arc<ReaderState>> {
         let generation = self.generation.load(Ordering::Acquire);
         if let Some(entry) = self.cache.get(&user) {
             if entry.generation == generation {
@@ -100,7 +100,7 @@ impl Inboxes {
     /// Loads `user`'s state after a change of theirs was committed, and
     /// sends it to their open pages. The change stands whatever happens
     /// here: if the state cannot be read now, the next page reads it.
-    pub async fn changed(&self, db: &SqlitePool, live: &Engine, user: UserId) {
+    pub async fn changed(&self, db: &AnyPool, live: &Engine, user: UserId) {
         self.cache.invalidate(&user);
         live.forget(Forget::Inbox { user }).await;
         let generation = self.generation.load(Ordering::Acquire);
@@ -126,12 +126,7 @@ impl Inboxes {
         self.cache.invalidate(&user);
     }
 
-    async fn load(
-        &self,
-        db: &SqlitePool,
-        user: UserId,
-        generation: u64,
-    ) -> Result<Arc<ReaderState>> {
+    async fn load(&self, db: &AnyPool, user: UserId, generation: u64) -> Result<Arc<ReaderState>> {
         let state = Arc::new(queries::reader_state(db, user).await?);
         let fresh = Arc::new(Entry {
             state: Arc::clone(&state),

@@ -2,7 +2,7 @@
 //! for its admin page, and the stories a reader follows.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::error::Result;
 use crate::ids::{StoryId, UserId};
@@ -18,12 +18,15 @@ pub struct Item {
     /// The story's title; for readers, none once it is unpublished.
     pub story_title: Option<String>,
     /// Whether readers can open the story (it may have been unpublished).
+    #[sqlx(try_from = "crate::db::Flag")]
     pub published: bool,
     pub kind: String,
     pub body: String,
     pub created_at: i64,
     /// Whether this reader was notified of it, and has not read it yet.
+    #[sqlx(try_from = "crate::db::Flag")]
     pub notified: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub unread: bool,
 }
 
@@ -42,9 +45,9 @@ const ADMIN_NAMING: &str =
 /// the stories named by `naming`.
 fn items(naming: &str) -> String {
     format!(
-        "SELECT u.id, s.id AS story_id, {naming}, s.published_at IS NOT NULL AS published,
-            u.kind, u.body, u.created_at, n.user_id IS NOT NULL AS notified,
-            n.read_at IS NULL AND n.user_id IS NOT NULL AS unread
+        "SELECT u.id, s.id AS story_id, {naming}, CAST(s.published_at IS NOT NULL AS INTEGER) AS published,
+            u.kind, u.body, u.created_at, CAST(n.user_id IS NOT NULL AS INTEGER) AS notified,
+            CAST(n.read_at IS NULL AND n.user_id IS NOT NULL AS INTEGER) AS unread
         FROM story_updates AS u JOIN stories AS s ON s.id = u.story_id"
     )
 }
@@ -60,7 +63,7 @@ pub enum View {
 
 /// A page of the reader's feed: updates older than `before`, newest first.
 pub async fn feed(
-    db: &SqlitePool,
+    db: &AnyPool,
     user: UserId,
     view: View,
     before: i64,
@@ -69,12 +72,12 @@ pub async fn feed(
     let items = items(READER_NAMING);
     let sql = match view {
         View::Following => format!(
-            "{items} JOIN notifications AS n ON n.update_id = u.id AND n.user_id = ?1
-             WHERE n.update_id < ?2 ORDER BY n.update_id DESC LIMIT ?3"
+            "{items} JOIN notifications AS n ON n.update_id = u.id AND n.user_id = $1
+             WHERE n.update_id < $2 ORDER BY n.update_id DESC LIMIT $3"
         ),
         View::All => format!(
-            "{items} LEFT JOIN notifications AS n ON n.update_id = u.id AND n.user_id = ?1
-             WHERE u.id < ?2 AND s.published_at IS NOT NULL ORDER BY u.id DESC LIMIT ?3"
+            "{items} LEFT JOIN notifications AS n ON n.update_id = u.id AND n.user_id = $1
+             WHERE u.id < $2 AND s.published_at IS NOT NULL ORDER BY u.id DESC LIMIT $3"
         ),
     };
     Ok(sqlx::query_as(&sql)
@@ -86,11 +89,11 @@ pub async fn feed(
 }
 
 /// A story's updates, newest first, for its admin page.
-pub async fn of_story(db: &SqlitePool, story: StoryId, limit: i64) -> Result<Vec<Item>> {
+pub async fn of_story(db: &AnyPool, story: StoryId, limit: i64) -> Result<Vec<Item>> {
     let items = items(ADMIN_NAMING);
     let sql = format!(
-        "{items} LEFT JOIN notifications AS n ON 0
-         WHERE u.story_id = ? ORDER BY u.id DESC LIMIT ?"
+        "{items} LEFT JOIN notifications AS n ON FALSE
+         WHERE u.story_id = $1 ORDER BY u.id DESC LIMIT $2"
     );
     Ok(sqlx::query_as(&sql)
         .bind(story)
@@ -107,6 +110,7 @@ pub struct Followed {
     pub story_slug: String,
     /// The story's title, none once it is unpublished.
     pub story_title: Option<String>,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub published: bool,
     /// The latest update's id, 0 without one: the order of the page.
     pub latest: i64,
@@ -118,7 +122,7 @@ pub struct Followed {
 /// The stories a reader follows, those with the latest updates first, after
 /// the (latest, story id) cursor.
 pub async fn followed(
-    db: &SqlitePool,
+    db: &AnyPool,
     user: UserId,
     after: (i64, i64),
     limit: i64,
@@ -126,13 +130,13 @@ pub async fn followed(
     let sql = format!(
         "SELECT f.story_id, f.story_slug, f.story_title, f.published, f.latest,
                 u.kind, u.body, u.created_at
-         FROM (SELECT s.id AS story_id, {READER_NAMING}, s.published_at IS NOT NULL AS published,
+         FROM (SELECT s.id AS story_id, {READER_NAMING}, CAST(s.published_at IS NOT NULL AS INTEGER) AS published,
                       COALESCE((SELECT MAX(id) FROM story_updates WHERE story_id = s.id), 0) AS latest
                FROM follows JOIN stories AS s ON s.id = follows.story_id
-               WHERE follows.user_id = ?1) AS f
+               WHERE follows.user_id = $1) AS f
          LEFT JOIN story_updates AS u ON u.id = f.latest
-         WHERE (f.latest, f.story_id) < (?2, ?3)
-         ORDER BY f.latest DESC, f.story_id DESC LIMIT ?4"
+         WHERE (f.latest, f.story_id) < ($2, $3)
+         ORDER BY f.latest DESC, f.story_id DESC LIMIT $4"
     );
     Ok(sqlx::query_as(&sql)
         .bind(user)

@@ -14,7 +14,7 @@ mod reader;
 use rocket::fairing::AdHoc;
 use rocket::Route;
 use rocket_db_pools::Database;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 pub use fanout::TEXT_MAX;
 pub use fanout::{normalized, post, refresh_open_pages, text_problem, Kind, NewUpdate, Posted};
@@ -56,7 +56,7 @@ pub fn stage() -> AdHoc {
 
 /// Inboxes changed on another node: forgotten here, and when many changed
 /// (an update posted there), this node's open pages are sent theirs.
-fn hear_other_nodes(live: &Engine, inboxes: &Inboxes, db: &SqlitePool) {
+fn hear_other_nodes(live: &Engine, inboxes: &Inboxes, db: &AnyPool) {
     let (engine, inboxes, db) = (live.clone(), inboxes.clone(), db.clone());
     on_forget(live, move |what| match what {
         Forget::Inbox { user } => inboxes.forget(user),
@@ -75,7 +75,7 @@ fn hear_other_nodes(live: &Engine, inboxes: &Inboxes, db: &SqlitePool) {
 /// The unread badge, from the readers' inbox states.
 struct InboxBadges {
     inboxes: Inboxes,
-    db: SqlitePool,
+    db: AnyPool,
 }
 
 #[rocket::async_trait]

@@ -4,7 +4,7 @@
 
 use rocket::outcome::{try_outcome, Outcome};
 use rocket::request::{self, FromRequest, Request};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::inbox::Inboxes;
 use crate::auth::CurrentUser;
@@ -36,7 +36,7 @@ impl<'r> FromRequest<'r> for ReaderInbox<'r> {
 }
 
 impl ReaderInbox<'_> {
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         self.db.pool()
     }
 

@@ -1,12 +1,13 @@
 //! `folio backup PATH`: a consistent copy of the database, taken while Folio
 //! serves. SQLite's `VACUUM INTO` copies one read snapshot — the database as
-//! of the moment the copy began — without stopping writers.
+//! of the moment the copy began — without stopping writers. A PostgreSQL
+//! database is backed up with PostgreSQL's own tools, and this says so.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use rocket::figment::Figment;
-use sqlx::sqlite::SqlitePoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::Connection;
 
 use crate::config;
@@ -20,6 +21,14 @@ pub async fn run(figment: Figment, target: &Path) -> Result<String> {
     let figment = config::with_database_default(figment);
     config::check_database_url(&figment)?;
     let url = config::database_url(&figment)?;
+    if crate::db::Backend::of_url(&url) == crate::db::Backend::Postgres {
+        return Err(Error::BadRequest(
+            "this Folio keeps its data in PostgreSQL: back it up with PostgreSQL's own tools, \
+             such as `pg_dump --format=custom --file=folio.dump <database URL>` (restore with \
+             `pg_restore`), or the continuous archiving your PostgreSQL host offers"
+                .into(),
+        ));
+    }
     if target.exists() {
         return Err(Error::Conflict(format!(
             "{} already exists: choose a new file name (backups never overwrite)",
@@ -71,7 +80,7 @@ fn partial_name(target: &Path) -> PathBuf {
 }
 
 async fn copy(url: &str, partial: &Path) -> Result<()> {
-    let options = crate::db::connect_options(url)
+    let options = crate::db::sqlite_options(url)
         .map_err(|e| Error::Config(format!("bad database URL {url}: {e}")))?
         .create_if_missing(false);
     let pool = SqlitePoolOptions::new()
@@ -84,7 +93,10 @@ async fn copy(url: &str, partial: &Path) -> Result<()> {
     let text = partial
         .to_str()
         .ok_or_else(|| Error::BadRequest(format!("{} is not valid UTF-8", partial.display())))?;
-    let copied = sqlx::query("VACUUM INTO ?").bind(text).execute(&pool).await;
+    let copied = sqlx::query("VACUUM INTO $1")
+        .bind(text)
+        .execute(&pool)
+        .await;
     pool.close().await;
     copied
         .map(|_| ())
@@ -94,7 +106,7 @@ async fn copy(url: &str, partial: &Path) -> Result<()> {
 /// Opens the copy, checks it, and makes sure it is on disk.
 async fn check(partial: &Path) -> Result<()> {
     let mut conn = sqlx::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new()
+        &SqliteConnectOptions::new()
             .filename(partial)
             .create_if_missing(false),
     )

@@ -7,10 +7,10 @@ use std::time::Duration;
 use rocket::http::Status;
 use rocket::serde::json::{json, Json, Value};
 use rocket::{get, State};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::build_info::{Build, BUILD};
-use crate::db::{Db, MIGRATOR};
+use crate::db::{self, Db, Flag};
 use crate::error::{Error, Result};
 use crate::live::Engine;
 
@@ -58,13 +58,14 @@ pub async fn ready(db: &State<Db>, live: &State<Engine>) -> (Status, Json<Value>
 
 /// How many migrations are applied, or why the database is not usable:
 /// it does not answer, or a migration this binary knows is missing or failed.
-pub async fn readiness(pool: &SqlitePool) -> Result<usize> {
-    let applied: Vec<(i64, bool)> =
-        sqlx::query_as("SELECT version, success FROM _sqlx_migrations ORDER BY version")
-            .fetch_all(pool)
-            .await
-            .map_err(|e| Error::internal_from("the database cannot be read", e))?;
-    for migration in MIGRATOR
+pub async fn readiness(pool: &AnyPool) -> Result<usize> {
+    let applied: Vec<(i64, Flag)> = sqlx::query_as(
+        "SELECT version, CAST(success AS INTEGER) FROM _sqlx_migrations ORDER BY version",
+    )
+    .fetch_all(pool)
+    .await
+    .map_err(|e| Error::internal_from("the database cannot be read", e))?;
+    for migration in db::migrator(db::Backend::of(pool))
         .iter()
         .filter(|m| !m.migration_type.is_down_migration())
     {
@@ -72,8 +73,8 @@ pub async fn readiness(pool: &SqlitePool) -> Result<usize> {
             .iter()
             .find(|(version, _)| *version == migration.version)
         {
-            Some((_, true)) => {}
-            Some((_, false)) => {
+            Some((_, Flag(true))) => {}
+            Some((_, Flag(false))) => {
                 return Err(Error::internal(format!(
                     "migration {} ({}) failed part-way",
                     migration.version, migration.description

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::sync::Cache;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::cards::{excerpt_of, NO_AUTHOR};
 use super::catalogue::Catalogue;
@@ -121,7 +121,7 @@ impl StoryCache {
     }
 
     /// The published story `id`, from memory or else from the database.
-    pub async fn get(&self, db: &SqlitePool, id: StoryId) -> Result<Option<Arc<CachedStory>>> {
+    pub async fn get(&self, db: &AnyPool, id: StoryId) -> Result<Option<Arc<CachedStory>>> {
         if let Some(story) = self.stories.get(&id) {
             return Ok(Some(story));
         }
@@ -140,7 +140,7 @@ impl StoryCache {
     }
 
     /// The published story a URL names: its id, or its slug.
-    pub async fn find(&self, db: &SqlitePool, key: &str) -> Result<Option<Arc<CachedStory>>> {
+    pub async fn find(&self, db: &AnyPool, key: &str) -> Result<Option<Arc<CachedStory>>> {
         if let Ok(id) = key.parse::<i64>() {
             return self.get(db, StoryId(id)).await;
         }
@@ -158,12 +158,12 @@ impl StoryCache {
     }
 
     /// The published story a URL names, or 404.
-    pub async fn require(&self, db: &SqlitePool, key: &str) -> Result<Arc<CachedStory>> {
+    pub async fn require(&self, db: &AnyPool, key: &str) -> Result<Arc<CachedStory>> {
         self.find(db, key).await?.ok_or(Error::NotFound)
     }
 
     /// The published stories in publishing order.
-    pub async fn catalogue(&self, db: &SqlitePool) -> Result<Arc<Catalogue>> {
+    pub async fn catalogue(&self, db: &AnyPool) -> Result<Arc<Catalogue>> {
         if let Some(catalogue) = self.catalogue.get(&()) {
             return Ok(catalogue);
         }
@@ -174,7 +174,7 @@ impl StoryCache {
     }
 
     /// The first page of the list, newest first.
-    pub async fn front_page(&self, db: &SqlitePool) -> Result<Arc<Page>> {
+    pub async fn front_page(&self, db: &AnyPool) -> Result<Arc<Page>> {
         if let Some(page) = self.front_page.get(&()) {
             return Ok(page);
         }

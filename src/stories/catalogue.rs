@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::error::Result;
 use crate::ids::StoryId;
@@ -33,7 +33,7 @@ pub struct Neighbours<'a> {
 }
 
 impl Catalogue {
-    pub async fn load(db: &SqlitePool) -> Result<Catalogue> {
+    pub async fn load(db: &AnyPool) -> Result<Catalogue> {
         let newest_first: Vec<Entry> = sqlx::query_as(
             "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title FROM stories
              WHERE published_at IS NOT NULL ORDER BY published_at DESC, id DESC",

@@ -3,7 +3,7 @@
 //! ([`crate::notifications`]).
 
 use rocket::{post, State};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::queries;
 use super::StoryCache;
@@ -51,9 +51,9 @@ pub async fn unfollow(
 }
 
 /// Follows a story; true if the reader did not follow it already.
-pub(super) async fn add(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
+pub(super) async fn add(db: &AnyPool, user: UserId, story: StoryId) -> Result<bool> {
     let done = sqlx::query(
-        "INSERT INTO follows (story_id, user_id, created_at) VALUES (?, ?, ?)
+        "INSERT INTO follows (story_id, user_id, created_at) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING",
     )
     .bind(story)
@@ -65,8 +65,8 @@ pub(super) async fn add(db: &SqlitePool, user: UserId, story: StoryId) -> Result
 }
 
 /// Stops following a story; true if the reader followed it.
-pub(super) async fn remove(db: &SqlitePool, user: UserId, story: StoryId) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM follows WHERE story_id = ? AND user_id = ?")
+pub(super) async fn remove(db: &AnyPool, user: UserId, story: StoryId) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM follows WHERE story_id = $1 AND user_id = $2")
         .bind(story)
         .bind(user)
         .execute(db)

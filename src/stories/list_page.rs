@@ -57,9 +57,9 @@ pub async fn index(
     let (page, kept) = match &typed {
         Some(typed) => {
             let offset = list_params::offset(after, before)?;
-            let fts = search::fts_query(typed);
+            let words = search::words(typed);
             (
-                listing::found(pool, fts.as_deref(), offset).await?.into(),
+                listing::found(pool, words.as_deref(), offset).await?.into(),
                 false,
             )
         }

@@ -13,12 +13,13 @@
 
 use std::sync::OnceLock;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::cards::{Card, CARD_COLUMNS, CARD_FROM};
 use super::list_params::{offset_cursor, Key, Position, Sort};
 use super::rows::Lines;
 use super::search;
+use crate::db::Backend;
 use crate::error::Result;
 use crate::ids::StoryId;
 
@@ -76,14 +77,16 @@ impl Page {
 
     /// Reads the counters again: a read committed after the page was read
     /// from the database and before it was cached would be missed.
-    pub async fn catch_up_counts(&self, db: &SqlitePool) -> Result<()> {
+    pub async fn catch_up_counts(&self, db: &AnyPool) -> Result<()> {
         let ids: Vec<StoryId> = self.cards.iter().map(|card| card.id).collect();
-        let counts: Vec<(StoryId, i64)> = sqlx::query_as(
-            "SELECT id, read_count FROM stories WHERE id IN (SELECT value FROM json_each(?))",
-        )
-        .bind(id_list(&ids))
-        .fetch_all(db)
-        .await?;
+        let sql = format!(
+            "SELECT id, read_count FROM stories WHERE id IN ({})",
+            Backend::of(db).ids_in("$1")
+        );
+        let counts: Vec<(StoryId, i64)> = sqlx::query_as(&sql)
+            .bind(id_list(&ids))
+            .fetch_all(db)
+            .await?;
         for (id, count) in counts {
             self.note_read_count(id, count);
         }
@@ -91,7 +94,7 @@ impl Page {
     }
 }
 
-/// `ids` as a JSON array, for `json_each`.
+/// `ids` as a JSON array, for [`Backend::ids_in`].
 pub(super) fn id_list(ids: &[StoryId]) -> String {
     let numbers: Vec<String> = ids.iter().map(|id| id.0.to_string()).collect();
     format!("[{}]", numbers.join(","))
@@ -125,13 +128,7 @@ impl Indexed {
 
     /// Up to `limit` cards beyond `from`: below it (`down`) or above it,
     /// nearest first.
-    async fn cards(
-        self,
-        db: &SqlitePool,
-        from: Key,
-        down: bool,
-        limit: usize,
-    ) -> Result<Vec<Card>> {
+    async fn cards(self, db: &AnyPool, from: Key, down: bool, limit: usize) -> Result<Vec<Card>> {
         let column = match self {
             Indexed::Newest => "s.published_at",
             Indexed::MostRead => "s.read_count",
@@ -139,8 +136,8 @@ impl Indexed {
         let (beyond, direction) = if down { ("<", "DESC") } else { (">", "ASC") };
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM {CARD_FROM}
-             WHERE s.published_at IS NOT NULL AND ({column}, s.id) {beyond} (?, ?)
-             ORDER BY {column} {direction}, s.id {direction} LIMIT ?"
+             WHERE s.published_at IS NOT NULL AND ({column}, s.id) {beyond} ($1, $2)
+             ORDER BY {column} {direction}, s.id {direction} LIMIT $3"
         );
         let rows: Vec<super::cards::CardRow> = sqlx::query_as(&sql)
             .bind(from.value)
@@ -154,7 +151,7 @@ impl Indexed {
 
 /// A page of an indexed order. A "newer" link from near the top leads to
 /// the first page, which is always full.
-pub async fn indexed(db: &SqlitePool, order: Indexed, position: Position) -> Result<Page> {
+pub async fn indexed(db: &AnyPool, order: Indexed, position: Position) -> Result<Page> {
     let sort = order.sort();
     let cursor = |card: &Card| order.key(card).cursor(sort);
     let from = match position {
@@ -189,12 +186,12 @@ pub async fn indexed(db: &SqlitePool, order: Indexed, position: Position) -> Res
     Ok(Page::new(cards, newer, older))
 }
 
-/// A page of search results for `fts` (`None`: nothing to look for).
-pub async fn found(db: &SqlitePool, fts: Option<&str>, offset: i64) -> Result<Page> {
-    let Some(fts) = fts else {
+/// A page of search results for `words` (`None`: nothing to look for).
+pub async fn found(db: &AnyPool, words: Option<&[String]>, offset: i64) -> Result<Page> {
+    let Some(words) = words else {
         return Ok(Page::new(Vec::new(), None, None));
     };
-    let mut cards = search::search(db, fts, offset, PAGE as i64 + 1).await?;
+    let mut cards = search::search(db, words, offset, PAGE as i64 + 1).await?;
     let more = cards.len() > PAGE;
     cards.truncate(PAGE);
     let page = PAGE as i64;

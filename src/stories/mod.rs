@@ -41,7 +41,7 @@ use std::sync::Arc;
 /// 301 from `/stories/<key><rest>` to the same address under the story's
 /// current name, when `key` is a name the story had before; else 404.
 pub async fn moved(
-    db: &sqlx::SqlitePool,
+    db: &sqlx::AnyPool,
     key: &str,
     rest: &str,
 ) -> crate::error::Result<rocket::response::Redirect> {

@@ -1,7 +1,7 @@
 //! The SQL the reader pages use. Only published stories are visible.
 
 use serde::Serialize;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::slugs;
 use super::summary::Summary;
@@ -38,7 +38,7 @@ pub struct StoryRow {
 }
 
 /// Every published story, newest first.
-pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
+pub async fn published(db: &AnyPool) -> Result<Vec<StorySummary>> {
     Ok(sqlx::query_as(
         "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, read_count FROM stories
          WHERE published_at IS NOT NULL ORDER BY published_at DESC, id DESC",
@@ -48,7 +48,7 @@ pub async fn published(db: &SqlitePool) -> Result<Vec<StorySummary>> {
 }
 
 /// A published story by id.
-pub async fn published_story(db: &SqlitePool, id: StoryId) -> Result<Option<StoryRow>> {
+pub async fn published_story(db: &AnyPool, id: StoryId) -> Result<Option<StoryRow>> {
     Ok(sqlx::query_as(
         "SELECT s.id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS slug, s.title, s.body, s.summary,
              u.username AS author, s.published_at,
@@ -57,7 +57,7 @@ pub async fn published_story(db: &SqlitePool, id: StoryId) -> Result<Option<Stor
              COALESCE(i.width, 0) AS cover_width, COALESCE(i.height, 0) AS cover_height
          FROM stories s LEFT JOIN users u ON u.id = s.author_id
          LEFT JOIN images i ON i.id = s.cover_image_id
-         WHERE s.id = ? AND s.published_at IS NOT NULL",
+         WHERE s.id = $1 AND s.published_at IS NOT NULL",
     )
     .bind(id)
     .fetch_optional(db)
@@ -65,9 +65,9 @@ pub async fn published_story(db: &SqlitePool, id: StoryId) -> Result<Option<Stor
 }
 
 /// The id of the published story with this slug.
-pub async fn published_id_by_slug(db: &SqlitePool, slug: &str) -> Result<Option<StoryId>> {
+pub async fn published_id_by_slug(db: &AnyPool, slug: &str) -> Result<Option<StoryId>> {
     Ok(
-        sqlx::query_scalar("SELECT id FROM stories WHERE slug = ? AND published_at IS NOT NULL")
+        sqlx::query_scalar("SELECT id FROM stories WHERE slug = $1 AND published_at IS NOT NULL")
             .bind(slug)
             .fetch_optional(db)
             .await?,
@@ -76,10 +76,10 @@ pub async fn published_id_by_slug(db: &SqlitePool, slug: &str) -> Result<Option<
 
 /// The current URL name of the published story that `slug` named before
 /// it was renamed.
-pub async fn renamed_slug(db: &SqlitePool, slug: &str) -> Result<Option<String>> {
+pub async fn renamed_slug(db: &AnyPool, slug: &str) -> Result<Option<String>> {
     Ok(sqlx::query_scalar(
         "SELECT stories.slug FROM story_old_slugs JOIN stories ON stories.id = story_old_slugs.story_id
-         WHERE story_old_slugs.slug = ? AND stories.published_at IS NOT NULL
+         WHERE story_old_slugs.slug = $1 AND stories.published_at IS NOT NULL
            AND stories.slug IS NOT NULL",
     )
     .bind(slug)
@@ -88,9 +88,9 @@ pub async fn renamed_slug(db: &SqlitePool, slug: &str) -> Result<Option<String>>
 }
 
 /// The stored read counter of a story.
-pub async fn read_count(db: &SqlitePool, id: StoryId) -> Result<Option<i64>> {
+pub async fn read_count(db: &AnyPool, id: StoryId) -> Result<Option<i64>> {
     Ok(
-        sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
+        sqlx::query_scalar("SELECT read_count FROM stories WHERE id = $1")
             .bind(id)
             .fetch_optional(db)
             .await?,
@@ -98,14 +98,10 @@ pub async fn read_count(db: &SqlitePool, id: StoryId) -> Result<Option<i64>> {
 }
 
 /// The story's read counter if `user` has read `story` before, else `None`.
-pub async fn read_count_if_read(
-    db: &SqlitePool,
-    story: StoryId,
-    user: UserId,
-) -> Result<Option<i64>> {
+pub async fn read_count_if_read(db: &AnyPool, story: StoryId, user: UserId) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
         "SELECT stories.read_count FROM reads JOIN stories ON stories.id = reads.story_id
-         WHERE reads.story_id = ? AND reads.user_id = ?",
+         WHERE reads.story_id = $1 AND reads.user_id = $2",
     )
     .bind(story)
     .bind(user)
@@ -114,18 +110,14 @@ pub async fn read_count_if_read(
 }
 
 /// Adds a published story; used for the sample stories.
-pub async fn insert_published(
-    db: &mut SqliteConnection,
-    title: &str,
-    body: &str,
-) -> Result<StoryId> {
+pub async fn insert_published(db: &mut AnyConnection, title: &str, body: &str) -> Result<StoryId> {
     let now = unix_now();
     let slug = slugs::unique(db, &slugs::slugify(title), None).await?;
     let summary = Summary::of(body);
     Ok(sqlx::query_scalar(
         "INSERT INTO stories (slug, title, body, excerpt, words, published_at, created_at,
              updated_at, revised_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?6, ?6) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $6, $6) RETURNING id",
     )
     .bind(slug)
     .bind(title)
@@ -139,7 +131,7 @@ pub async fn insert_published(
 
 /// Works out the excerpt and word count of stories saved without them (by
 /// a Folio from before they were kept, or behind its back), a few at a time.
-pub async fn fill_missing_summaries(db: &SqlitePool) -> Result<()> {
+pub async fn fill_missing_summaries(db: &AnyPool) -> Result<()> {
     loop {
         let missing: Vec<(StoryId, String)> = sqlx::query_as(
             "SELECT id, body FROM stories WHERE excerpt IS NULL OR words IS NULL LIMIT 100",
@@ -152,7 +144,7 @@ pub async fn fill_missing_summaries(db: &SqlitePool) -> Result<()> {
         let mut tx = db.begin().await?;
         for (id, body) in missing {
             let summary = Summary::of(&body);
-            sqlx::query("UPDATE stories SET excerpt = ?, words = ? WHERE id = ?")
+            sqlx::query("UPDATE stories SET excerpt = $1, words = $2 WHERE id = $3")
                 .bind(summary.excerpt)
                 .bind(summary.words as i64)
                 .bind(id)
@@ -165,12 +157,12 @@ pub async fn fill_missing_summaries(db: &SqlitePool) -> Result<()> {
 
 /// The id of any story, published or not, by id or slug: readers may stop
 /// following a story that has been unpublished.
-pub async fn any_story_id(db: &SqlitePool, key: &str) -> Result<Option<StoryId>> {
+pub async fn any_story_id(db: &AnyPool, key: &str) -> Result<Option<StoryId>> {
     // A number is an id (slugs of digits only never match a story's id
     // first: the numeric link always names the story with that id).
     let found = match key.parse::<i64>() {
-        Ok(id) => sqlx::query_scalar("SELECT id FROM stories WHERE id = ?").bind(id),
-        Err(_) => sqlx::query_scalar("SELECT id FROM stories WHERE slug = ?").bind(key),
+        Ok(id) => sqlx::query_scalar("SELECT id FROM stories WHERE id = $1").bind(id),
+        Err(_) => sqlx::query_scalar("SELECT id FROM stories WHERE slug = $1").bind(key),
     };
     Ok(found.fetch_optional(db).await?)
 }

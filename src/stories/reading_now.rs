@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::cards::{Card, CardRow, CARD_COLUMNS, CARD_FROM};
 use super::catalogue::Catalogue;
 use super::list_params::{Key, Position, Sort};
 use super::listing::{after, before, id_list, Page, PAGE};
+use crate::db::Backend;
 use crate::error::Result;
 use crate::ids::StoryId;
 use crate::live::Engine;
@@ -21,7 +22,7 @@ use crate::live::Engine;
 /// on both or on neither, as a moving crowd would have it; with the figures
 /// still, pages neither repeat nor skip.
 pub async fn page(
-    db: &SqlitePool,
+    db: &AnyPool,
     catalogue: &Catalogue,
     live: &Engine,
     position: Position,
@@ -73,14 +74,15 @@ fn window(keys: &[Key], position: Position) -> (usize, usize) {
 }
 
 /// The published stories among `ids`, in that order.
-async fn cards_in_order(db: &SqlitePool, ids: Vec<StoryId>) -> Result<Vec<Card>> {
+async fn cards_in_order(db: &AnyPool, ids: Vec<StoryId>) -> Result<Vec<Card>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let list = id_list(&ids);
+    let ids_in = Backend::of(db).ids_in("$1");
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM {CARD_FROM}
-         WHERE s.id IN (SELECT value FROM json_each(?)) AND s.published_at IS NOT NULL"
+         WHERE s.id IN ({ids_in}) AND s.published_at IS NOT NULL"
     );
     let rows: Vec<CardRow> = sqlx::query_as(&sql).bind(list).fetch_all(db).await?;
     let mut found: HashMap<StoryId, Card> = rows

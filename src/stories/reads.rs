@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use moka::sync::Cache;
 use rocket::tokio::sync::{mpsc, oneshot};
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use super::cache::{CachedStory, StoryCache};
 use super::queries;
@@ -45,7 +45,7 @@ pub struct Reads {
 
 impl Reads {
     /// Starts the writer task on `db`.
-    pub fn start(db: SqlitePool, live: Engine) -> Reads {
+    pub fn start(db: AnyPool, live: Engine) -> Reads {
         let (queue, pending) = mpsc::channel(QUEUE);
         let recorded = Arc::new(AtomicU64::new(0));
         rocket::tokio::spawn(write_reads(db, pending, Arc::clone(&recorded)));
@@ -64,7 +64,7 @@ impl Reads {
     /// counter to show them: it includes their read, which is on disk.
     pub async fn record(
         &self,
-        db: &SqlitePool,
+        db: &AnyPool,
         stories: &StoryCache,
         story: &CachedStory,
         user: UserId,
@@ -111,7 +111,7 @@ impl Reads {
 /// The writer: waits for a read, takes every other read already queued, and
 /// commits them together.
 async fn write_reads(
-    db: SqlitePool,
+    db: AnyPool,
     mut pending: mpsc::Receiver<PendingRead>,
     recorded: Arc<AtomicU64>,
 ) {
@@ -148,7 +148,7 @@ async fn write_reads(
 }
 
 /// Commits `reads`; returns each one's story counter and how many were new.
-async fn commit(db: &SqlitePool, reads: &[PendingRead]) -> Result<(Vec<i64>, u64), sqlx::Error> {
+async fn commit(db: &AnyPool, reads: &[PendingRead]) -> Result<(Vec<i64>, u64), sqlx::Error> {
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let mut counts = Vec::with_capacity(reads.len());
@@ -166,13 +166,13 @@ async fn commit(db: &SqlitePool, reads: &[PendingRead]) -> Result<(Vec<i64>, u64
 /// Inserts the read (the counter rises by trigger, only if it is new) and
 /// returns the story's read counter and whether the read was new.
 async fn record_one(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     story: StoryId,
     user: UserId,
     now: i64,
 ) -> Result<(i64, bool), sqlx::Error> {
     let inserted = sqlx::query(
-        "INSERT INTO reads (story_id, user_id, read_at) VALUES (?, ?, ?)
+        "INSERT INTO reads (story_id, user_id, read_at) VALUES ($1, $2, $3)
          ON CONFLICT (story_id, user_id) DO NOTHING",
     )
     .bind(story)
@@ -182,7 +182,7 @@ async fn record_one(
     .await?
     .rows_affected()
         == 1;
-    let count = sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
+    let count = sqlx::query_scalar("SELECT read_count FROM stories WHERE id = $1")
         .bind(story)
         .fetch_one(&mut *conn)
         .await?;

@@ -1,7 +1,7 @@
 //! Following a story on behalf of a reader who pressed its follow button
 //! while signed out, once they have logged in (see [`crate::web::Resumer`]).
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::follows::{add, remove};
 use super::{queries, StoryCache};
@@ -13,7 +13,7 @@ use crate::web::{resumed_page, Resumer};
 
 /// Finishes follow and unfollow buttons.
 pub struct FollowResumer {
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub stories: StoryCache,
     pub inboxes: Inboxes,
     pub live: Engine,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rocket::tokio::{self, sync::Notify};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::StoryCache;
 use crate::error::Result;
@@ -30,7 +30,7 @@ impl Schedule {
     }
 
     /// Starts the task that publishes scheduled stories.
-    pub fn start(&self, db: SqlitePool, stories: StoryCache, live: Engine) {
+    pub fn start(&self, db: AnyPool, stories: StoryCache, live: Engine) {
         let woken = self.0.clone();
         tokio::spawn(async move {
             loop {
@@ -54,11 +54,11 @@ impl Schedule {
 }
 
 /// Publishes every story whose time has come; the time of the next one.
-async fn publish_due(db: &SqlitePool, stories: &StoryCache, live: &Engine) -> Result<Option<i64>> {
+async fn publish_due(db: &AnyPool, stories: &StoryCache, live: &Engine) -> Result<Option<i64>> {
     let now = unix_now();
     let published: Vec<StoryId> = sqlx::query_scalar(
-        "UPDATE stories SET published_at = scheduled_at, updated_at = ?, scheduled_at = NULL
-         WHERE scheduled_at <= ? AND published_at IS NULL RETURNING id",
+        "UPDATE stories SET published_at = scheduled_at, updated_at = $1, scheduled_at = NULL
+         WHERE scheduled_at <= $2 AND published_at IS NULL RETURNING id",
     )
     .bind(now)
     .bind(now)

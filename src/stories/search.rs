@@ -1,16 +1,21 @@
-//! Full-text search over published stories: SQLite FTS5 over titles and
-//! bodies, kept in step by triggers (see the migration `story_list`),
-//! ranked by bm25 with titles weighing more, with the matches marked.
+//! Full-text search over published stories, titles weighing more than
+//! bodies, with the matches marked. On SQLite: FTS5, kept in step by
+//! triggers (see the migration `story_list`) and ranked by bm25. On
+//! PostgreSQL: a `tsvector` column kept by the database, ranked by
+//! `ts_rank` and marked by `ts_headline`.
 //!
-//! Nothing a reader types reaches FTS5 as syntax: each word becomes a quoted
-//! prefix term, so `"`, `*`, `NEAR(` or `)` are only characters to look for.
+//! Nothing a reader types reaches either engine as syntax: on SQLite each
+//! word becomes a quoted prefix term, so `"`, `*`, `NEAR(` or `)` are only
+//! characters to look for; on PostgreSQL the words are a plain text from
+//! which the database takes its own lexemes, each quoted as a prefix.
 //! Marked text comes back as parts that the template escapes; stored text is
 //! never treated as HTML.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::cards::{Card, CardRow, CARD_COLUMNS};
+use crate::db::Backend;
 use crate::error::Result;
 
 /// The longest search Folio reads; the rest is ignored.
@@ -20,26 +25,37 @@ const TERMS_MAX: usize = 12;
 /// How FTS5 marks a match: control characters, which Folio does not show.
 const OPEN: char = '\u{2}';
 const CLOSE: char = '\u{3}';
+/// Stands for `<` in PostgreSQL's headlines (see [`postgres_search`]).
+const LESS: char = '\u{1}';
 /// Tokens in a passage around the matches.
 const PASSAGE_TOKENS: u32 = 24;
 
 /// The FTS5 query for what a reader typed: every word must occur, as a word
 /// or the start of one. `None` when nothing typed can be looked for.
 pub fn fts_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = words(typed)?
+        .iter()
+        .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
+        .collect();
+    Some(terms.join(" "))
+}
+
+/// The words looked for in what a reader typed; `None` when there are none.
+pub fn words(typed: &str) -> Option<Vec<String>> {
     // Control characters (a NUL above all) could end the query early.
     let typed: String = typed
         .chars()
         .take(QUERY_MAX_CHARS)
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let terms: Vec<String> = typed
+    let words: Vec<String> = typed
         .split_whitespace()
         // A word of punctuation alone has no token to look for.
         .filter(|word| word.chars().any(char::is_alphanumeric))
         .take(TERMS_MAX)
-        .map(|word| format!("\"{}\"*", word.replace('"', "\"\"")))
+        .map(str::to_string)
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    (!words.is_empty()).then_some(words)
 }
 
 /// A stretch of text, matched or not.
@@ -121,31 +137,19 @@ struct Hit {
     passage: Option<String>,
 }
 
-/// Published stories matching `fts` (from [`fts_query`]), best first: `limit`
-/// of them from `offset`. Relevance moves as stories change, so search
-/// pages by offset rather than by key.
-pub async fn search(db: &SqlitePool, fts: &str, offset: i64, limit: i64) -> Result<Vec<Card>> {
-    // The ranking runs on the index alone; only the page's rows are read
-    // from stories and given a passage.
-    let sql = format!(
-        "WITH hits AS (
-             SELECT rowid AS id, bm25(stories_search, 4.0, 1.0) AS score
-             FROM stories_search WHERE stories_search MATCH ?1
-             ORDER BY score, rowid LIMIT ?2 OFFSET ?3
-         )
-         SELECT {CARD_COLUMNS},
-             highlight(stories_search, 0, char(2), char(3)) AS title_marked,
-             snippet(stories_search, 1, char(2), char(3), '…', {PASSAGE_TOKENS}) AS passage
-         FROM hits
-         CROSS JOIN stories_search ON stories_search.rowid = hits.id
-         CROSS JOIN stories s ON s.id = hits.id
-         LEFT JOIN users u ON u.id = s.author_id
-         LEFT JOIN images ci ON ci.id = s.cover_image_id
-         WHERE stories_search MATCH ?1 AND s.published_at IS NOT NULL
-         ORDER BY hits.score, hits.id"
-    );
+/// Published stories with all of `words` (from [`words`]), best first:
+/// `limit` of them from `offset`. Relevance moves as stories change, so
+/// search pages by offset rather than by key.
+pub async fn search(db: &AnyPool, words: &[String], offset: i64, limit: i64) -> Result<Vec<Card>> {
+    let (sql, query) = match Backend::of(db) {
+        Backend::Sqlite => (
+            sqlite_search(),
+            fts_query(&words.join(" ")).unwrap_or_default(),
+        ),
+        Backend::Postgres => (postgres_search(), words.join(" ")),
+    };
     let hits: Vec<Hit> = sqlx::query_as(&sql)
-        .bind(fts)
+        .bind(query)
         .bind(limit)
         .bind(offset)
         .fetch_all(db)
@@ -156,14 +160,64 @@ pub async fn search(db: &SqlitePool, fts: &str, offset: i64, limit: i64) -> Resu
             let passage = hit
                 .passage
                 .filter(|passage| passage.contains(OPEN))
-                .map(|passage| parts(&plain(&passage)));
+                .map(|passage| parts(&plain(&passage.replace(LESS, "<"))));
             let title = match hit.title_marked {
-                Some(marked) => parts(&marked),
+                Some(marked) => parts(&marked.replace(LESS, "<")),
                 None => parts(&hit.card.title),
             };
             hit.card.card(Some(Found { title, passage }))
         })
         .collect())
+}
+
+/// The ranking runs on the index alone; only the page's rows are read from
+/// stories and given a passage.
+fn sqlite_search() -> String {
+    format!(
+        "WITH hits AS (
+             SELECT rowid AS id, bm25(stories_search, 4.0, 1.0) AS score
+             FROM stories_search WHERE stories_search MATCH $1
+             ORDER BY score, rowid LIMIT $2 OFFSET $3
+         )
+         SELECT {CARD_COLUMNS},
+             highlight(stories_search, 0, char(2), char(3)) AS title_marked,
+             snippet(stories_search, 1, char(2), char(3), '…', {PASSAGE_TOKENS}) AS passage
+         FROM hits
+         CROSS JOIN stories_search ON stories_search.rowid = hits.id
+         CROSS JOIN stories s ON s.id = hits.id
+         LEFT JOIN users u ON u.id = s.author_id
+         LEFT JOIN images ci ON ci.id = s.cover_image_id
+         WHERE stories_search MATCH $1 AND s.published_at IS NOT NULL
+         ORDER BY hits.score, hits.id"
+    )
+}
+
+/// Each lexeme PostgreSQL finds in the words must occur, as a word or the
+/// start of one; the marks are the same characters as on SQLite. Its
+/// headlines drop what looks like an HTML tag, where SQLite's keep the text
+/// as it is: so `<` goes in as [`LESS`] and comes back as itself.
+fn postgres_search() -> String {
+    let marks = "'StartSel=' || chr(2) || ', StopSel=' || chr(3)";
+    format!(
+        "WITH q AS (
+             SELECT CAST(string_agg(quote_literal(lexeme) || ':*', ' & ') AS tsquery) AS q
+             FROM unnest(to_tsvector('simple', $1))
+         ), hits AS (
+             SELECT s.id, ts_rank(s.search, q.q) AS score
+             FROM stories s, q
+             WHERE s.published_at IS NOT NULL AND s.search @@ q.q
+             ORDER BY score DESC, s.id LIMIT $2 OFFSET $3
+         )
+         SELECT {CARD_COLUMNS},
+             ts_headline('simple', replace(s.title, '<', chr(1)), q.q, {marks} || ', HighlightAll=true') AS title_marked,
+             ts_headline('simple', replace(s.body, '<', chr(1)), q.q, {marks} || ', MaxWords={PASSAGE_TOKENS},
+                 MinWords=8, ShortWord=0, MaxFragments=1, FragmentDelimiter=…') AS passage
+         FROM hits CROSS JOIN q
+         JOIN stories s ON s.id = hits.id
+         LEFT JOIN users u ON u.id = s.author_id
+         LEFT JOIN images ci ON ci.id = s.cover_image_id
+         ORDER BY hits.score DESC, hits.id"
+    )
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Readable story URLs: a slug from the title, unique among stories. A slug
 //! is never all digits, so `/stories/<key>` can tell it from an id.
 
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::error::Result;
 use crate::ids::StoryId;
@@ -57,14 +57,14 @@ pub fn slug_problem(slug: &str) -> Option<String> {
 
 /// `base`, or `base-2`, `base-3`…: the first not used by another story.
 pub async fn unique(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     base: &str,
     story: Option<StoryId>,
 ) -> Result<String> {
     let mut candidate = base.to_string();
     for n in 2.. {
         let taken: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM stories WHERE slug = ? AND id IS NOT ?")
+            sqlx::query_scalar("SELECT id FROM stories WHERE slug = $1 AND id IS DISTINCT FROM $2")
                 .bind(&candidate)
                 .bind(story)
                 .fetch_optional(&mut *conn)
@@ -81,7 +81,7 @@ pub async fn unique(
 }
 
 /// Gives every story without a slug one: stories made before slugs existed.
-pub async fn fill_missing(db: &SqlitePool) -> Result<()> {
+pub async fn fill_missing(db: &AnyPool) -> Result<()> {
     let mut tx = db.begin().await?;
     let missing: Vec<(StoryId, String)> =
         sqlx::query_as("SELECT id, title FROM stories WHERE slug IS NULL ORDER BY id")
@@ -89,7 +89,7 @@ pub async fn fill_missing(db: &SqlitePool) -> Result<()> {
             .await?;
     for (id, title) in missing {
         let slug = unique(&mut tx, &slugify(&title), Some(id)).await?;
-        sqlx::query("UPDATE stories SET slug = ? WHERE id = ?")
+        sqlx::query("UPDATE stories SET slug = $1 WHERE id = $2")
             .bind(slug)
             .bind(id)
             .execute(&mut *tx)

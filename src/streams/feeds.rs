@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use rocket::tokio::select;
 use rocket::tokio::sync::broadcast::{self, error::RecvError};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::budget::Permit;
 use super::inbox_feed::{InboxFeed, PostedFeed};
@@ -93,7 +93,7 @@ impl StoryFeed {
 /// The story list's feed: every published story's figures now, then the
 /// changed ones; a fresh snapshot after falling behind.
 pub struct ListFeed {
-    db: SqlitePool,
+    db: AnyPool,
     live: Engine,
     changes: broadcast::Receiver<ListMessage>,
     first: Option<Vec<ListFigures>>,
@@ -101,7 +101,7 @@ pub struct ListFeed {
 }
 
 impl ListFeed {
-    pub async fn open(db: &SqlitePool, live: &Engine) -> Result<ListFeed> {
+    pub async fn open(db: &AnyPool, live: &Engine) -> Result<ListFeed> {
         // Subscribe before the snapshot, so no change falls between the two.
         let changes = live.watch_lists();
         let first = snapshot(db, live).await?;
@@ -216,7 +216,7 @@ impl Main {
 }
 
 /// The figures of every published story.
-async fn snapshot(db: &SqlitePool, live: &Engine) -> Result<Vec<ListFigures>> {
+async fn snapshot(db: &AnyPool, live: &Engine) -> Result<Vec<ListFigures>> {
     let stories = queries::published(db).await?;
     let ids: Vec<StoryId> = stories.iter().map(|story| story.id).collect();
     let viewers = live.viewers(&ids).await;

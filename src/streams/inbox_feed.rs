@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rocket::tokio::sync::broadcast::{self, error::RecvError};
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::feeds::Outgoing;
 use crate::error::{Error, Result};
@@ -39,7 +39,7 @@ impl InboxFeed {
 
     /// Opens `user`'s inbox feed from their state now.
     pub async fn of_reader(
-        db: &SqlitePool,
+        db: &AnyPool,
         inboxes: &Inboxes,
         live: &Engine,
         user: UserId,

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use rocket::fairing::AdHoc;
 use rocket::Route;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 pub use budget::{Budget, Refusal, StreamLimits};
 pub use count::StreamCount;
@@ -104,7 +104,7 @@ pub fn stage(settings: &Settings) -> AdHoc {
 /// Closes the streams of logins that ended: at once when they end in this
 /// process, and within [`CHECK_LOGINS_EVERY`] otherwise (expiry, a command
 /// run beside the server). Runs until the budget is gone.
-async fn close_ended_logins(budget: Weak<Budget>, sessions: Sessions, db: SqlitePool) {
+async fn close_ended_logins(budget: Weak<Budget>, sessions: Sessions, db: AnyPool) {
     loop {
         rocket::tokio::select! {
             () = sessions.some_ended() => {}

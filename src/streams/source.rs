@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rocket::{Build, Rocket};
 use rocket_db_pools::Database;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::budget::{Budget, StreamLimits};
 use super::count::StreamCount;
@@ -22,7 +22,7 @@ use crate::stories::StoryCache;
 /// What opening a feed needs, shared (cheap to clone).
 #[derive(Clone)]
 pub struct Feeds {
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub live: Engine,
     pub stories: StoryCache,
     pub inboxes: Inboxes,

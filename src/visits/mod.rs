@@ -22,7 +22,7 @@ use rocket::outcome::Outcome;
 use rocket::request::{self, FromRequest, Request};
 use rocket::{Build, Orbit, Response, Rocket};
 use rocket_db_pools::Database;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 pub use bots::is_bot;
 use device::Devices;
@@ -40,7 +40,7 @@ const FLUSH_EVERY: Duration = Duration::from_secs(1);
 
 /// The counters, managed by Rocket as `Arc<Visits>`.
 pub struct Visits {
-    db: SqlitePool,
+    db: AnyPool,
     tally: Mutex<Tally>,
     salt: Mutex<Salt>,
     /// The day of the salt last saved: the salt is written when it changes,
@@ -52,7 +52,7 @@ pub struct Visits {
 }
 
 impl Visits {
-    async fn start(db: SqlitePool) -> Result<Arc<Visits>, sqlx::Error> {
+    async fn start(db: AnyPool) -> Result<Arc<Visits>, sqlx::Error> {
         let salt = salt::load(&db, today()).await?;
         Ok(Arc::new(Visits {
             db,

@@ -5,7 +5,7 @@
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 /// A visitor's hash: enough bits to keep a day's visitors apart, too few
 /// and too salted to tell anything about them.
@@ -42,9 +42,9 @@ impl Salt {
 
 /// Today's salt from the database, or a new one, saved; older salts and
 /// visitor hashes are deleted.
-pub async fn load(db: &SqlitePool, day: i64) -> Result<Salt, sqlx::Error> {
+pub async fn load(db: &AnyPool, day: i64) -> Result<Salt, sqlx::Error> {
     let stored: Option<Vec<u8>> =
-        sqlx::query_scalar("SELECT salt FROM visitor_salts WHERE day = ?")
+        sqlx::query_scalar("SELECT salt FROM visitor_salts WHERE day = $1")
             .bind(day)
             .fetch_optional(db)
             .await?;
@@ -58,18 +58,20 @@ pub async fn load(db: &SqlitePool, day: i64) -> Result<Salt, sqlx::Error> {
 
 /// Stores `salt` as its day's and forgets every earlier day's salt and
 /// visitor hashes.
-pub async fn save(db: &SqlitePool, salt: &Salt) -> Result<(), sqlx::Error> {
+pub async fn save(db: &AnyPool, salt: &Salt) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    sqlx::query("INSERT INTO visitor_salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING")
+    sqlx::query(
+        "INSERT INTO visitor_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING",
+    )
+    .bind(salt.day)
+    .bind(&salt.bytes[..])
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM visitor_salts WHERE day < $1")
         .bind(salt.day)
-        .bind(&salt.bytes[..])
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM visitor_salts WHERE day < ?")
-        .bind(salt.day)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM visitors WHERE day < ?")
+    sqlx::query("DELETE FROM visitors WHERE day < $1")
         .bind(salt.day)
         .execute(&mut *tx)
         .await?;

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::device::Device;
 use super::salt::VisitorHash;
@@ -108,7 +108,7 @@ impl Tally {
 
     /// Writes the tally in one transaction: views to their story and day
     /// (and to the story's all-time counter), visitors once per day.
-    pub async fn write(&self, db: &SqlitePool) -> Result<(), sqlx::Error> {
+    pub async fn write(&self, db: &AnyPool) -> Result<(), sqlx::Error> {
         let mut tx = db.begin().await?;
         let mut site: HashMap<i64, i64> = HashMap::new();
         for (&(day, story), &views) in &self.views {
@@ -116,15 +116,15 @@ impl Tally {
             // A story deleted meanwhile takes its views with it.
             sqlx::query(
                 "INSERT INTO story_days (story_id, day, views)
-                 SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM stories WHERE id = ?1)
-                 ON CONFLICT (story_id, day) DO UPDATE SET views = views + excluded.views",
+                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM stories WHERE id = $1)
+                 ON CONFLICT (story_id, day) DO UPDATE SET views = story_days.views + excluded.views",
             )
             .bind(story)
             .bind(day)
             .bind(views)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE stories SET view_count = view_count + ? WHERE id = ?")
+            sqlx::query("UPDATE stories SET view_count = view_count + $1 WHERE id = $2")
                 .bind(views)
                 .bind(story)
                 .execute(&mut *tx)
@@ -132,8 +132,8 @@ impl Tally {
         }
         for (day, views) in site {
             sqlx::query(
-                "INSERT INTO site_days (day, views) VALUES (?, ?)
-                 ON CONFLICT (day) DO UPDATE SET views = views + excluded.views",
+                "INSERT INTO site_days (day, views) VALUES ($1, $2)
+                 ON CONFLICT (day) DO UPDATE SET views = site_days.views + excluded.views",
             )
             .bind(day)
             .bind(views)
@@ -142,8 +142,8 @@ impl Tally {
         }
         for ((day, source), views) in &self.sources {
             sqlx::query(
-                "INSERT INTO source_days (day, source, views) VALUES (?, ?, ?)
-                 ON CONFLICT (day, source) DO UPDATE SET views = views + excluded.views",
+                "INSERT INTO source_days (day, source, views) VALUES ($1, $2, $3)
+                 ON CONFLICT (day, source) DO UPDATE SET views = source_days.views + excluded.views",
             )
             .bind(day)
             .bind(source)
@@ -153,8 +153,8 @@ impl Tally {
         }
         for ((day, device, browser), views) in &self.devices {
             sqlx::query(
-                "INSERT INTO device_days (day, device, browser, views) VALUES (?, ?, ?, ?)
-                 ON CONFLICT (day, device, browser) DO UPDATE SET views = views + excluded.views",
+                "INSERT INTO device_days (day, device, browser, views) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (day, device, browser) DO UPDATE SET views = device_days.views + excluded.views",
             )
             .bind(day)
             .bind(*device)
@@ -165,7 +165,7 @@ impl Tally {
         }
         for (day, hash) in &self.visitors {
             // The trigger counts the visitor on site_days if the row is new.
-            sqlx::query("INSERT INTO visitors (day, hash) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            sqlx::query("INSERT INTO visitors (day, hash) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(day)
                 .bind(&hash[..])
                 .execute(&mut *tx)

@@ -23,7 +23,7 @@ pub async fn user_id(app: &TestApp, name: &str) -> i64 {
 pub async fn session_ids(app: &TestApp, name: &str) -> Vec<i64> {
     sqlx::query_scalar(
         "SELECT sessions.id FROM sessions JOIN users ON users.id = sessions.user_id
-         WHERE users.username = ? ORDER BY sessions.id",
+         WHERE users.username = $1 ORDER BY sessions.id",
     )
     .bind(name)
     .fetch_all(&app.db)
@@ -33,7 +33,7 @@ pub async fn session_ids(app: &TestApp, name: &str) -> Vec<i64> {
 
 /// `name`'s password hash, to tell whether it changed.
 pub async fn password_hash(app: &TestApp, name: &str) -> String {
-    sqlx::query_scalar("SELECT password_hash FROM users WHERE username = ?")
+    sqlx::query_scalar("SELECT password_hash FROM users WHERE username = $1")
         .bind(name)
         .fetch_one(&app.db)
         .await

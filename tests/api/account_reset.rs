@@ -78,7 +78,8 @@ async fn an_expired_link_is_refused_and_changes_nothing() {
     let alice = app.reader("alice").await;
     let token = issue_reset_link(&app, &admin, "alice").await;
     let before = password_hash(&app, "alice").await;
-    sqlx::query("UPDATE password_resets SET expires_at = strftime('%s', 'now') - 1")
+    sqlx::query("UPDATE password_resets SET expires_at = $1")
+        .bind(crate::databases::now() - 1)
         .execute(&app.db)
         .await
         .expect("the link expires");

@@ -54,7 +54,7 @@ async fn last_use_is_kept_in_memory_and_written_in_batches() {
     let laptop = logged_in_at(&app, "alice", "10.9.8.7:5000", FIREFOX_ON_LINUX).await;
     let phone = logged_in_at(&app, "alice", "192.0.2.44:6000", SAFARI_ON_IPHONE).await;
     let phone_id = session_ids(&app, "alice").await[1];
-    sqlx::query("UPDATE sessions SET last_seen_at = 1000000000 WHERE id = ?")
+    sqlx::query("UPDATE sessions SET last_seen_at = 1000000000 WHERE id = $1")
         .bind(phone_id)
         .execute(&app.db)
         .await

@@ -32,11 +32,16 @@ fn numbered(user: &str, number: usize, size: usize) -> String {
 
 /// The batch numbers stored, once each.
 async fn stored_batches(app: &TestApp) -> BTreeSet<i64> {
-    sqlx::query_scalar("SELECT DISTINCT json_extract(properties, '$.batch') FROM actions")
+    let sql = match crate::databases::on_postgres() {
+        false => "SELECT DISTINCT CAST(json_extract(properties, '$.batch') AS BIGINT) FROM actions",
+        true => "SELECT DISTINCT CAST(CAST(properties AS json)->>'batch' AS BIGINT) FROM actions",
+    };
+    sqlx::query_scalar::<_, Option<i64>>(sql)
         .fetch_all(&app.db)
         .await
         .expect("the stored batches")
         .into_iter()
+        .flatten()
         .collect()
 }
 

@@ -3,12 +3,10 @@
 //! posted, even for an id spelled like their username.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
 use rocket::http::Status;
 use serde_json::Value;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 
 use crate::activity_helpers::{batch, bearer, SEED_BODY};
 use crate::helpers::{spawn_app, spawn_app_in, Browser, PASSWORD};
@@ -170,15 +168,18 @@ async fn a_token_cannot_mark_a_reader_as_having_finished_a_story() {
 async fn actions_from_before_namespaces_are_a_readers_only_if_they_carry_her_exact_name() {
     // A database as the version before namespaces left it: Alice's own
     // actions, and actions a token posted for ids that only look like hers.
+    // PostgreSQL's schema began after namespaces: there is no older one.
+    if crate::databases::sqlite_only("actions_from_before_namespaces") {
+        return;
+    }
     let dir = tempfile::tempdir().expect("a temporary directory");
     let url = format!("sqlite://{}/folio.db", dir.path().display());
-    let options = SqliteConnectOptions::from_str(&url)
-        .expect("a URL")
-        .create_if_missing(true);
-    let db = SqlitePool::connect_with(options).await.expect("a database");
+    let db = folio::db::connect(&url, 1, std::time::Duration::from_secs(30))
+        .await
+        .expect("a database");
     let before = Migrator {
         migrations: Cow::Owned(
-            folio::db::MIGRATOR
+            folio::db::migrator(folio::db::Backend::Sqlite)
                 .iter()
                 .filter(|m| m.version < NAMESPACES)
                 .cloned()
@@ -198,7 +199,7 @@ async fn actions_from_before_namespaces_are_a_readers_only_if_they_carry_her_exa
     for (user, n) in [("alice", 1), ("Alice", 2), ("ABC123XYZ", 3), ("alice", 4)] {
         sqlx::query(
             "INSERT INTO actions (user_key, session_key, type, time, at_ms, wall_clock, properties, received_at)
-             VALUES (?, 's', 'CLICK', '2020-01-01T00:00:00Z', ?, '2020-01-01T00:00:00', ?, 1)",
+             VALUES ($1, 's', 'CLICK', '2020-01-01T00:00:00Z', $2, '2020-01-01T00:00:00', $3, 1)",
         )
         .bind(user)
         .bind(n)

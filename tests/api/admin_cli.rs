@@ -13,7 +13,7 @@ fn folio(dir: &tempfile::TempDir, args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_folio"))
         .args(args)
         .env("ROCKET_DATA_DIR", dir.path())
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", crate::databases::database_url(dir.path()))
         .env("ROCKET_LOG_LEVEL", "off")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -54,7 +54,7 @@ async fn scrolling_a_story_to_its_end_is_recorded() {
             "READ_COMPLETE"
         ]
     );
-    let completions: i64 = sqlx::query_scalar("SELECT completion_count FROM stories WHERE id = ?")
+    let completions: i64 = sqlx::query_scalar("SELECT completion_count FROM stories WHERE id = $1")
         .bind(story)
         .fetch_one(&server.db)
         .await

@@ -56,7 +56,7 @@ async fn a_site_with_wide_content() -> (Server, i64) {
         .expect("an admin");
     sqlx::query(
         "INSERT INTO story_updates (story_id, kind, body, created_at)
-         VALUES (?, 'announcement', ?, 1)",
+         VALUES ($1, 'announcement', $2, 1)",
     )
     .bind(story)
     .bind("An-announcement-with-a-very-long-unbroken-word-in-it-that-goes-on-and-on ".repeat(3))
@@ -71,7 +71,7 @@ async fn a_site_with_wide_content() -> (Server, i64) {
     .expect("base64");
     let cover: i64 = sqlx::query_scalar(
         "INSERT INTO images (hash, kind, width, height, size, name, uploaded_at, bytes)
-         VALUES (?, 'png', 3000, 400, ?, ?, 1, ?) RETURNING id",
+         VALUES ($1, 'png', 3000, 400, $2, $3, 1, $4) RETURNING id",
     )
     .bind("c0".repeat(32))
     .bind(png.len() as i64)
@@ -80,7 +80,7 @@ async fn a_site_with_wide_content() -> (Server, i64) {
     .fetch_one(&server.db)
     .await
     .expect("an image");
-    sqlx::query("UPDATE stories SET cover_image_id = ? WHERE id = ?")
+    sqlx::query("UPDATE stories SET cover_image_id = $1 WHERE id = $2")
         .bind(cover)
         .bind(story)
         .execute(&server.db)
@@ -164,7 +164,7 @@ async fn no_page_is_wider_than_a_phone() {
 #[ignore = "needs chromium"]
 async fn the_story_title_is_the_largest_heading_and_nothing_needs_zoom() {
     let (server, story) = a_site_with_wide_content().await;
-    sqlx::query("UPDATE stories SET body = ? WHERE id = ?")
+    sqlx::query("UPDATE stories SET body = $1 WHERE id = $2")
         .bind("## A heading in the story\n\nText.\n\n# Even a first-level one\n\nMore.")
         .bind(story)
         .execute(&server.db)

@@ -45,12 +45,12 @@ async fn site_with_history(app: &TestApp) -> (i64, i64) {
     reader.get(app, &format!("/stories/{quiet}")).await;
     app.flush_visits().await;
     let old = today() - 40;
-    sqlx::query("INSERT INTO site_days (day, views, reads, visitors) VALUES (?, 100, 10, 7)")
+    sqlx::query("INSERT INTO site_days (day, views, reads, visitors) VALUES ($1, 100, 10, 7)")
         .bind(old)
         .execute(&app.db)
         .await
         .expect("old site figures");
-    sqlx::query("INSERT INTO story_days (story_id, day, views, reads) VALUES (?, ?, 100, 10)")
+    sqlx::query("INSERT INTO story_days (story_id, day, views, reads) VALUES ($1, $2, 100, 10)")
         .bind(quiet)
         .bind(old)
         .execute(&app.db)
@@ -240,14 +240,14 @@ async fn top_stories_and_sources_add_up_any_range_of_days() {
     let first = today() - 60;
     // Day i of the window: i views and one new read.
     for i in 0..60 {
-        sqlx::query("INSERT INTO story_days (story_id, day, views, reads) VALUES (?, ?, ?, 1)")
+        sqlx::query("INSERT INTO story_days (story_id, day, views, reads) VALUES ($1, $2, $3, 1)")
             .bind(story)
             .bind(first + i)
             .bind(i)
             .execute(&app.db)
             .await
             .expect("a day's figures");
-        sqlx::query("INSERT INTO source_days (day, source, views) VALUES (?, 'news.example', ?)")
+        sqlx::query("INSERT INTO source_days (day, source, views) VALUES ($1, 'news.example', $2)")
             .bind(first + i)
             .bind(i)
             .execute(&app.db)
@@ -255,13 +255,13 @@ async fn top_stories_and_sources_add_up_any_range_of_days() {
             .expect("a day's sources");
     }
     // A later change to a day, as the view counter's flush makes.
-    sqlx::query("UPDATE story_days SET views = views + 1000 WHERE story_id = ? AND day = ?")
+    sqlx::query("UPDATE story_days SET views = views + 1000 WHERE story_id = $1 AND day = $2")
         .bind(story)
         .bind(first + 20)
         .execute(&app.db)
         .await
         .expect("a flush");
-    sqlx::query("UPDATE source_days SET views = views + 1000 WHERE day = ?")
+    sqlx::query("UPDATE source_days SET views = views + 1000 WHERE day = $1")
         .bind(first + 20)
         .execute(&app.db)
         .await

@@ -82,7 +82,7 @@ async fn seed_fortnight(app: &TestApp) -> Vec<(i64, i64, i64)> {
         .map(|i| (10 + 3 * i, i % 4, 5 + (i * 7) % 11))
         .collect();
     for (i, (views, reads, visitors)) in days.iter().enumerate() {
-        sqlx::query("INSERT INTO site_days (day, views, reads, visitors) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO site_days (day, views, reads, visitors) VALUES ($1, $2, $3, $4)")
             .bind(today() - 13 + i as i64)
             .bind(views)
             .bind(reads)

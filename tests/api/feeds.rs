@@ -17,7 +17,7 @@ pub async fn public_app() -> TestApp {
 
 /// Sets when `story` was published and last changed.
 pub async fn dated(app: &TestApp, story: i64, published: i64, updated: i64) {
-    sqlx::query("UPDATE stories SET published_at = ?, updated_at = ? WHERE id = ?")
+    sqlx::query("UPDATE stories SET published_at = $1, updated_at = $2 WHERE id = $3")
         .bind(published)
         .bind(updated)
         .bind(story)
@@ -54,7 +54,7 @@ async fn the_home_page_links_a_feed_of_published_stories_newest_first() {
     let draft = app.add_draft("Secret Draft", "Not yet.").await;
     dated(&app, old, 1_000, 1_000).await;
     dated(&app, new, 2_000, 2_000).await;
-    sqlx::query("UPDATE stories SET updated_at = 3000 WHERE id = ?")
+    sqlx::query("UPDATE stories SET updated_at = 3000 WHERE id = $1")
         .bind(draft)
         .execute(&app.db)
         .await

@@ -142,7 +142,7 @@ async fn an_unpublished_story_can_still_be_unfollowed() {
     alice
         .post_form(&app, "/stories/night-train/follow", &[])
         .await;
-    sqlx::query("UPDATE stories SET published_at = NULL WHERE id = ?")
+    sqlx::query("UPDATE stories SET published_at = NULL WHERE id = $1")
         .bind(story)
         .execute(&app.db)
         .await
@@ -198,7 +198,7 @@ async fn the_following_page_is_paginated() {
         if n % 3 == 0 {
             sqlx::query(
                 "INSERT INTO story_updates (story_id, kind, body, created_at)
-                 VALUES (?, 'announcement', 'News', 1)",
+                 VALUES ($1, 'announcement', 'News', 1)",
             )
             .bind(id)
             .execute(&app.db)

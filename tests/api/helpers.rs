@@ -1,13 +1,14 @@
 //! The test harness: every test builds the real Folio, with the real pool
-//! and migrations, on a fresh SQLite file of its own, and talks to it like a
-//! browser would.
+//! and migrations, on a fresh database of its own (a SQLite file, or a
+//! PostgreSQL database: see `databases`), and talks to it like a browser
+//! would.
 
 use folio::db::Db;
 use rocket::figment::Figment;
 use rocket::http::Status;
 use rocket::local::asynchronous::Client;
 use rocket_db_pools::Database;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tempfile::TempDir;
 
 pub use crate::client::{encode, Browser};
@@ -17,7 +18,7 @@ pub const PASSWORD: &str = "correct horse battery";
 /// A running Folio and a handle on its database.
 pub struct TestApp {
     pub client: Client,
-    pub db: SqlitePool,
+    pub db: AnyPool,
     pub dir: TempDir,
 }
 
@@ -50,10 +51,13 @@ pub fn test_figment(dir: &TempDir) -> Figment {
         .merge(("data_dir", dir.path()))
         .merge((
             "databases.folio.url",
-            format!("sqlite://{}/folio.db", dir.path().display()),
+            crate::databases::database_url(dir.path()),
         ))
         .merge(("sample_stories", false))
-        .merge(("log_level", "off"))
+        .merge((
+            "log_level",
+            std::env::var("FOLIO_TEST_LOG").unwrap_or("off".into()),
+        ))
 }
 
 impl TestApp {
@@ -84,7 +88,7 @@ impl TestApp {
     pub async fn rows_of(&self, table: &str, username: &str) -> i64 {
         let sql = format!(
             "SELECT COUNT(*) FROM {table} JOIN users ON users.id = {table}.user_id
-             WHERE users.username = ?"
+             WHERE users.username = $1"
         );
         sqlx::query_scalar(&sql)
             .bind(username)
@@ -167,7 +171,7 @@ impl TestApp {
     async fn insert_story(&self, title: &str, body: &str, published: bool) -> i64 {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO stories (title, body, published_at, created_at, updated_at)
-             VALUES (?, ?, CASE WHEN ? THEN 1 ELSE NULL END, 1, 1) RETURNING id",
+             VALUES ($1, $2, CASE WHEN $3 THEN 1 ELSE NULL END, 1, 1) RETURNING id",
         )
         .bind(title)
         .bind(body)
@@ -177,14 +181,14 @@ impl TestApp {
         .expect("a story is inserted");
         // The slug Folio would give it, or with the id when that is taken.
         let slug = folio::stories::slugs::slugify(title);
-        let taken = sqlx::query("UPDATE stories SET slug = ? WHERE id = ?")
+        let taken = sqlx::query("UPDATE stories SET slug = $1 WHERE id = $2")
             .bind(&slug)
             .bind(id)
             .execute(&self.db)
             .await
             .is_err();
         if taken {
-            sqlx::query("UPDATE stories SET slug = ? WHERE id = ?")
+            sqlx::query("UPDATE stories SET slug = $1 WHERE id = $2")
                 .bind(format!("{slug}-{id}"))
                 .bind(id)
                 .execute(&self.db)
@@ -194,15 +198,17 @@ impl TestApp {
         id
     }
 
+    /// The number `sql` (one row, one column) answers; a sum's type varies
+    /// by engine, so it is read as a 64-bit integer.
     pub async fn count(&self, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
+        sqlx::query_scalar(&format!("SELECT CAST(({sql}) AS BIGINT)"))
             .fetch_one(&self.db)
             .await
             .expect("a count")
     }
 
     pub async fn story_read_count(&self, id: i64) -> i64 {
-        sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
+        sqlx::query_scalar("SELECT read_count FROM stories WHERE id = $1")
             .bind(id)
             .fetch_one(&self.db)
             .await

@@ -139,12 +139,19 @@ async fn the_live_listener_carries_a_readers_inbox_on_every_stream() {
     let story = server.add_story("A story", "Text").await;
     let alice = server.login_cookie("alice").await;
     // An update she was notified of while away.
-    sqlx::query(
-        "INSERT INTO story_updates (story_id, kind, body, created_at) VALUES (?, 'announcement', 'News', 1);
-         INSERT INTO notifications (user_id, update_id)
-             SELECT id, last_insert_rowid() FROM users WHERE username = 'alice';",
+    let update: i64 = sqlx::query_scalar(
+        "INSERT INTO story_updates (story_id, kind, body, created_at)
+         VALUES ($1, 'announcement', 'News', 1) RETURNING id",
     )
     .bind(story)
+    .fetch_one(&server.db)
+    .await
+    .expect("an update");
+    sqlx::query(
+        "INSERT INTO notifications (user_id, update_id)
+         SELECT id, $1 FROM users WHERE username = 'alice'",
+    )
+    .bind(update)
     .execute(&server.db)
     .await
     .expect("a notification");
@@ -217,7 +224,7 @@ async fn a_forged_ticket_or_one_for_an_ended_session_opens_no_stream() {
     let good = RawStream::open(port, &request, Some(&format!("live={ticket}"))).await;
     assert_eq!(good.status, 200);
     drop(good);
-    sqlx::query("DELETE FROM sessions WHERE id = ?")
+    sqlx::query("DELETE FROM sessions WHERE id = $1")
         .bind(session)
         .execute(&server.db)
         .await

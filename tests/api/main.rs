@@ -5,6 +5,7 @@ mod activity_helpers;
 mod client;
 #[path = "../../examples/support/cookies.rs"]
 mod cookies;
+mod databases;
 mod events;
 mod helpers;
 mod layers;
@@ -59,6 +60,7 @@ mod notifications;
 mod openapi;
 mod ops;
 mod ops_cli;
+mod postgres_outage;
 mod presence;
 mod process;
 mod raw_stream;

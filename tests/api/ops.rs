@@ -43,15 +43,20 @@ async fn liveness_and_readiness_answer_on_a_healthy_database() {
     assert_eq!((alive.status, alive.body.as_str()), (Status::Ok, "ok"));
     assert_eq!(ready.status, Status::Ok, "{}", ready.body);
     assert_eq!(ready.json()["status"], "ready");
-    let known = folio::db::MIGRATOR.iter().count() as i64;
+    let known = folio::db::migrator(folio::db::Backend::of(&app.db))
+        .iter()
+        .count() as i64;
     assert_eq!(ready.json()["migrations"], known);
 }
 
 #[rocket::async_test]
 async fn readiness_fails_with_a_reason_when_a_migration_is_missing() {
     let app = spawn_app().await;
-    let latest = folio::db::MIGRATOR.iter().last().expect("migrations");
-    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = ?")
+    let latest = folio::db::migrator(folio::db::Backend::of(&app.db))
+        .iter()
+        .last()
+        .expect("migrations");
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
         .bind(latest.version)
         .execute(&app.db)
         .await

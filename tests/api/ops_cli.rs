@@ -124,7 +124,7 @@ fn a_bad_setting_stops_the_start_naming_the_key_and_the_problem() {
             "-5",
             "activity_token_actions_per_day",
         ),
-        ("DATABASE_URL", "postgres://db/folio", "sqlite"),
+        ("DATABASE_URL", "mysql://db/folio", "postgresql"),
     ];
     for (variable, value, named) in cases {
         let (started, said) = folio(

@@ -13,7 +13,7 @@ use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
 use rocket::tokio::net::TcpStream;
 use rocket::tokio::time::{sleep, timeout, Instant};
 use sha2::{Digest, Sha256};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tempfile::TempDir;
 
 /// How long a start, a stop or one request may take.
@@ -259,7 +259,10 @@ pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) ->
     let mint = crate::cookies::CookieMint::new(key).await;
     folio::db::ensure_data_dir(&format!("sqlite://{}", path.display())).expect("data dir");
     let db = open(path).await;
-    folio::db::MIGRATOR.run(&db).await.expect("migrations");
+    folio::db::migrator(folio::db::Backend::Sqlite)
+        .run(&db)
+        .await
+        .expect("migrations");
     let mut tx = db.begin().await.expect("a transaction");
     let body = "A paragraph of the story, long enough to be worth reading. ".repeat(60);
     let mut population = Population {
@@ -267,38 +270,36 @@ pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) ->
         stories: Vec::new(),
     };
     for n in 0..stories {
-        let id = sqlx::query(
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO stories (title, body, published_at, created_at, updated_at)
-             VALUES (?, ?, 1, 1, 1)",
+             VALUES ($1, $2, 1, 1, 1) RETURNING id",
         )
         .bind(format!("Story {n}"))
         .bind(&body)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
-        .expect("a story")
-        .last_insert_rowid();
+        .expect("a story");
         population.stories.push(id);
     }
     for n in 0..readers {
-        let user = sqlx::query(
-            "INSERT INTO users (username, password_hash, created_at) VALUES (?, 'none', 1)",
+        let user: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, password_hash, created_at) VALUES ($1, 'none', 1)
+             RETURNING id",
         )
         .bind(format!("reader{n}"))
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
-        .expect("a reader")
-        .last_insert_rowid();
+        .expect("a reader");
         let token = folio::util::random_token();
-        let session = sqlx::query(
+        let session: i64 = sqlx::query_scalar(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
-             VALUES (?, ?, 1, 4102444800)",
+             VALUES ($1, $2, 1, 4102444800) RETURNING id",
         )
         .bind(&Sha256::digest(token.as_bytes())[..])
         .bind(user)
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
-        .expect("a session")
-        .last_insert_rowid();
+        .expect("a session");
         let cookie = mint.reader(&token, session, 4_102_444_800).await;
         population.readers.push((user, cookie));
     }
@@ -308,17 +309,15 @@ pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) ->
 }
 
 /// A pool on the SQLite file at `path`, with Folio's pragmas.
-pub async fn open(path: &Path) -> SqlitePool {
-    let options = folio::db::connect_options(&format!("sqlite://{}", path.display()))
-        .expect("options")
-        .create_if_missing(true);
-    SqlitePool::connect_with(options)
+pub async fn open(path: &Path) -> AnyPool {
+    let url = format!("sqlite://{}", path.display());
+    folio::db::connect(&url, 4, std::time::Duration::from_secs(30))
         .await
         .expect("the database opens")
 }
 
 /// Every (story, reader) read in the database.
-pub async fn reads_in(db: &SqlitePool) -> HashSet<(i64, i64)> {
+pub async fn reads_in(db: &AnyPool) -> HashSet<(i64, i64)> {
     sqlx::query_as::<_, (i64, i64)>("SELECT story_id, user_id FROM reads")
         .fetch_all(db)
         .await
@@ -328,7 +327,7 @@ pub async fn reads_in(db: &SqlitePool) -> HashSet<(i64, i64)> {
 }
 
 /// Stories whose read counter differs from their rows in `reads`.
-pub async fn miscounted_stories(db: &SqlitePool) -> Vec<(i64, i64, i64)> {
+pub async fn miscounted_stories(db: &AnyPool) -> Vec<(i64, i64, i64)> {
     sqlx::query_as(
         "SELECT s.id, s.read_count, (SELECT COUNT(*) FROM reads r WHERE r.story_id = s.id) AS n
          FROM stories s WHERE s.read_count != n",

@@ -117,20 +117,19 @@ impl Server {
     /// encrypted with `SECRET_KEY` as Folio's own login would.
     pub async fn login_cookie(&self, username: &str) -> String {
         let user: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, created_at) VALUES (?, 'x', 1) RETURNING id",
+            "INSERT INTO users (username, password_hash, created_at) VALUES ($1, 'x', 1) RETURNING id",
         )
         .bind(username)
         .fetch_one(&self.db)
         .await
         .expect("a user");
         let token = format!("{username}-token-of-sixty-four-characters-or-so-for-this-test");
-        let session = sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, 1, 4102444800)")
+        let session: i64 = sqlx::query_scalar("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, 1, 4102444800) RETURNING id")
             .bind(&Sha256::digest(token.as_bytes())[..])
             .bind(user)
-            .execute(&self.db)
+            .fetch_one(&self.db)
             .await
-            .expect("a session")
-            .last_insert_rowid();
+            .expect("a session");
         let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
         mint.reader(&token, session, 4_102_444_800).await
     }

@@ -5,8 +5,6 @@
 use std::time::{Duration, Instant};
 
 use rocket::http::Status;
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::ConnectOptions;
 use time::OffsetDateTime;
 
 use crate::client::Browser;
@@ -55,7 +53,7 @@ async fn opened(app: &TestApp, reader: &Browser, path: &str, limit: Duration) ->
 }
 
 async fn published_at(app: &TestApp, title: &str) -> Option<i64> {
-    sqlx::query_scalar("SELECT published_at FROM stories WHERE title = ?")
+    sqlx::query_scalar("SELECT published_at FROM stories WHERE title = $1")
         .bind(title)
         .fetch_one(&app.db)
         .await
@@ -104,17 +102,16 @@ async fn a_time_that_came_while_folio_was_stopped_is_caught_up_at_start() {
     db.close().await;
     // The hour passes while Folio is stopped.
     let due = now() - 60;
-    let mut conn = SqliteConnectOptions::new()
-        .filename(dir.path().join("folio.db"))
-        .connect()
+    let url = crate::databases::database_url(dir.path());
+    let db = folio::db::connect(&url, 1, Duration::from_secs(30))
         .await
         .expect("the database");
-    sqlx::query("UPDATE stories SET scheduled_at = ? WHERE title = 'Night Shift'")
+    sqlx::query("UPDATE stories SET scheduled_at = $1 WHERE title = 'Night Shift'")
         .bind(due)
-        .execute(&mut conn)
+        .execute(&db)
         .await
         .expect("the time moved");
-    drop(conn);
+    db.close().await;
 
     let app = spawn_app_in(dir, |figment| figment).await;
     let reader = app.reader("alice").await;

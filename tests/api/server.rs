@@ -11,7 +11,7 @@ use rocket::tokio::sync::oneshot;
 use rocket::tokio::time::{sleep, Instant};
 use rocket::Shutdown;
 use rocket_db_pools::Database;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use tempfile::TempDir;
 
 use crate::helpers::test_figment;
@@ -23,7 +23,7 @@ const PATIENCE: Duration = Duration::from_secs(10);
 pub struct Server {
     pub base: String,
     pub port: u16,
-    pub db: SqlitePool,
+    pub db: AnyPool,
     /// The dedicated live listener's port, when `live_port` was set.
     pub live_port: Option<u16>,
     shutdown: Shutdown,
@@ -86,12 +86,10 @@ impl Server {
             assert!(Instant::now() < deadline, "the old server kept its port");
             sleep(Duration::from_millis(50)).await;
         }
-        let db = sqlx::SqlitePool::connect_with(
-            folio::db::connect_options(&format!("sqlite://{}/folio.db", dir.path().display()))
-                .expect("options"),
-        )
-        .await
-        .expect("the database opens");
+        let url = crate::databases::database_url(dir.path());
+        let db = folio::db::connect(&url, 4, PATIENCE)
+            .await
+            .expect("the database opens");
         Stopped { port, dir, db }
     }
 
@@ -110,7 +108,7 @@ impl Server {
     pub async fn add_story(&self, title: &str, body: &str) -> i64 {
         sqlx::query_scalar(
             "INSERT INTO stories (title, body, published_at, created_at, updated_at)
-             VALUES (?, ?, 1, 1, 1) RETURNING id",
+             VALUES ($1, $2, 1, 1, 1) RETURNING id",
         )
         .bind(title)
         .bind(body)
@@ -137,7 +135,7 @@ impl Drop for Server {
 pub struct Stopped {
     port: u16,
     dir: TempDir,
-    pub db: SqlitePool,
+    pub db: AnyPool,
 }
 
 impl Stopped {
@@ -149,16 +147,16 @@ impl Stopped {
 }
 
 /// Records `count` reads of `story` by new readers, straight in the database.
-pub async fn add_reads(db: &SqlitePool, story: i64, count: usize) {
+pub async fn add_reads(db: &AnyPool, story: i64, count: usize) {
     for n in 0..count {
         let user: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, password_hash, created_at) VALUES (?, 'x', 1) RETURNING id",
+            "INSERT INTO users (username, password_hash, created_at) VALUES ($1, 'x', 1) RETURNING id",
         )
         .bind(format!("offline{n}"))
         .fetch_one(db)
         .await
         .expect("a user");
-        sqlx::query("INSERT INTO reads (story_id, user_id, read_at) VALUES (?, ?, 1)")
+        sqlx::query("INSERT INTO reads (story_id, user_id, read_at) VALUES ($1, $2, 1)")
             .bind(story)
             .bind(user)
             .execute(db)

@@ -40,7 +40,7 @@ pub async fn publish(app: &TestApp, admin: &Browser, fields: &[(&str, &str)]) ->
 /// read count, so the orders have ties) and a few drafts among them.
 async fn add_many(app: &TestApp, n: i64) {
     sqlx::query(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
          INSERT INTO stories (slug, title, body, published_at, read_count, created_at, updated_at)
          SELECT 'story-' || i, 'Story ' || i, 'The text of story ' || i || '.',
                 CASE WHEN i % 13 = 0 THEN NULL ELSE 1700000000 + i / 3 END, i % 7, 1, 1
@@ -117,7 +117,7 @@ async fn a_page_link_keeps_its_stories_when_new_ones_are_published() {
     let before = listed(&browser.get(&app, &older).await.body);
 
     let new = app.add_story("Brand New", "Just in.").await;
-    sqlx::query("UPDATE stories SET published_at = 1800000000 WHERE id = ?")
+    sqlx::query("UPDATE stories SET published_at = 1800000000 WHERE id = $1")
         .bind(new)
         .execute(&app.db)
         .await
@@ -134,13 +134,12 @@ async fn the_list_shows_an_excerpt_author_date_and_reading_time() {
         "word ".repeat(700)
     );
     let story = app.add_story("Long Walk", &body).await;
-    sqlx::query(
-        "UPDATE stories SET published_at = strftime('%s', 'now') - 3 * 86400 - 60 WHERE id = ?",
-    )
-    .bind(story)
-    .execute(&app.db)
-    .await
-    .unwrap();
+    sqlx::query("UPDATE stories SET published_at = $2 - 3 * 86400 - 60 WHERE id = $1")
+        .bind(story)
+        .bind(crate::databases::now())
+        .execute(&app.db)
+        .await
+        .unwrap();
 
     let page = Browser::new().get(&app, "/").await;
 

@@ -64,15 +64,15 @@ async fn a_story_revised_after_publishing_says_when() {
     let app = spawn_app().await;
     let story = app.add_story("Tides", "The tide came in.").await;
     let day = 86_400;
-    set(
-        &app,
-        &format!(
-            "UPDATE stories SET published_at = strftime('%s', 'now') - 5 * {day} - 60,
-                 revised_at = strftime('%s', 'now') - 2 * {day} - 60 WHERE id = ?"
-        ),
-        story,
-    )
-    .await;
+    sqlx::query(&format!(
+        "UPDATE stories SET published_at = $2 - 5 * {day} - 60,
+             revised_at = $2 - 2 * {day} - 60 WHERE id = $1"
+    ))
+    .bind(story)
+    .bind(crate::databases::now())
+    .execute(&app.db)
+    .await
+    .unwrap();
 
     let page = app.reader("alice").await.get(&app, "/stories/tides").await;
 
@@ -98,7 +98,7 @@ async fn saving_without_changes_does_not_make_a_story_updated() {
     let app = spawn_app().await;
     let admin = app.admin("editor").await;
     let id = publish(&app, &admin, &[("title", "Tides"), ("body", "The tide.")]).await;
-    set(&app, "UPDATE stories SET published_at = published_at - 3600, revised_at = revised_at - 3600 WHERE id = ?", id).await;
+    set(&app, "UPDATE stories SET published_at = published_at - 3600, revised_at = revised_at - 3600 WHERE id = $1", id).await;
 
     let same = [
         ("title", "Tides"),

@@ -31,7 +31,7 @@ async fn two_nodes_with(redis: &Redis, configure: fn(Figment) -> Figment) -> (Se
             .merge(("redis_url", url.clone()))
     };
     let a = Server::start(shared).await;
-    let database = format!("sqlite://{}/folio.db", a.data_dir().display());
+    let database = crate::databases::database_url(&a.data_dir());
     let b = Server::start(|figment| shared(figment).merge(("databases.folio.url", database))).await;
     (a, b)
 }
@@ -193,12 +193,12 @@ async fn one_readers_first_reads_through_both_nodes_at_once_count_once() {
         );
         assert_eq!((on_a.0, on_b.0), (200, 200));
     }
-    let counter: i64 = sqlx::query_scalar("SELECT read_count FROM stories WHERE id = ?")
+    let counter: i64 = sqlx::query_scalar("SELECT read_count FROM stories WHERE id = $1")
         .bind(story)
         .fetch_one(&a.db)
         .await
         .expect("the story");
-    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reads WHERE story_id = ?")
+    let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reads WHERE story_id = $1")
         .bind(story)
         .fetch_one(&a.db)
         .await
@@ -220,7 +220,7 @@ async fn a_node_killed_takes_its_viewers_from_the_other_within_the_time_to_live(
             .merge(("presence_ttl", ttl.as_secs()))
     })
     .await;
-    let database = format!("sqlite://{}/folio.db", a.data_dir().display());
+    let database = crate::databases::database_url(&a.data_dir());
     let env = vec![
         ("ROCKET_REDIS_URL", url.clone()),
         ("DATABASE_URL", database),

@@ -99,21 +99,23 @@ async fn every_story_open_is_a_view_and_they_survive_a_clean_shutdown() {
     let TestApp { client, dir, .. } = app;
     client.terminate().await;
     // Folio closed its pool; look at the file afresh.
-    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}/folio.db", dir.path().display()))
+    let url = crate::databases::database_url(dir.path());
+    let db = folio::db::connect(&url, 1, std::time::Duration::from_secs(30))
         .await
         .expect("the database opens");
 
-    let views: i64 = sqlx::query_scalar("SELECT view_count FROM stories WHERE id = ?")
+    let views: i64 = sqlx::query_scalar("SELECT view_count FROM stories WHERE id = $1")
         .bind(story)
         .fetch_one(&db)
         .await
         .expect("a story");
-    let by_day: i64 = sqlx::query_scalar("SELECT SUM(views) FROM story_days WHERE story_id = ?")
-        .bind(story)
-        .fetch_one(&db)
-        .await
-        .expect("the story's days");
-    let site: i64 = sqlx::query_scalar("SELECT SUM(views) FROM site_days")
+    let by_day: i64 =
+        sqlx::query_scalar("SELECT CAST(SUM(views) AS BIGINT) FROM story_days WHERE story_id = $1")
+            .bind(story)
+            .fetch_one(&db)
+            .await
+            .expect("the story's days");
+    let site: i64 = sqlx::query_scalar("SELECT CAST(SUM(views) AS BIGINT) FROM site_days")
         .fetch_one(&db)
         .await
         .expect("the site's days");

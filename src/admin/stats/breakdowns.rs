@@ -2,7 +2,7 @@
 //! browser, from the per-day rollups `source_days` and `device_days`.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::range::Range;
 use crate::error::Result;
@@ -25,12 +25,12 @@ pub struct Share {
 /// A range's source rows: whole weeks from `source_weeks`, the days at its
 /// ends from `source_days` (binds: ?1 from, ?2 to, ?3 and ?4 the weeks, ?5
 /// the head's last day, ?6 the tail's first).
-const SOURCE_ROWS: &str = "SELECT source, views FROM source_weeks WHERE week BETWEEN ?3 AND ?4
-    UNION ALL SELECT source, views FROM source_days WHERE day BETWEEN ?1 AND ?5
-    UNION ALL SELECT source, views FROM source_days WHERE day BETWEEN ?6 AND ?2";
+const SOURCE_ROWS: &str = "SELECT source, views FROM source_weeks WHERE week BETWEEN $3 AND $4
+    UNION ALL SELECT source, views FROM source_days WHERE day BETWEEN $1 AND $5
+    UNION ALL SELECT source, views FROM source_days WHERE day BETWEEN $6 AND $2";
 
 /// The referring sites of story views, most views first.
-pub async fn sources(db: &SqlitePool, range: &Range) -> Result<Vec<Share>> {
+pub async fn sources(db: &AnyPool, range: &Range) -> Result<Vec<Share>> {
     let weeks = range.weeks();
     let bind = |sql| {
         sqlx::query_as(sql)
@@ -42,11 +42,12 @@ pub async fn sources(db: &SqlitePool, range: &Range) -> Result<Vec<Share>> {
             .bind(weeks.tail_start)
     };
     let top = format!(
-        "SELECT source, SUM(views) AS views FROM ({SOURCE_ROWS})
+        "SELECT source, CAST(SUM(views) AS BIGINT) AS views FROM ({SOURCE_ROWS}) AS days
          GROUP BY source ORDER BY views DESC, source LIMIT {ROWS}"
     );
     let rows: Vec<(String, i64)> = bind(&top).fetch_all(db).await?;
-    let all = format!("SELECT '', COALESCE(SUM(views), 0) FROM ({SOURCE_ROWS})");
+    let all =
+        format!("SELECT '', CAST(COALESCE(SUM(views), 0) AS BIGINT) FROM ({SOURCE_ROWS}) AS days");
     let (_, total): (String, i64) = bind(&all).fetch_one(db).await?;
     Ok(rows
         .into_iter()
@@ -68,14 +69,14 @@ pub async fn sources(db: &SqlitePool, range: &Range) -> Result<Vec<Share>> {
 }
 
 /// Story views by kind of device, or by browser (`by` is the column).
-pub async fn devices(db: &SqlitePool, range: &Range, by: By) -> Result<Vec<Share>> {
+pub async fn devices(db: &AnyPool, range: &Range, by: By) -> Result<Vec<Share>> {
     let column = match by {
         By::Device => "device",
         By::Browser => "browser",
     };
     let sql = format!(
-        "SELECT {column}, SUM(views) AS views FROM device_days WHERE day BETWEEN ? AND ?
-         GROUP BY {column} ORDER BY views DESC, {column} LIMIT ?"
+        "SELECT {column}, CAST(SUM(views) AS BIGINT) AS views FROM device_days WHERE day BETWEEN $1 AND $2
+         GROUP BY {column} ORDER BY views DESC, {column} LIMIT $3"
     );
     let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
         .bind(range.from)
@@ -102,8 +103,10 @@ pub enum By {
     Browser,
 }
 
-async fn total(db: &SqlitePool, table: &str, range: &Range) -> Result<i64> {
-    let sql = format!("SELECT COALESCE(SUM(views), 0) FROM {table} WHERE day BETWEEN ? AND ?");
+async fn total(db: &AnyPool, table: &str, range: &Range) -> Result<i64> {
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(views), 0) AS BIGINT) FROM {table} WHERE day BETWEEN $1 AND $2"
+    );
     Ok(sqlx::query_scalar(&sql)
         .bind(range.from)
         .bind(range.to)

@@ -17,7 +17,7 @@ mod story_page;
 
 use rocket::get;
 use rocket::http::Status;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use self::csv::Csv;
 use self::range::{date_of, Range, RangeQuery};
@@ -87,14 +87,14 @@ pub async fn story_csv(id: StoryId, q: RangeQuery, _admin: Admin, db: &Db) -> Re
     Ok(Csv::new(&name, &["date", "views", "new_reads"], rows))
 }
 
-async fn resolve(db: &SqlitePool, q: &RangeQuery) -> Result<Range> {
+async fn resolve(db: &AnyPool, q: &RangeQuery) -> Result<Range> {
     let first = queries::first_day(db).await?;
     q.resolve(first).map_err(Error::BadRequest)
 }
 
 /// The range asked for, or the last 30 days with what was wrong (and 400).
 async fn resolve_or_default(
-    db: &SqlitePool,
+    db: &AnyPool,
     q: &RangeQuery,
 ) -> Result<(Range, Option<String>, Status)> {
     let first = queries::first_day(db).await?;

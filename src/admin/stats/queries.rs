@@ -4,7 +4,7 @@
 //! raw reads or views.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::range::Range;
 use crate::error::Result;
@@ -43,16 +43,16 @@ pub struct StoryRank {
 }
 
 /// The earliest day with any figures.
-pub async fn first_day(db: &SqlitePool) -> Result<Option<i64>> {
+pub async fn first_day(db: &AnyPool) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar("SELECT MIN(day) FROM site_days")
         .fetch_one(db)
         .await?)
 }
 
-pub async fn totals(db: &SqlitePool, today: i64) -> Result<Totals> {
+pub async fn totals(db: &AnyPool, today: i64) -> Result<Totals> {
     let (published, drafts, reads, views): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT COUNT(published_at), COUNT(*) - COUNT(published_at),
-                COALESCE(SUM(read_count), 0), COALESCE(SUM(view_count), 0)
+                CAST(COALESCE(SUM(read_count), 0) AS BIGINT), CAST(COALESCE(SUM(view_count), 0) AS BIGINT)
          FROM stories",
     )
     .fetch_one(db)
@@ -63,7 +63,7 @@ pub async fn totals(db: &SqlitePool, today: i64) -> Result<Totals> {
             .await?;
     let visitors = |days: i64| {
         sqlx::query_scalar::<_, i64>(
-            "SELECT COALESCE(SUM(visitors), 0) FROM site_days WHERE day > ? AND day <= ?",
+            "SELECT CAST(COALESCE(SUM(visitors), 0) AS BIGINT) FROM site_days WHERE day > $1 AND day <= $2",
         )
         .bind(today - days)
         .bind(today)
@@ -82,9 +82,9 @@ pub async fn totals(db: &SqlitePool, today: i64) -> Result<Totals> {
 }
 
 /// The site's figures for every day of `range`, days without any as zeros.
-pub async fn site_days(db: &SqlitePool, range: &Range) -> Result<Vec<DayFigures>> {
+pub async fn site_days(db: &AnyPool, range: &Range) -> Result<Vec<DayFigures>> {
     let rows: Vec<DayFigures> = sqlx::query_as(
-        "SELECT day, views, reads, visitors FROM site_days WHERE day BETWEEN ? AND ? ORDER BY day",
+        "SELECT day, views, reads, visitors FROM site_days WHERE day BETWEEN $1 AND $2 ORDER BY day",
     )
     .bind(range.from)
     .bind(range.to)
@@ -94,10 +94,10 @@ pub async fn site_days(db: &SqlitePool, range: &Range) -> Result<Vec<DayFigures>
 }
 
 /// One story's figures for every day of `range` (no visitors per story).
-pub async fn story_days(db: &SqlitePool, story: StoryId, range: &Range) -> Result<Vec<DayFigures>> {
+pub async fn story_days(db: &AnyPool, story: StoryId, range: &Range) -> Result<Vec<DayFigures>> {
     let rows: Vec<DayFigures> = sqlx::query_as(
         "SELECT day, views, reads, 0 AS visitors FROM story_days
-         WHERE story_id = ? AND day BETWEEN ? AND ? ORDER BY day",
+         WHERE story_id = $1 AND day BETWEEN $2 AND $3 ORDER BY day",
     )
     .bind(story)
     .bind(range.from)
@@ -110,25 +110,25 @@ pub async fn story_days(db: &SqlitePool, story: StoryId, range: &Range) -> Resul
 /// The stories with the most new reads in `range` (then the most views).
 /// Whole weeks are summed from `story_weeks` and only the days at the
 /// range's ends from `story_days`: a year is 52 rows a story, not 365.
-pub async fn top_stories(db: &SqlitePool, range: &Range, limit: i64) -> Result<Vec<StoryRank>> {
+pub async fn top_stories(db: &AnyPool, range: &Range, limit: i64) -> Result<Vec<StoryRank>> {
     // All time reads the weeks in story order: no sort, no filter.
     let totals = if range.key == "all" {
-        "SELECT story_id, SUM(reads) AS reads, SUM(views) AS views FROM story_weeks
+        "SELECT story_id, CAST(SUM(reads) AS BIGINT) AS reads, CAST(SUM(views) AS BIGINT) AS views FROM story_weeks
          GROUP BY story_id"
     } else {
-        "SELECT story_id, SUM(reads) AS reads, SUM(views) AS views FROM (
-             SELECT story_id, reads, views FROM story_weeks WHERE week BETWEEN ?4 AND ?5
+        "SELECT story_id, CAST(SUM(reads) AS BIGINT) AS reads, CAST(SUM(views) AS BIGINT) AS views FROM (
+             SELECT story_id, reads, views FROM story_weeks WHERE week BETWEEN $4 AND $5
              UNION ALL
-             SELECT story_id, reads, views FROM story_days WHERE day BETWEEN ?1 AND ?6
+             SELECT story_id, reads, views FROM story_days WHERE day BETWEEN $1 AND $6
              UNION ALL
-             SELECT story_id, reads, views FROM story_days WHERE day BETWEEN ?7 AND ?2
-         ) GROUP BY story_id"
+             SELECT story_id, reads, views FROM story_days WHERE day BETWEEN $7 AND $2
+         ) AS days GROUP BY story_id"
     };
     let sql = format!(
         "SELECT stories.id, COALESCE(stories.slug, CAST(stories.id AS TEXT)) AS slug,
                 stories.title, totals.reads, totals.views
          FROM ({totals}) AS totals JOIN stories ON stories.id = totals.story_id
-         ORDER BY totals.reads DESC, totals.views DESC, stories.id LIMIT ?3"
+         ORDER BY totals.reads DESC, totals.views DESC, stories.id LIMIT $3"
     );
     let split = range.weeks();
     Ok(sqlx::query_as(&sql)
@@ -193,11 +193,11 @@ impl ReadThrough {
 }
 
 /// The published stories with the most readers, with how many finished.
-pub async fn read_through(db: &SqlitePool, limit: i64) -> Result<Vec<ReadThrough>> {
+pub async fn read_through(db: &AnyPool, limit: i64) -> Result<Vec<ReadThrough>> {
     Ok(sqlx::query_as(
         "SELECT id, title, read_count AS readers, halfway_count AS halfway,
                 completion_count AS finished FROM stories
-         WHERE published_at IS NOT NULL ORDER BY read_count DESC, id LIMIT ?",
+         WHERE published_at IS NOT NULL ORDER BY read_count DESC, id LIMIT $1",
     )
     .bind(limit)
     .fetch_all(db)
@@ -205,11 +205,11 @@ pub async fn read_through(db: &SqlitePool, limit: i64) -> Result<Vec<ReadThrough
 }
 
 /// One story's readers and how many finished it.
-pub async fn story_read_through(db: &SqlitePool, story: StoryId) -> Result<Option<ReadThrough>> {
+pub async fn story_read_through(db: &AnyPool, story: StoryId) -> Result<Option<ReadThrough>> {
     Ok(sqlx::query_as(
         "SELECT id, title, read_count AS readers, halfway_count AS halfway,
                 completion_count AS finished FROM stories
-         WHERE id = ?",
+         WHERE id = $1",
     )
     .bind(story)
     .fetch_optional(db)

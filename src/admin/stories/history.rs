@@ -3,7 +3,7 @@
 //! differs from the latest; the page is in [`super::revisions`].
 
 use serde::Serialize;
-use sqlx::{SqliteConnection, SqlitePool};
+use sqlx::{AnyConnection, AnyPool};
 
 use crate::error::Result;
 use crate::ids::{StoryId, UserId};
@@ -35,14 +35,14 @@ pub struct Revision {
 
 /// Records story `id`'s text as saved by `by` at `now`, unless it is the
 /// latest revision's already. Runs in the save's transaction.
-pub async fn record(conn: &mut SqliteConnection, id: StoryId, by: UserId, now: i64) -> Result<()> {
+pub async fn record(conn: &mut AnyConnection, id: StoryId, by: UserId, now: i64) -> Result<()> {
     sqlx::query(
         "INSERT INTO story_revisions (story_id, title, body, summary, author_id, created_at)
-         SELECT s.id, s.title, s.body, s.summary, ?, ? FROM stories AS s
-         WHERE s.id = ? AND NOT EXISTS (
+         SELECT s.id, s.title, s.body, s.summary, $1, $2 FROM stories AS s
+         WHERE s.id = $3 AND NOT EXISTS (
              SELECT 1 FROM story_revisions AS r
              WHERE r.id = (SELECT MAX(id) FROM story_revisions WHERE story_id = s.id)
-               AND r.title = s.title AND r.body = s.body AND r.summary IS s.summary)",
+               AND r.title = s.title AND r.body = s.body AND r.summary IS NOT DISTINCT FROM s.summary)",
     )
     .bind(by)
     .bind(now)
@@ -53,11 +53,11 @@ pub async fn record(conn: &mut SqliteConnection, id: StoryId, by: UserId, now: i
 }
 
 /// Story `id`'s latest revisions, newest first.
-pub async fn list(db: &SqlitePool, id: StoryId) -> Result<Vec<RevisionLine>> {
+pub async fn list(db: &AnyPool, id: StoryId) -> Result<Vec<RevisionLine>> {
     Ok(sqlx::query_as(
         "SELECT r.id, r.title, length(r.body) AS chars, u.username AS author, r.created_at
          FROM story_revisions AS r LEFT JOIN users AS u ON u.id = r.author_id
-         WHERE r.story_id = ? ORDER BY r.id DESC LIMIT ?",
+         WHERE r.story_id = $1 ORDER BY r.id DESC LIMIT $2",
     )
     .bind(id)
     .bind(LISTED)
@@ -66,11 +66,11 @@ pub async fn list(db: &SqlitePool, id: StoryId) -> Result<Vec<RevisionLine>> {
 }
 
 /// Revision `revision` of story `id`.
-pub async fn get(db: &SqlitePool, id: StoryId, revision: i64) -> Result<Option<Revision>> {
+pub async fn get(db: &AnyPool, id: StoryId, revision: i64) -> Result<Option<Revision>> {
     Ok(sqlx::query_as(
         "SELECT r.id, r.title, r.body, r.summary, u.username AS author, r.created_at
          FROM story_revisions AS r LEFT JOIN users AS u ON u.id = r.author_id
-         WHERE r.story_id = ? AND r.id = ?",
+         WHERE r.story_id = $1 AND r.id = $2",
     )
     .bind(id)
     .bind(revision)

@@ -1,7 +1,7 @@
 //! The SQL of story management: every story, drafts included.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use super::history;
 use crate::db::lock_for_writing;
@@ -79,7 +79,7 @@ pub enum Refused {
 }
 
 /// Every story, most recently changed first.
-pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
+pub async fn all(db: &AnyPool) -> Result<Vec<StoryLine>> {
     Ok(sqlx::query_as(
         "SELECT id, COALESCE(slug, CAST(id AS TEXT)) AS slug, title, published_at, scheduled_at, read_count,
              view_count, updated_at
@@ -90,13 +90,13 @@ pub async fn all(db: &SqlitePool) -> Result<Vec<StoryLine>> {
 }
 
 /// One story, published or not.
-pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
+pub async fn get(db: &AnyPool, id: StoryId) -> Result<Option<StoryText>> {
     Ok(sqlx::query_as(
         "SELECT s.id, COALESCE(s.slug, CAST(s.id AS TEXT)) AS slug, s.title, s.body, s.summary,
              s.published_at, s.scheduled_at, s.read_count, s.view_count,
              s.cover_image_id, i.hash AS cover_hash, i.kind AS cover_kind,
              COALESCE(i.width, 0) AS cover_width, COALESCE(i.height, 0) AS cover_height
-         FROM stories s LEFT JOIN images i ON i.id = s.cover_image_id WHERE s.id = ?",
+         FROM stories s LEFT JOIN images i ON i.id = s.cover_image_id WHERE s.id = $1",
     )
     .bind(id)
     .fetch_optional(db)
@@ -104,11 +104,11 @@ pub async fn get(db: &SqlitePool, id: StoryId) -> Result<Option<StoryText>> {
 }
 
 /// Creates a story by `edit.by`; its id, or why not.
-pub async fn create(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
+pub async fn create(db: &AnyPool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
     slug_race(insert(db, edit).await)
 }
 
-async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
+async fn insert(db: &AnyPool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused>> {
     let mut tx = db.begin().await?;
     lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, None).await? else {
@@ -119,7 +119,8 @@ async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refu
     let id = sqlx::query_scalar(
         "INSERT INTO stories (slug, title, body, summary, cover_image_id, excerpt, words, author_id,
              published_at, created_at, updated_at, revised_at)
-         VALUES (?, ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         VALUES ($1, $2, $3, NULLIF(CAST($4 AS TEXT), ''), $5, CAST($6 AS TEXT), $7, $8, $9, $10, $11, $12)
+         RETURNING id",
     )
     .bind(slug)
     .bind(edit.title)
@@ -141,11 +142,11 @@ async fn insert(db: &SqlitePool, edit: &Edit<'_>) -> Result<Result<StoryId, Refu
 }
 
 /// Saves a story's text and, if asked, its published state.
-pub async fn update(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
+pub async fn update(db: &AnyPool, id: StoryId, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
     slug_race(save(db, id, edit).await)
 }
 
-async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
+async fn save(db: &AnyPool, id: StoryId, edit: &Edit<'_>) -> Result<Result<(), Refused>> {
     let mut tx = db.begin().await?;
     lock_for_writing(&mut tx).await?;
     let Some(slug) = choose_slug(&mut tx, edit, Some(id)).await? else {
@@ -156,14 +157,15 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
     // revised_at moves only when what readers read changed; the expressions
     // see the row as it was.
     let updated = sqlx::query(
-        "UPDATE stories SET slug = ?, title = ?, body = ?, summary = NULLIF(?, ''),
-             cover_image_id = ?, excerpt = ?, words = ?, updated_at = ?,
-             revised_at = CASE WHEN title IS NOT ? OR body IS NOT ? OR COALESCE(summary, '') IS NOT ?
-                               THEN ? ELSE revised_at END,
-             published_at = CASE ? WHEN 1 THEN COALESCE(published_at, ?) WHEN 0 THEN NULL
+        "UPDATE stories SET slug = $1, title = $2, body = $3, summary = NULLIF(CAST($4 AS TEXT), ''),
+             cover_image_id = $5, excerpt = CAST($6 AS TEXT), words = $7, updated_at = $8,
+             revised_at = CASE WHEN title IS DISTINCT FROM $9 OR body IS DISTINCT FROM $10
+                                   OR COALESCE(summary, '') IS DISTINCT FROM $11
+                               THEN $12 ELSE revised_at END,
+             published_at = CASE $13 WHEN 1 THEN COALESCE(published_at, $14) WHEN 0 THEN NULL
                                    ELSE published_at END,
-             scheduled_at = CASE ? WHEN 1 THEN NULL ELSE scheduled_at END
-         WHERE id = ?",
+             scheduled_at = CASE $15 WHEN 1 THEN NULL ELSE scheduled_at END
+         WHERE id = $16",
     )
     .bind(slug)
     .bind(edit.title)
@@ -177,9 +179,9 @@ async fn save(db: &SqlitePool, id: StoryId, edit: &Edit<'_>) -> Result<Result<()
     .bind(edit.body)
     .bind(edit.summary)
     .bind(now)
-    .bind(edit.publish)
+    .bind(edit.publish.map(i64::from))
     .bind(now)
-    .bind(edit.publish)
+    .bind(edit.publish.map(i64::from))
     .bind(id)
     .execute(&mut *tx)
     .await?;
@@ -202,12 +204,12 @@ fn slug_race<T>(outcome: Result<Result<T, Refused>>) -> Result<Result<T, Refused
 }
 
 /// Publishes or unpublishes a story; false when there is no such story.
-pub async fn set_published(db: &SqlitePool, id: StoryId, publish: bool) -> Result<bool> {
+pub async fn set_published(db: &AnyPool, id: StoryId, publish: bool) -> Result<bool> {
     let now = unix_now();
     let updated = sqlx::query(
-        "UPDATE stories SET updated_at = ?, scheduled_at = NULL,
-             published_at = CASE WHEN ? THEN COALESCE(published_at, ?) ELSE NULL END
-         WHERE id = ?",
+        "UPDATE stories SET updated_at = $1, scheduled_at = NULL,
+             published_at = CASE WHEN $2 THEN COALESCE(published_at, $3) ELSE NULL END
+         WHERE id = $4",
     )
     .bind(now)
     .bind(publish)
@@ -220,9 +222,9 @@ pub async fn set_published(db: &SqlitePool, id: StoryId, publish: bool) -> Resul
 
 /// Sets (or with `None` clears) when the draft `id` publishes itself;
 /// false when there is no such draft (a published story has no schedule).
-pub async fn set_schedule(db: &SqlitePool, id: StoryId, at: Option<i64>) -> Result<bool> {
+pub async fn set_schedule(db: &AnyPool, id: StoryId, at: Option<i64>) -> Result<bool> {
     let updated =
-        sqlx::query("UPDATE stories SET scheduled_at = ? WHERE id = ? AND published_at IS NULL")
+        sqlx::query("UPDATE stories SET scheduled_at = $1 WHERE id = $2 AND published_at IS NULL")
             .bind(at)
             .bind(id)
             .execute(db)
@@ -232,8 +234,8 @@ pub async fn set_schedule(db: &SqlitePool, id: StoryId, at: Option<i64>) -> Resu
 
 /// Deletes a story with its reads and its daily figures; false when there
 /// is no such story.
-pub async fn delete(db: &SqlitePool, id: StoryId) -> Result<bool> {
-    let deleted = sqlx::query("DELETE FROM stories WHERE id = ?")
+pub async fn delete(db: &AnyPool, id: StoryId) -> Result<bool> {
+    let deleted = sqlx::query("DELETE FROM stories WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?;
@@ -243,7 +245,7 @@ pub async fn delete(db: &SqlitePool, id: StoryId) -> Result<bool> {
 /// The slug to save: the one asked for if no other story has it, or one
 /// made from the title. `None`: the one asked for is taken.
 async fn choose_slug(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     edit: &Edit<'_>,
     id: Option<StoryId>,
 ) -> Result<Option<String>> {

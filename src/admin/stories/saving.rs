@@ -176,7 +176,7 @@ fn refused(
 
 /// The image the cover field names; why not, when Folio has none there.
 async fn cover_of(
-    db: &sqlx::SqlitePool,
+    db: &sqlx::AnyPool,
     form: &StoryForm,
 ) -> Result<std::result::Result<Option<i64>, &'static str>> {
     if form.cover.is_empty() {

@@ -4,7 +4,7 @@
 
 use rocket::outcome::{try_outcome, Outcome};
 use rocket::request::{self, FromRequest, Request};
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::db::Db;
 use crate::error::{managed, Result};
@@ -38,7 +38,7 @@ impl<'r> FromRequest<'r> for Studio<'r> {
 }
 
 impl Studio<'_> {
-    pub fn pool(&self) -> &SqlitePool {
+    pub fn pool(&self) -> &AnyPool {
         self.db.pool()
     }
 

@@ -3,7 +3,7 @@
 //! acting at once cannot both step down.
 
 use serde::Serialize;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 
 use crate::error::Result;
 use crate::ids::UserId;
@@ -17,7 +17,9 @@ pub const PAGE: i64 = 50;
 pub struct UserLine {
     pub id: i64,
     pub username: String,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub is_admin: bool,
+    #[sqlx(try_from = "crate::db::Flag")]
     pub disabled: bool,
     pub created_at: i64,
     pub reads: i64,
@@ -25,13 +27,13 @@ pub struct UserLine {
 
 /// A page of users whose names start with `prefix`, in name order, after
 /// the name `after`; one more than a page, to tell whether another follows.
-pub async fn page(db: &SqlitePool, prefix: &str, after: &str) -> Result<Vec<UserLine>> {
+pub async fn page(db: &AnyPool, prefix: &str, after: &str) -> Result<Vec<UserLine>> {
     let pattern = format!("{}%", like_escape(prefix));
     Ok(sqlx::query_as(
-        "SELECT id, username, is_admin, disabled_at IS NOT NULL AS disabled, created_at,
+        "SELECT id, username, is_admin, CAST(disabled_at IS NOT NULL AS INTEGER) AS disabled, created_at,
                 (SELECT COUNT(*) FROM reads WHERE reads.user_id = users.id) AS reads
-         FROM users WHERE username LIKE ? ESCAPE '\\' AND username > ?
-         ORDER BY username LIMIT ?",
+         FROM users WHERE lower(username) LIKE lower($1) ESCAPE '\\' AND lower(username) > lower($2)
+         ORDER BY lower(username) LIMIT $3",
     )
     .bind(pattern)
     .bind(after)
@@ -66,9 +68,9 @@ pub enum Change {
 }
 
 /// The name of user `id`, if there is one.
-pub async fn username(db: &SqlitePool, id: UserId) -> Result<Option<String>> {
+pub async fn username(db: &AnyPool, id: UserId) -> Result<Option<String>> {
     Ok(
-        sqlx::query_scalar("SELECT username FROM users WHERE id = ?")
+        sqlx::query_scalar("SELECT username FROM users WHERE id = $1")
             .bind(id)
             .fetch_optional(db)
             .await?,
@@ -76,17 +78,17 @@ pub async fn username(db: &SqlitePool, id: UserId) -> Result<Option<String>> {
 }
 
 /// Applies `change` to user `id`, unless it would leave no active admin.
-pub async fn apply(db: &SqlitePool, id: UserId, change: Change) -> Result<Changed> {
+pub async fn apply(db: &AnyPool, id: UserId, change: Change) -> Result<Changed> {
     // Demoting or disabling an active admin needs another active admin.
     let other_admin = "EXISTS (SELECT 1 FROM users AS o
         WHERE o.is_admin = 1 AND o.disabled_at IS NULL AND o.id != users.id)
         OR NOT (users.is_admin = 1 AND users.disabled_at IS NULL)";
     let sql = match change {
-        Change::Promote => "UPDATE users SET is_admin = 1 WHERE id = ?".to_string(),
-        Change::Enable => "UPDATE users SET disabled_at = NULL WHERE id = ?".to_string(),
-        Change::Demote => format!("UPDATE users SET is_admin = 0 WHERE id = ? AND ({other_admin})"),
+        Change::Promote => "UPDATE users SET is_admin = 1 WHERE id = $1".to_string(),
+        Change::Enable => "UPDATE users SET disabled_at = NULL WHERE id = $1".to_string(),
+        Change::Demote => format!("UPDATE users SET is_admin = 0 WHERE id = $1 AND ({other_admin})"),
         Change::Disable => format!(
-            "UPDATE users SET disabled_at = COALESCE(disabled_at, {}) WHERE id = ? AND ({other_admin})",
+            "UPDATE users SET disabled_at = COALESCE(disabled_at, {}) WHERE id = $1 AND ({other_admin})",
             unix_now()
         ),
     };
@@ -99,7 +101,7 @@ pub async fn apply(db: &SqlitePool, id: UserId, change: Change) -> Result<Change
     if let Some(username) = updated.into_iter().next() {
         return Ok(Changed::Done(username));
     }
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = ?")
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
         .bind(id)
         .fetch_optional(db)
         .await?;

@@ -22,6 +22,14 @@ enum Command {
         /// The file to write; it must not exist yet.
         path: std::path::PathBuf,
     },
+    /// Move this site's SQLite database into an empty PostgreSQL database
+    /// (then set DATABASE_URL to it). Checks every table's rows and every
+    /// story's read count before keeping anything; safe to stop and rerun.
+    MigrateData {
+        /// The PostgreSQL database, such as postgres://folio@db/folio.
+        #[arg(long)]
+        to: String,
+    },
     /// Manage admin accounts.
     Admin {
         #[command(subcommand)]
@@ -48,6 +56,7 @@ async fn main() -> ExitCode {
         Command::Serve => folio::serve().await.map(|()| String::new()),
         Command::Healthcheck => folio::ops::healthcheck::check(&folio::figment()),
         Command::Backup { path } => folio::ops::backup::run(folio::figment(), &path).await,
+        Command::MigrateData { to } => folio::ops::migrate_data::run(folio::figment(), &to).await,
         Command::Admin { command } => match command {
             AdminCommand::Create { username } => folio::admin::cli::create(&username).await,
             AdminCommand::Promote { username } => folio::admin::cli::promote(&username).await,

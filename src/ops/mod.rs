@@ -7,6 +7,7 @@ pub mod healthcheck;
 pub mod in_flight;
 mod logger;
 mod metrics;
+pub mod migrate_data;
 mod requests;
 mod scrapers;
 

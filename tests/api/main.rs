@@ -55,6 +55,7 @@ mod login;
 mod logout;
 mod markdown_props;
 mod metrics_access;
+mod migrate_data;
 mod notification_streams;
 mod notifications;
 mod openapi;

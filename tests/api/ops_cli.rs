@@ -176,3 +176,20 @@ async fn the_log_has_one_line_per_request_without_query_strings() {
         "Rocket's per-request lines were kept: {log}"
     );
 }
+
+#[test]
+fn backup_on_postgresql_says_how_to_back_up_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("copy.db");
+    let (done, said) = folio(
+        dir.path(),
+        &["backup", target.to_str().unwrap()],
+        &[("DATABASE_URL", "postgres://folio@127.0.0.1:1/folio")],
+    );
+    assert!(
+        !done,
+        "a backup of PostgreSQL by file copy was claimed: {said}"
+    );
+    assert!(said.contains("pg_dump"), "{said}");
+    assert!(!target.exists());
+}

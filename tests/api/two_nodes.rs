@@ -2,8 +2,8 @@
 //! behind a load balancer without sticky sessions: a login on one is a
 //! login on the other, and a logout on one holds on the other within
 //! milliseconds;
-//! viewers and first reads on either node reach pages on both within a
-//! second. (A node that dies takes its viewers with it within the presence
+//! viewers, first reads and posted updates on either node reach pages on
+//! both within a second. (A node that dies takes its viewers with it within the presence
 //! time-to-live: tests/api/redis_engine.rs.)
 
 use std::time::{Duration, Instant};
@@ -246,5 +246,49 @@ async fn a_node_killed_takes_its_viewers_from_the_other_within_the_time_to_live(
     assert!(
         gone < patience(ttl + Duration::from_millis(1500)),
         "{gone:?}"
+    );
+}
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn an_update_posted_on_one_node_reaches_a_follower_on_the_other_within_a_second() {
+    let redis = Redis::start();
+    let (a, b) = two_nodes(&redis).await;
+    let story = a.add_story("Seat 14", "Text").await;
+    let (eve, fay) = (a.login_cookie("eve").await, a.login_cookie("fay").await);
+    sqlx::query("UPDATE users SET is_admin = 1 WHERE username = 'eve'")
+        .execute(&a.db)
+        .await
+        .expect("an admin");
+    sqlx::query(
+        "INSERT INTO follows (story_id, user_id, created_at)
+         SELECT $1, id, 1 FROM users WHERE username = 'fay'",
+    )
+    .bind(story)
+    .execute(&a.db)
+    .await
+    .expect("a follow");
+    let mut inbox = RawStream::open(b.port, "GET /live/inbox HTTP/1.1", Some(&fay)).await;
+    assert_eq!(inbox.status, 200);
+    until(&mut inbox, "unread", 0).await;
+
+    // The admin posts on A, with the form's CSRF token.
+    let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
+    let csrf = mint.private("csrf", "a-token-for-the-update-form").await;
+    let started = Instant::now();
+    let (status, said) = request(
+        a.port,
+        "POST",
+        &format!("/admin/stories/{story}/updates"),
+        &format!("{eve}; csrf={csrf}"),
+        "csrf_token=a-token-for-the-update-form&text=A+new+chapter.",
+    )
+    .await;
+    assert_eq!(status, 303, "{said}");
+    until(&mut inbox, "unread", 1).await;
+    assert!(
+        started.elapsed() < patience(Duration::from_secs(1)),
+        "{:?}",
+        started.elapsed()
     );
 }

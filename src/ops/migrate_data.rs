@@ -1,0 +1,279 @@
+//! `folio migrate-data --to postgres://…`: moves a SQLite site's data into
+//! an empty PostgreSQL database, for a site outgrowing one machine.
+//!
+//! The target gets Folio's PostgreSQL migrations first, and must then hold
+//! no rows at all. Everything is copied in one PostgreSQL transaction, from
+//! one read snapshot of the SQLite file, table by table in batches, with
+//! the target's triggers off (the counters and rollups are copied, not
+//! counted again). Before the commit every table's row count and every
+//! story's read counter are checked against the source; a run that is
+//! stopped or fails leaves the target empty, so it can simply be run again.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::time::Instant;
+
+use rocket::figment::Figment;
+use rocket::futures::TryStreamExt;
+use sqlx::{AnyConnection, AnyPool, Row};
+
+use crate::db::{self, Backend, Sql};
+use crate::error::{Error, Result};
+
+/// Folio's tables, each after those it refers to.
+const TABLES: &[&str] = &[
+    "users",
+    "sessions",
+    "images",
+    "stories",
+    "reads",
+    "meta",
+    "story_days",
+    "site_days",
+    "story_weeks",
+    "visitors",
+    "visitor_salts",
+    "follows",
+    "story_updates",
+    "notifications",
+    "actions",
+    "read_completions",
+    "read_halfways",
+    "api_tokens",
+    "password_resets",
+    "story_old_slugs",
+    "story_revisions",
+    "source_days",
+    "source_weeks",
+    "device_days",
+];
+
+/// Values bound in one INSERT, well under PostgreSQL's 65,535.
+const VALUES_PER_INSERT: usize = 8_000;
+
+/// How a column's values are read and written.
+#[derive(Clone, Copy)]
+enum Kind {
+    Int,
+    Text,
+    Bytes,
+}
+
+/// Copies the configured SQLite database into the PostgreSQL database at
+/// `to`; what was moved, or why nothing was.
+pub async fn run(figment: Figment, to: &str) -> Result<String> {
+    let started = Instant::now();
+    if Backend::of_url(to) != Backend::Postgres {
+        return Err(Error::BadRequest(format!(
+            "--to must be a PostgreSQL URL such as postgres://folio@db/folio, not {to}"
+        )));
+    }
+    let source = db::open_for_command(&figment).await?;
+    if Backend::of(&source) != Backend::Sqlite {
+        return Err(Error::BadRequest(
+            "this Folio's data is already in PostgreSQL: migrate-data moves a SQLite database"
+                .into(),
+        ));
+    }
+    let target = db::connect(to, 1, std::time::Duration::from_secs(30))
+        .await
+        .map_err(|e| Error::internal_from(format!("cannot open the database {to}"), e))?;
+    db::migrator(Backend::Postgres)
+        .run(&target)
+        .await
+        .map_err(|e| Error::internal_from(format!("cannot migrate the database {to}"), e))?;
+    let outcome = copy_all(&source, &target).await;
+    source.close().await;
+    target.close().await;
+    let moved = outcome?;
+    let rows: i64 = moved.values().sum();
+    let tables: Vec<String> = moved
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(table, n)| format!("{table} {n}"))
+        .collect();
+    Ok(format!(
+        "moved {rows} rows in {:.1} s ({}); every table's rows and every story's read count match",
+        started.elapsed().as_secs_f64(),
+        tables.join(", ")
+    ))
+}
+
+/// Every table, in one transaction on each side; rows moved per table.
+async fn copy_all(source: &AnyPool, target: &AnyPool) -> Result<BTreeMap<&'static str, i64>> {
+    let mut from = source.begin().await?;
+    let mut to = target.begin().await?;
+    for table in TABLES {
+        let any: Option<i64> = sqlx::query_scalar(&format!("SELECT 1 FROM {table} LIMIT 1"))
+            .fetch_optional(&mut *to)
+            .await?;
+        if any.is_some() {
+            return Err(Error::Conflict(format!(
+                "the target database already holds data (in {table}): migrate-data fills an \
+                 empty database only, so that nothing there is mixed with this site's"
+            )));
+        }
+        sqlx::query(&format!("ALTER TABLE {table} DISABLE TRIGGER USER"))
+            .execute(&mut *to)
+            .await?;
+    }
+    let mut moved = BTreeMap::new();
+    for table in TABLES {
+        let count = copy_table(&mut from, &mut to, table).await?;
+        moved.insert(*table, count);
+    }
+    for table in TABLES {
+        sqlx::query(&format!("ALTER TABLE {table} ENABLE TRIGGER USER"))
+            .execute(&mut *to)
+            .await?;
+    }
+    restart_identities(&mut to).await?;
+    verify(&mut from, &mut to, &moved).await?;
+    to.commit().await?;
+    Ok(moved)
+}
+
+/// The target's columns of `table` (its generated ones left out).
+async fn columns(to: &mut AnyConnection, table: &str) -> Result<Vec<(String, Kind)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT CAST(column_name AS TEXT), CAST(data_type AS TEXT) FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'
+         ORDER BY ordinal_position",
+    )
+    .bind(table)
+    .fetch_all(&mut *to)
+    .await?;
+    rows.into_iter()
+        .map(|(name, kind)| match kind.as_str() {
+            "bigint" | "integer" | "smallint" => Ok((name, Kind::Int)),
+            "text" => Ok((name, Kind::Text)),
+            "bytea" => Ok((name, Kind::Bytes)),
+            other => Err(Error::internal(format!(
+                "{table}.{name} has a type ({other}) not copied"
+            ))),
+        })
+        .collect()
+}
+
+/// Copies `table` in batches, showing its progress; how many rows.
+async fn copy_table(from: &mut AnyConnection, to: &mut AnyConnection, table: &str) -> Result<i64> {
+    let columns = columns(to, table).await?;
+    let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
+    let list = names.join(", ");
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(&mut *from)
+        .await?;
+    let per_insert = (VALUES_PER_INSERT / columns.len().max(1)).max(1);
+    let select = format!("SELECT {list} FROM {table}");
+    let mut rows = sqlx::query(&select).fetch(&mut *from);
+    let mut batch = Vec::with_capacity(per_insert);
+    let mut done = 0_i64;
+    progress(table, done, total);
+    // Read a batch from SQLite, then write it: one connection is busy at a time.
+    loop {
+        let row = rows.try_next().await?;
+        let end = row.is_none();
+        if let Some(row) = row {
+            batch.push(row);
+        }
+        if batch.len() == per_insert || (end && !batch.is_empty()) {
+            insert(to, table, &list, &columns, &batch).await?;
+            done += batch.len() as i64;
+            batch.clear();
+            progress(table, done, total);
+        }
+        if end {
+            break;
+        }
+    }
+    eprintln!();
+    Ok(done)
+}
+
+/// One multi-row INSERT of `rows` into `table`.
+async fn insert(
+    to: &mut AnyConnection,
+    table: &str,
+    list: &str,
+    columns: &[(String, Kind)],
+    rows: &[sqlx::any::AnyRow],
+) -> Result<()> {
+    let mut sql = Sql::new(&format!("INSERT INTO {table} ({list}) VALUES "));
+    for (n, row) in rows.iter().enumerate() {
+        sql.push(if n == 0 { "(" } else { ", (" });
+        for (i, (_, kind)) in columns.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            match kind {
+                Kind::Int => sql.bind(row.try_get::<Option<i64>, _>(i)?),
+                Kind::Text => sql.bind(row.try_get::<Option<String>, _>(i)?),
+                Kind::Bytes => sql.bind(row.try_get::<Option<Vec<u8>>, _>(i)?),
+            };
+        }
+        sql.push(")");
+    }
+    let (text, args) = sql.into_parts();
+    sqlx::query_with(&text, args).execute(&mut *to).await?;
+    Ok(())
+}
+
+fn progress(table: &str, done: i64, total: i64) {
+    let percent = if total > 0 { done * 100 / total } else { 100 };
+    eprint!("\r{table:<18} {done:>10} of {total:<10} {percent:>3} %");
+    let _ = std::io::stderr().flush();
+}
+
+/// New rows get ids after the copied ones.
+async fn restart_identities(to: &mut AnyConnection) -> Result<()> {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT CAST(table_name AS TEXT) FROM information_schema.columns
+         WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'",
+    )
+    .fetch_all(&mut *to)
+    .await?;
+    for table in tables {
+        sqlx::query(&format!(
+            "SELECT CAST(setval(pg_get_serial_sequence('{table}', 'id'),
+                    GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) AS BIGINT) FROM {table}"
+        ))
+        .fetch_one(&mut *to)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Every table holds as many rows as the source's, and every story the
+/// read counter it had (which is also its number of reads).
+async fn verify(
+    from: &mut AnyConnection,
+    to: &mut AnyConnection,
+    moved: &BTreeMap<&'static str, i64>,
+) -> Result<()> {
+    for (table, count) in moved {
+        let there: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut *to)
+            .await?;
+        if there != *count {
+            return Err(Error::internal(format!(
+                "{table}: {count} rows copied but {there} found; nothing was kept"
+            )));
+        }
+    }
+    let counters =
+        "SELECT s.id, s.read_count, (SELECT COUNT(*) FROM reads r WHERE r.story_id = s.id)
+                    FROM stories s ORDER BY s.id";
+    let before: Vec<(i64, i64, i64)> = sqlx::query_as(counters).fetch_all(&mut *from).await?;
+    let after: Vec<(i64, i64, i64)> = sqlx::query_as(counters).fetch_all(&mut *to).await?;
+    if before != after {
+        let differs = before
+            .iter()
+            .zip(&after)
+            .find(|(a, b)| a != b)
+            .map_or(0, |(a, _)| a.0);
+        return Err(Error::internal(format!(
+            "the read counts differ after the copy (story {differs} first); nothing was kept"
+        )));
+    }
+    Ok(())
+}

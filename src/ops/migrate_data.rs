@@ -127,17 +127,23 @@ async fn copy_all(source: &AnyPool, target: &AnyPool) -> Result<BTreeMap<&'stati
             .execute(&mut *to)
             .await?;
     }
+    // The search vectors, which the trigger on titles and bodies sets.
+    sqlx::query("UPDATE stories SET title = title")
+        .execute(&mut *to)
+        .await?;
     restart_identities(&mut to).await?;
     verify(&mut from, &mut to, &moved).await?;
     to.commit().await?;
     Ok(moved)
 }
 
-/// The target's columns of `table` (its generated ones left out).
+/// The target's columns of `table`, but for what PostgreSQL derives itself
+/// (the search vector).
 async fn columns(to: &mut AnyConnection, table: &str) -> Result<Vec<(String, Kind)>> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT CAST(column_name AS TEXT), CAST(data_type AS TEXT) FROM information_schema.columns
          WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'
+           AND data_type <> 'tsvector'
          ORDER BY ordinal_position",
     )
     .bind(table)

@@ -133,6 +133,8 @@ async fn a_sqlite_site_moves_to_postgresql_with_every_figure() {
         alice_sees(&app, &alice, &story.to_string()).await,
         seen_before
     );
+    let found = alice.get(&app, "/?q=gulls").await;
+    assert!(found.body.contains("Harbour"), "search: {}", found.body);
     // New rows get new ids: a new story follows the moved ones.
     let newer = app.add_story("Tidepool", "Crabs.").await;
     assert!(newer > other, "new id {newer} after {other}");

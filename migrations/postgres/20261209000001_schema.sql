@@ -250,17 +250,24 @@ END $$;
 CREATE TRIGGER stories_searched BEFORE INSERT OR UPDATE OF title, body ON stories
     FOR EACH ROW EXECUTE FUNCTION stories_searched();
 
--- A first read raises its story's counter and the day's rollups.
+-- First reads raise their stories' counters and the days' rollups: once
+-- per statement, each row by the number of reads it gained (a batch of
+-- reads makes one new version of each counter row, not one per read).
 CREATE FUNCTION reads_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE stories SET read_count = read_count + 1 WHERE id = NEW.story_id;
-    INSERT INTO story_days (story_id, day, reads) VALUES (NEW.story_id, NEW.read_at / 86400, 1)
-        ON CONFLICT (story_id, day) DO UPDATE SET reads = story_days.reads + 1;
-    INSERT INTO site_days (day, reads) VALUES (NEW.read_at / 86400, 1)
-        ON CONFLICT (day) DO UPDATE SET reads = site_days.reads + 1;
+    UPDATE stories SET read_count = read_count + added.n
+        FROM (SELECT story_id, COUNT(*) AS n FROM new_reads GROUP BY story_id) AS added
+        WHERE stories.id = added.story_id;
+    INSERT INTO story_days (story_id, day, reads)
+        SELECT story_id, read_at / 86400, COUNT(*) FROM new_reads GROUP BY 1, 2
+        ON CONFLICT (story_id, day) DO UPDATE SET reads = story_days.reads + excluded.reads;
+    INSERT INTO site_days (day, reads)
+        SELECT read_at / 86400, COUNT(*) FROM new_reads GROUP BY 1
+        ON CONFLICT (day) DO UPDATE SET reads = site_days.reads + excluded.reads;
     RETURN NULL;
 END $$;
-CREATE TRIGGER reads_counted AFTER INSERT ON reads FOR EACH ROW EXECUTE FUNCTION reads_counted();
+CREATE TRIGGER reads_counted AFTER INSERT ON reads REFERENCING NEW TABLE AS new_reads
+    FOR EACH STATEMENT EXECUTE FUNCTION reads_counted();
 
 CREATE FUNCTION visitors_counted() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

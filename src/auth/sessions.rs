@@ -120,7 +120,9 @@ impl Sessions {
             .bind(now)
             .execute(db)
             .await?;
-        let session: i64 = sqlx::query_scalar(
+        // Every row is fetched: a statement read only up to its first row can
+        // keep its write uncommitted (SQLite) until the connection is used again.
+        let session: Vec<i64> = sqlx::query_scalar(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent, address)
              VALUES ($1, $2, $3, $4, $5, CAST($6 AS TEXT)) RETURNING id",
         )
@@ -130,8 +132,9 @@ impl Sessions {
         .bind(expires_at)
         .bind(&place.user_agent)
         .bind(place.address.map(|a| a.to_string()))
-        .fetch_one(db)
+        .fetch_all(db)
         .await?;
+        let session = session.into_iter().next().ok_or(sqlx::Error::RowNotFound)?;
         // Beyond the allowance, the oldest logins of this account end.
         let capped = sqlx::query(
             "DELETE FROM sessions WHERE user_id = $1 AND id NOT IN

@@ -7,6 +7,7 @@
 //! reads share one sync, and writers never contend. A request waits for the
 //! commit, so a page never shows a read that is not on disk.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +15,8 @@ use std::time::Duration;
 use moka::sync::Cache;
 use rocket::tokio::sync::{mpsc, oneshot};
 use sqlx::{AnyConnection, AnyPool};
+
+use crate::db::{Backend, Sql};
 
 use super::cache::{CachedStory, StoryCache};
 use super::queries;
@@ -151,15 +154,72 @@ async fn write_reads(
 async fn commit(db: &AnyPool, reads: &[PendingRead]) -> Result<(Vec<i64>, u64), sqlx::Error> {
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let mut counts = Vec::with_capacity(reads.len());
-    let mut new = 0;
     let now = unix_now();
-    for read in reads {
-        let (count, inserted) = record_one(&mut tx, read.story, read.user, now).await?;
-        counts.push(count);
-        new += u64::from(inserted);
-    }
+    let (counts, new) = match Backend::of(db) {
+        Backend::Sqlite => {
+            let mut counts = Vec::with_capacity(reads.len());
+            let mut new = 0;
+            for read in reads {
+                let (count, inserted) = record_one(&mut tx, read.story, read.user, now).await?;
+                counts.push(count);
+                new += u64::from(inserted);
+            }
+            (counts, new)
+        }
+        Backend::Postgres => record_together(&mut tx, reads, now).await?,
+    };
     tx.commit().await?;
+    Ok((counts, new))
+}
+
+/// The batch in one statement, for PostgreSQL: its statement-level trigger
+/// then adds each story's and day's new reads once, rather than making a
+/// new version of the same counter rows for every read. Each read gets its
+/// story's counter as the batch left it.
+async fn record_together(
+    conn: &mut AnyConnection,
+    reads: &[PendingRead],
+    now: i64,
+) -> Result<(Vec<i64>, u64), sqlx::Error> {
+    let mut insert = Sql::new("INSERT INTO reads (story_id, user_id, read_at) VALUES ");
+    for (n, read) in reads.iter().enumerate() {
+        insert.push(if n == 0 { "(" } else { ", (" });
+        insert
+            .bind(read.story)
+            .push(", ")
+            .bind(read.user)
+            .push(", ");
+        insert.bind(now).push(")");
+    }
+    insert.push(" ON CONFLICT (story_id, user_id) DO NOTHING RETURNING story_id");
+    let (text, args) = insert.into_parts();
+    let new = sqlx::query_with(&text, args)
+        .fetch_all(&mut *conn)
+        .await?
+        .len() as u64;
+    let mut stories: Vec<StoryId> = reads.iter().map(|read| read.story).collect();
+    stories.sort_unstable();
+    stories.dedup();
+    let ids = super::listing::id_list(&stories);
+    let sql = format!(
+        "SELECT id, read_count FROM stories WHERE id IN ({})",
+        Backend::Postgres.ids_in("$1")
+    );
+    let found: HashMap<StoryId, i64> = sqlx::query_as(&sql)
+        .bind(ids)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    let counts = reads
+        .iter()
+        .map(|read| {
+            found
+                .get(&read.story)
+                .copied()
+                .ok_or(sqlx::Error::RowNotFound)
+        })
+        .collect::<Result<Vec<i64>, sqlx::Error>>()?;
     Ok((counts, new))
 }
 

@@ -77,9 +77,9 @@ async fn a_site_with_wide_content() -> (Server, i64) {
     .bind(png.len() as i64)
     .bind("a-photograph-of-the-night-train-with-a-very-long-unbroken-file-name.png")
     .bind(&png)
-    .fetch_one(&server.db)
+    .fetch_all(&server.db)
     .await
-    .expect("an image");
+    .expect("an image")[0];
     sqlx::query("UPDATE stories SET cover_image_id = $1 WHERE id = $2")
         .bind(cover)
         .bind(story)

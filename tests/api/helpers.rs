@@ -176,9 +176,9 @@ impl TestApp {
         .bind(title)
         .bind(body)
         .bind(published)
-        .fetch_one(&self.db)
+        .fetch_all(&self.db)
         .await
-        .expect("a story is inserted");
+        .expect("a story is inserted")[0];
         // The slug Folio would give it, or with the id when that is taken.
         let slug = folio::stories::slugs::slugify(title);
         let taken = sqlx::query("UPDATE stories SET slug = $1 WHERE id = $2")

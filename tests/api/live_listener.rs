@@ -144,9 +144,9 @@ async fn the_live_listener_carries_a_readers_inbox_on_every_stream() {
          VALUES ($1, 'announcement', 'News', 1) RETURNING id",
     )
     .bind(story)
-    .fetch_one(&server.db)
+    .fetch_all(&server.db)
     .await
-    .expect("an update");
+    .expect("an update")[0];
     sqlx::query(
         "INSERT INTO notifications (user_id, update_id)
          SELECT id, $1 FROM users WHERE username = 'alice'",

@@ -120,16 +120,16 @@ impl Server {
             "INSERT INTO users (username, password_hash, created_at) VALUES ($1, 'x', 1) RETURNING id",
         )
         .bind(username)
-        .fetch_one(&self.db)
+        .fetch_all(&self.db)
         .await
-        .expect("a user");
+        .expect("a user")[0];
         let token = format!("{username}-token-of-sixty-four-characters-or-so-for-this-test");
         let session: i64 = sqlx::query_scalar("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, 1, 4102444800) RETURNING id")
             .bind(&Sha256::digest(token.as_bytes())[..])
             .bind(user)
-            .fetch_one(&self.db)
+            .fetch_all(&self.db)
             .await
-            .expect("a session");
+            .expect("a session")[0];
         let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
         mint.reader(&token, session, 4_102_444_800).await
     }

@@ -112,9 +112,9 @@ impl Server {
         )
         .bind(title)
         .bind(body)
-        .fetch_one(&self.db)
+        .fetch_all(&self.db)
         .await
-        .expect("a story is inserted")
+        .expect("a story is inserted")[0]
     }
 }
 
@@ -153,9 +153,9 @@ pub async fn add_reads(db: &AnyPool, story: i64, count: usize) {
             "INSERT INTO users (username, password_hash, created_at) VALUES ($1, 'x', 1) RETURNING id",
         )
         .bind(format!("offline{n}"))
-        .fetch_one(db)
+        .fetch_all(db)
         .await
-        .expect("a user");
+        .expect("a user")[0];
         sqlx::query("INSERT INTO reads (story_id, user_id, read_at) VALUES ($1, $2, 1)")
             .bind(story)
             .bind(user)

@@ -61,14 +61,6 @@ impl Backend {
         }
     }
 
-    /// `sqlite` or `postgres`, for messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "SQLite",
-            Backend::Postgres => "PostgreSQL",
-        }
-    }
-
     /// A subquery of the ids in the JSON array of numbers bound at `param`
     /// (such as `$1`), for `id IN (…)` with any number of ids.
     pub fn ids_in(self, param: &str) -> String {

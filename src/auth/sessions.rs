@@ -124,7 +124,7 @@ impl Sessions {
         // keep its write uncommitted (SQLite) until the connection is used again.
         let session: Vec<i64> = sqlx::query_scalar(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, user_agent, address)
-             VALUES ($1, $2, $3, $4, $5, CAST($6 AS TEXT)) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(&hash[..])
         .bind(user_id)

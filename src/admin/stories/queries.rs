@@ -119,7 +119,7 @@ async fn insert(db: &AnyPool, edit: &Edit<'_>) -> Result<Result<StoryId, Refused
     let id = sqlx::query_scalar(
         "INSERT INTO stories (slug, title, body, summary, cover_image_id, excerpt, words, author_id,
              published_at, created_at, updated_at, revised_at)
-         VALUES ($1, $2, $3, NULLIF(CAST($4 AS TEXT), ''), $5, CAST($6 AS TEXT), $7, $8, $9, $10, $11, $12)
+         VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12)
          RETURNING id",
     )
     .bind(slug)
@@ -157,8 +157,8 @@ async fn save(db: &AnyPool, id: StoryId, edit: &Edit<'_>) -> Result<Result<(), R
     // revised_at moves only when what readers read changed; the expressions
     // see the row as it was.
     let updated = sqlx::query(
-        "UPDATE stories SET slug = $1, title = $2, body = $3, summary = NULLIF(CAST($4 AS TEXT), ''),
-             cover_image_id = $5, excerpt = CAST($6 AS TEXT), words = $7, updated_at = $8,
+        "UPDATE stories SET slug = $1, title = $2, body = $3, summary = NULLIF($4, ''),
+             cover_image_id = $5, excerpt = $6, words = $7, updated_at = $8,
              revised_at = CASE WHEN title IS DISTINCT FROM $9 OR body IS DISTINCT FROM $10
                                    OR COALESCE(summary, '') IS DISTINCT FROM $11
                                THEN $12 ELSE revised_at END,

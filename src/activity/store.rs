@@ -125,9 +125,9 @@ async fn insert_rows(
     let mut insert = Sql::new(
         "INSERT INTO actions (user_key, account_id, session_key, type, time, at_ms, wall_clock, properties, received_at) VALUES ",
     );
-    for (n, action) in rows.iter().enumerate() {
-        insert.push(if n == 0 { "(" } else { ", (" });
+    for action in rows {
         insert
+            .row()
             .bind(batch.user.as_str())
             .push(", ")
             .bind(account)

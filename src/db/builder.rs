@@ -13,6 +13,7 @@ pub struct Sql<'q> {
     text: String,
     args: AnyArguments<'q>,
     count: usize,
+    rows: usize,
 }
 
 impl<'q> Sql<'q> {
@@ -27,6 +28,13 @@ impl<'q> Sql<'q> {
     pub fn push(&mut self, text: &str) -> &mut Self {
         self.text.push_str(text);
         self
+    }
+
+    /// Opens the next row of a multi-row `VALUES` list: `(`, then `, (`.
+    /// The caller binds the row's values and closes it with `)`.
+    pub fn row(&mut self) -> &mut Self {
+        self.rows += 1;
+        self.push(if self.rows == 1 { "(" } else { ", (" })
     }
 
     /// Adds a placeholder for `value`.
@@ -59,5 +67,15 @@ mod tests {
             .bind("x");
         let (text, _) = sql.into_parts();
         assert_eq!(text, "SELECT 1 WHERE TRUE AND a = $1 AND b = $2");
+    }
+
+    #[test]
+    fn rows_are_separated_by_commas() {
+        let mut sql = Sql::new("INSERT INTO t (a) VALUES ");
+        for n in 0..3_i64 {
+            sql.row().bind(n).push(")");
+        }
+        let (text, _) = sql.into_parts();
+        assert_eq!(text, "INSERT INTO t (a) VALUES ($1), ($2), ($3)");
     }
 }

@@ -205,8 +205,8 @@ async fn insert(
     rows: &[sqlx::any::AnyRow],
 ) -> Result<()> {
     let mut sql = Sql::new(&format!("INSERT INTO {table} ({list}) VALUES "));
-    for (n, row) in rows.iter().enumerate() {
-        sql.push(if n == 0 { "(" } else { ", (" });
+    for row in rows {
+        sql.row();
         for (i, (_, kind)) in columns.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");

@@ -79,14 +79,7 @@ impl Page {
     /// from the database and before it was cached would be missed.
     pub async fn catch_up_counts(&self, db: &AnyPool) -> Result<()> {
         let ids: Vec<StoryId> = self.cards.iter().map(|card| card.id).collect();
-        let sql = format!(
-            "SELECT id, read_count FROM stories WHERE id IN ({})",
-            Backend::of(db).ids_in("$1")
-        );
-        let counts: Vec<(StoryId, i64)> = sqlx::query_as(&sql)
-            .bind(id_list(&ids))
-            .fetch_all(db)
-            .await?;
+        let counts = super::queries::read_counts(db, Backend::of(db), &ids).await?;
         for (id, count) in counts {
             self.note_read_count(id, count);
         }

@@ -5,6 +5,7 @@ use sqlx::{AnyConnection, AnyPool};
 
 use super::slugs;
 use super::summary::Summary;
+use crate::db::Backend;
 use crate::error::Result;
 use crate::ids::{StoryId, UserId};
 use crate::util::unix_now;
@@ -165,4 +166,20 @@ pub async fn any_story_id(db: &AnyPool, key: &str) -> Result<Option<StoryId>> {
         Err(_) => sqlx::query_scalar("SELECT id FROM stories WHERE slug = $1").bind(key),
     };
     Ok(found.fetch_optional(db).await?)
+}
+
+/// The read counters of `ids` (those that exist), as `(id, count)`.
+pub async fn read_counts<'c>(
+    db: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    backend: Backend,
+    ids: &[StoryId],
+) -> std::result::Result<Vec<(StoryId, i64)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT id, read_count FROM stories WHERE id IN ({})",
+        backend.ids_in("$1")
+    );
+    sqlx::query_as(&sql)
+        .bind(super::listing::id_list(ids))
+        .fetch_all(db)
+        .await
 }

@@ -182,14 +182,9 @@ async fn record_together(
     now: i64,
 ) -> Result<(Vec<i64>, u64), sqlx::Error> {
     let mut insert = Sql::new("INSERT INTO reads (story_id, user_id, read_at) VALUES ");
-    for (n, read) in reads.iter().enumerate() {
-        insert.push(if n == 0 { "(" } else { ", (" });
-        insert
-            .bind(read.story)
-            .push(", ")
-            .bind(read.user)
-            .push(", ");
-        insert.bind(now).push(")");
+    for read in reads {
+        insert.row().bind(read.story).push(", ").bind(read.user);
+        insert.push(", ").bind(now).push(")");
     }
     insert.push(" ON CONFLICT (story_id, user_id) DO NOTHING RETURNING story_id");
     let (text, args) = insert.into_parts();
@@ -200,17 +195,11 @@ async fn record_together(
     let mut stories: Vec<StoryId> = reads.iter().map(|read| read.story).collect();
     stories.sort_unstable();
     stories.dedup();
-    let ids = super::listing::id_list(&stories);
-    let sql = format!(
-        "SELECT id, read_count FROM stories WHERE id IN ({})",
-        Backend::Postgres.ids_in("$1")
-    );
-    let found: HashMap<StoryId, i64> = sqlx::query_as(&sql)
-        .bind(ids)
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+    let found: HashMap<StoryId, i64> =
+        queries::read_counts(&mut *conn, Backend::Postgres, &stories)
+            .await?
+            .into_iter()
+            .collect();
     let counts = reads
         .iter()
         .map(|read| {

@@ -34,6 +34,7 @@ fn free_port() -> u16 {
 }
 
 #[rocket::async_test]
+#[ignore = "needs FOLIO_TEST_POSTGRES: runs in the PostgreSQL pass of .ci/run"]
 async fn without_its_postgresql_folio_answers_503_and_recovers_without_a_restart() {
     if !crate::databases::on_postgres() {
         eprintln!("a test of PostgreSQL going away: runs with FOLIO_TEST_POSTGRES");

@@ -97,6 +97,7 @@ fn stored_not(error: sqlx::Error) -> Error {
 async fn commit(db: &AnyPool, group: &[Pending]) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     let now = unix_now();
+    let mut steps = Vec::new();
     for pending in group {
         let (batch, account) = (&pending.batch, pending.owner.account());
         for rows in batch.actions.chunks(ROWS_PER_INSERT) {
@@ -105,12 +106,20 @@ async fn commit(db: &AnyPool, group: &[Pending]) -> Result<(), sqlx::Error> {
         // Outside ids are not Folio's readers: only a reader's own pages
         // count them as having finished a story.
         let Some(reader) = account else { continue };
-        for story in batch.actions.iter().filter_map(|a| a.halfway) {
-            record_step(&mut tx, Step::Halfway, reader, story, now).await?;
+        for action in &batch.actions {
+            steps.extend(action.halfway.map(|story| (story, Step::Halfway, reader)));
+            steps.extend(
+                action
+                    .completes
+                    .map(|story| (story, Step::Finished, reader)),
+            );
         }
-        for story in batch.actions.iter().filter_map(|a| a.completes) {
-            record_step(&mut tx, Step::Finished, reader, story, now).await?;
-        }
+    }
+    // Story counters are locked in id order, as every writer of counters
+    // does (see the `db` module).
+    steps.sort_unstable_by_key(|&(story, step, reader)| (story, step, reader));
+    for (story, step, reader) in steps {
+        record_step(&mut tx, step, reader, story, now).await?;
     }
     tx.commit().await
 }
@@ -153,7 +162,7 @@ async fn insert_rows(
 }
 
 /// How far through a story a reader got.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
     Halfway,
     Finished,

@@ -2,6 +2,14 @@
 //! at start by `databases.folio.url`. Queries are written once, with `$N`
 //! placeholders both engines read, and per engine only where the two
 //! dialects differ ([`Backend`]).
+//!
+//! Counter rows are locked in one order by every transaction that raises
+//! several of them (first reads, views, read-through steps): stories by id,
+//! then those stories' days and weeks, then the site's days. On SQLite
+//! writers take turns, so order does not matter; on PostgreSQL they run at
+//! once, and two that locked the same rows in different orders would wait
+//! for each other until the deadlock detector failed one of them, a second
+//! later.
 
 mod builder;
 mod flag;

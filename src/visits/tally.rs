@@ -2,7 +2,7 @@
 //! takes a lock and bumps a number; the flusher writes the tally to the
 //! database in one transaction per second.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use sqlx::AnyPool;
 
@@ -108,11 +108,26 @@ impl Tally {
 
     /// Writes the tally in one transaction: views to their story and day
     /// (and to the story's all-time counter), visitors once per day.
+    ///
+    /// Rows are locked in the order every writer of counters keeps (see
+    /// the `db` module): each story by id, then its days, then the site's
+    /// days.
     pub async fn write(&self, db: &AnyPool) -> Result<(), sqlx::Error> {
         let mut tx = db.begin().await?;
-        let mut site: HashMap<i64, i64> = HashMap::new();
-        for (&(day, story), &views) in &self.views {
+        let mut views: Vec<(StoryId, i64, i64)> = self
+            .views
+            .iter()
+            .map(|(&(day, story), &views)| (story, day, views))
+            .collect();
+        views.sort_unstable();
+        let mut site: BTreeMap<i64, i64> = BTreeMap::new();
+        for (story, day, views) in views {
             *site.entry(day).or_default() += views;
+            sqlx::query("UPDATE stories SET view_count = view_count + $1 WHERE id = $2")
+                .bind(views)
+                .bind(story)
+                .execute(&mut *tx)
+                .await?;
             // A story deleted meanwhile takes its views with it.
             sqlx::query(
                 "INSERT INTO story_days (story_id, day, views)
@@ -124,11 +139,6 @@ impl Tally {
             .bind(views)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE stories SET view_count = view_count + $1 WHERE id = $2")
-                .bind(views)
-                .bind(story)
-                .execute(&mut *tx)
-                .await?;
         }
         for (day, views) in site {
             sqlx::query(
@@ -163,7 +173,9 @@ impl Tally {
             .execute(&mut *tx)
             .await?;
         }
-        for (day, hash) in &self.visitors {
+        let mut visitors: Vec<&(i64, VisitorHash)> = self.visitors.iter().collect();
+        visitors.sort_unstable();
+        for (day, hash) in visitors {
             // The trigger counts the visitor on site_days if the row is new.
             sqlx::query("INSERT INTO visitors (day, hash) VALUES ($1, $2) ON CONFLICT DO NOTHING")
                 .bind(day)

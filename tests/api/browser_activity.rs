@@ -30,13 +30,22 @@ async fn scrolling_a_story_to_its_end_is_recorded() {
     // READ_COMPLETE sends what was gathered at once.
     let deadline = Instant::now() + Duration::from_secs(10);
     let kinds = loop {
-        let kinds: Vec<String> = sqlx::query_scalar(
-            "SELECT type || COALESCE(':' || json_extract(properties, '$.percent'), '')
-             FROM actions WHERE user_key = 'alice' ORDER BY at_ms, id",
+        let kinds: Vec<String> = sqlx::query_as::<_, (String, String)>(
+            "SELECT type, properties FROM actions WHERE user_key = 'alice' ORDER BY at_ms, id",
         )
         .fetch_all(&server.db)
         .await
-        .expect("the actions");
+        .expect("the actions")
+        .into_iter()
+        .map(|(kind, properties)| {
+            let properties: serde_json::Value =
+                serde_json::from_str(&properties).expect("properties are JSON");
+            match &properties["percent"] {
+                serde_json::Value::Null => kind,
+                percent => format!("{kind}:{percent}"),
+            }
+        })
+        .collect();
         if kinds.iter().any(|k| k == "READ_COMPLETE") {
             break kinds;
         }

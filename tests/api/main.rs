@@ -61,6 +61,7 @@ mod notifications;
 mod openapi;
 mod ops;
 mod ops_cli;
+mod postgres_locks;
 mod postgres_outage;
 mod presence;
 mod process;

@@ -43,12 +43,12 @@ fn folio(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (bool, S
 async fn healthcheck_exits_0_when_ready_and_1_when_not_or_when_nothing_answers() {
     let dir = tempfile::tempdir().unwrap();
     let key = new_key();
-    populate(&Folio::database(&dir), &key, 1, 1).await;
+    populate(&Folio::database_url(dir.path()), &key, 1, 1).await;
     let mut server = Folio::start(&debug_binary(), dir, &key).await;
 
     let ready = server.command(&["healthcheck"]);
-    let db = open(&Folio::database(&server.dir)).await;
-    sqlx::query("UPDATE _sqlx_migrations SET success = 0 WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
+    let db = open(&Folio::database_url(server.dir.path())).await;
+    sqlx::query("UPDATE _sqlx_migrations SET success = FALSE WHERE version = (SELECT MAX(version) FROM _sqlx_migrations)")
         .execute(&db)
         .await
         .unwrap();
@@ -73,12 +73,13 @@ async fn healthcheck_exits_0_when_ready_and_1_when_not_or_when_nothing_answers()
 async fn a_database_written_by_a_newer_folio_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let key = new_key();
-    populate(&Folio::database(&dir), &key, 1, 1).await;
-    let db = open(&Folio::database(&dir)).await;
+    populate(&Folio::database_url(dir.path()), &key, 1, 1).await;
+    let db = open(&Folio::database_url(dir.path())).await;
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time)
-         VALUES (99991231000001, 'from the future', CURRENT_TIMESTAMP, 1, x'00', 0)",
+         VALUES (99991231000001, 'from the future', CURRENT_TIMESTAMP, TRUE, $1, 0)",
     )
+    .bind(vec![0u8])
     .execute(&db)
     .await
     .unwrap();
@@ -91,13 +92,17 @@ async fn a_database_written_by_a_newer_folio_is_refused_and_left_alone() {
     let (started, said) = folio(
         dir.path(),
         &["serve"],
-        &[("ROCKET_SECRET_KEY", &key), ("ROCKET_PORT", "0")],
+        &[
+            ("ROCKET_SECRET_KEY", &key),
+            ("ROCKET_PORT", "0"),
+            ("DATABASE_URL", &Folio::database_url(dir.path())),
+        ],
     );
 
     assert!(!started);
     assert!(said.contains("99991231000001"), "{said}");
     assert!(said.contains("newer Folio"), "{said}");
-    let db = open(&Folio::database(&dir)).await;
+    let db = open(&Folio::database_url(dir.path())).await;
     let stories_after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
         .fetch_one(&db)
         .await
@@ -144,7 +149,7 @@ fn a_bad_setting_stops_the_start_naming_the_key_and_the_problem() {
 async fn the_log_has_one_line_per_request_without_query_strings() {
     let dir = tempfile::tempdir().unwrap();
     let key = new_key();
-    populate(&Folio::database(&dir), &key, 1, 1).await;
+    populate(&Folio::database_url(dir.path()), &key, 1, 1).await;
     let mut server = Folio::start(&debug_binary(), dir, &key).await;
 
     crate::process::get(server.port, "/?secret=hunter2", None)

@@ -54,9 +54,14 @@ pub struct Folio {
 }
 
 impl Folio {
-    /// The database file in `dir`, for [`populate`] before the start.
-    pub fn database(dir: &TempDir) -> PathBuf {
-        dir.path().join("data").join("folio.db")
+    /// The database of a Folio started in `dir`, for [`populate`] before
+    /// the start: `data/folio.db` in it, or a database of its own on the
+    /// tests' PostgreSQL server when they run on one.
+    pub fn database_url(dir: &Path) -> String {
+        match crate::databases::on_postgres() {
+            true => crate::databases::database_url(dir),
+            false => format!("sqlite://{}", dir.join("data").join("folio.db").display()),
+        }
     }
 
     /// Starts `binary` in `dir`, with a fresh secret key, on a port of the
@@ -198,6 +203,7 @@ fn spawn(binary: &Path, dir: &Path, port: u16, key: &str, args: &[&str], limits:
         .env("ROCKET_SECRET_KEY", key)
         .env("ROCKET_PORT", port.to_string())
         .env("ROCKET_SAMPLE_STORIES", "false")
+        .env("DATABASE_URL", Folio::database_url(dir))
         .envs(limits.env.iter().map(|(k, v)| (k, v)))
         .stdout(out)
         .stderr(err);
@@ -253,13 +259,13 @@ pub struct Population {
     pub stories: Vec<i64>,
 }
 
-/// Creates the database at `path` with Folio's migrations, `stories`
+/// Creates the database at `url` with Folio's migrations, `stories`
 /// stories and `readers` readers logged in with cookies for `key`.
-pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) -> Population {
+pub async fn populate(url: &str, key: &str, readers: usize, stories: usize) -> Population {
     let mint = crate::cookies::CookieMint::new(key).await;
-    folio::db::ensure_data_dir(&format!("sqlite://{}", path.display())).expect("data dir");
-    let db = open(path).await;
-    folio::db::migrator(folio::db::Backend::Sqlite)
+    folio::db::ensure_data_dir(url).expect("data dir");
+    let db = open(url).await;
+    folio::db::migrator(folio::db::Backend::of_url(url))
         .run(&db)
         .await
         .expect("migrations");
@@ -308,10 +314,9 @@ pub async fn populate(path: &Path, key: &str, readers: usize, stories: usize) ->
     population
 }
 
-/// A pool on the SQLite file at `path`, with Folio's pragmas.
-pub async fn open(path: &Path) -> AnyPool {
-    let url = format!("sqlite://{}", path.display());
-    folio::db::connect(&url, 4, std::time::Duration::from_secs(30))
+/// A pool on the database at `url`, set up as Folio sets up its own.
+pub async fn open(url: &str) -> AnyPool {
+    folio::db::connect(url, 4, std::time::Duration::from_secs(30))
         .await
         .expect("the database opens")
 }
@@ -329,8 +334,9 @@ pub async fn reads_in(db: &AnyPool) -> HashSet<(i64, i64)> {
 /// Stories whose read counter differs from their rows in `reads`.
 pub async fn miscounted_stories(db: &AnyPool) -> Vec<(i64, i64, i64)> {
     sqlx::query_as(
-        "SELECT s.id, s.read_count, (SELECT COUNT(*) FROM reads r WHERE r.story_id = s.id) AS n
-         FROM stories s WHERE s.read_count != n",
+        "SELECT s.id, s.read_count, CAST(COUNT(r.user_id) AS BIGINT)
+         FROM stories s LEFT JOIN reads r ON r.story_id = s.id
+         GROUP BY s.id, s.read_count HAVING s.read_count <> COUNT(r.user_id)",
     )
     .fetch_all(db)
     .await

@@ -16,6 +16,7 @@ use super::store::ActionLog;
 use crate::auth::SessionUser;
 use crate::db::Db;
 use crate::error::{Error, Result};
+use crate::live::Engine;
 
 /// What a stored batch answers.
 #[derive(Debug, Serialize)]
@@ -38,6 +39,7 @@ pub async fn post(
     body: Data<'_>,
     log: &State<ActionLog>,
     budgets: &State<PostLimits>,
+    live: &State<Engine>,
 ) -> Result<(Status, Json<Stored>)> {
     // A page's own script sends JSON; a form on another site cannot, so a
     // logged-in reader's browser cannot be made to post for them.
@@ -80,7 +82,10 @@ pub async fn post(
     }
     let stored = batch.actions.len();
     // Every budget, before anything is stored.
-    budgets.admit(Poster::from(&caller), stored, batch.stored_bytes())?;
+    let poster = Poster::from(&caller);
+    budgets
+        .admit(live, poster, stored, batch.stored_bytes())
+        .await?;
     log.store(caller.namespace(), batch).await?;
     Ok((Status::Created, Json(Stored { stored })))
 }

@@ -6,6 +6,7 @@
 //! everything in this process, for one node; [`RedisEngine`] shares
 //! presence and changes between several nodes through Redis.
 
+mod budgets;
 mod figures;
 mod forget;
 mod memory;
@@ -17,6 +18,7 @@ use std::time::Duration;
 
 use rocket::tokio::sync::broadcast;
 
+pub use budgets::{SharedBudget, Taken};
 pub use figures::{Figures, Inbox, ListBatch, ListFigures, ListMessage, Notice};
 pub use forget::{forget_soon, on_forget, Forget};
 pub use memory::MemoryEngine;
@@ -131,6 +133,14 @@ pub trait LiveEngine: Send + Sync {
     /// Forgets the attempts under `key` (a login that succeeded).
     async fn clear_attempts(&self, key: &str) {
         let _ = key;
+    }
+
+    /// Takes from every budget in `budgets` or from none, for every node;
+    /// `None` when budgets are not shared (each node keeps its own) or
+    /// cannot be reached now.
+    async fn take_budgets(&self, budgets: &[SharedBudget]) -> Option<Taken> {
+        let _ = budgets;
+        None
     }
 
     /// What the other nodes say to forget (see [`on_forget`]); on one node

@@ -86,5 +86,7 @@ mod stream_endings;
 mod studio_feedback;
 mod transport_security;
 mod two_nodes;
+mod two_nodes_budgets;
 mod unpublished_notifications;
 mod visits;
+mod wire;

@@ -9,13 +9,12 @@
 use std::time::{Duration, Instant};
 
 use rocket::figment::Figment;
-use rocket::tokio::io::{AsyncReadExt, AsyncWriteExt};
-use rocket::tokio::net::TcpStream;
 
 use crate::browser::Server;
 use crate::helpers::patience;
 use crate::raw_stream::{RawStream, SECRET_KEY};
 use crate::redis_engine::Redis;
+use crate::wire::request;
 
 /// Node A, and node B on A's database; both on `redis`.
 async fn two_nodes(redis: &Redis) -> (Server, Server) {
@@ -23,7 +22,7 @@ async fn two_nodes(redis: &Redis) -> (Server, Server) {
 }
 
 /// The same, with settings of both nodes changed by `configure`.
-async fn two_nodes_with(redis: &Redis, configure: fn(Figment) -> Figment) -> (Server, Server) {
+pub async fn two_nodes_with(redis: &Redis, configure: fn(Figment) -> Figment) -> (Server, Server) {
     let url = redis.url();
     let shared = |figment: Figment| {
         configure(figment)
@@ -34,37 +33,6 @@ async fn two_nodes_with(redis: &Redis, configure: fn(Figment) -> Figment) -> (Se
     let database = crate::databases::database_url(&a.data_dir());
     let b = Server::start(|figment| shared(figment).merge(("databases.folio.url", database))).await;
     (a, b)
-}
-
-/// A request over a fresh connection: its status and whole response.
-async fn request(port: u16, method: &str, path: &str, cookie: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("a connection");
-    let form = if body.is_empty() {
-        String::new()
-    } else {
-        format!(
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            body.len()
-        )
-    };
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nCookie: {cookie}\r\n{form}Connection: close\r\n\r\n{body}"
-    );
-    stream
-        .write_all(head.as_bytes())
-        .await
-        .expect("the request is sent");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("a response");
-    let response = String::from_utf8_lossy(&response).to_string();
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, response)
 }
 
 /// Reads `stream`'s events until `field` is `expected`; how long it took.

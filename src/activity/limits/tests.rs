@@ -30,9 +30,9 @@ fn limits() -> PostLimits {
 #[test]
 fn a_batch_passes_only_if_every_budget_has_room() {
     let limits = limits();
-    assert!(limits.admit(reader(1), 5, 100).is_ok());
+    assert!(limits.admit_here(reader(1), 5, 100).is_ok());
     let refused = limits
-        .admit(reader(1), 1, 10)
+        .admit_here(reader(1), 1, 10)
         .expect_err("the burst is spent");
     assert_eq!(refused.status(), Status::TooManyRequests);
     assert!(
@@ -40,16 +40,20 @@ fn a_batch_passes_only_if_every_budget_has_room() {
         "{refused}"
     );
     // Another reader has a budget of their own.
-    assert!(limits.admit(reader(2), 5, 100).is_ok());
+    assert!(limits.admit_here(reader(2), 5, 100).is_ok());
 }
 
 #[test]
 fn a_batch_larger_than_a_whole_budget_is_too_large() {
     let limits = limits();
-    let error = limits.admit(reader(1), 6, 10).expect_err("over the burst");
+    let error = limits
+        .admit_here(reader(1), 6, 10)
+        .expect_err("over the burst");
     assert_eq!(error.status(), Status::PayloadTooLarge);
     assert!(error.to_string().contains("at most 5 at once"), "{error}");
-    let error = limits.admit(reader(1), 1, 1_001).expect_err("over a day");
+    let error = limits
+        .admit_here(reader(1), 1, 1_001)
+        .expect_err("over a day");
     assert_eq!(error.status(), Status::PayloadTooLarge);
     assert!(error.to_string().contains("1000 bytes"), "{error}");
 }
@@ -61,8 +65,8 @@ fn a_daily_quota_asks_for_hours_not_seconds() {
         ..SMALL
     };
     let limits = PostLimits::new(&no_rate, &no_rate);
-    assert!(limits.admit(reader(1), 5, 10).is_ok());
-    match limits.admit(reader(1), 4, 10) {
+    assert!(limits.admit_here(reader(1), 5, 10).is_ok());
+    match limits.admit_here(reader(1), 4, 10) {
         Err(Error::Limited {
             retry_after,
             message,
@@ -77,7 +81,7 @@ fn a_daily_quota_asks_for_hours_not_seconds() {
         other => panic!("expected the daily quota, got {other:?}"),
     }
     assert!(
-        limits.admit(reader(1), 3, 10).is_ok(),
+        limits.admit_here(reader(1), 3, 10).is_ok(),
         "what is left passes"
     );
 }
@@ -94,7 +98,7 @@ fn a_limit_of_zero_is_no_limit() {
     let limits = PostLimits::new(&SMALL, &off);
     for _ in 0..100 {
         assert!(limits
-            .admit(Poster::Token(TokenId(1)), 1_000, 1 << 30)
+            .admit_here(Poster::Token(TokenId(1)), 1_000, 1 << 30)
             .is_ok());
     }
 }
@@ -106,9 +110,9 @@ fn daily_bytes_beyond_four_gibibytes_are_counted_in_larger_units() {
         ..SMALL
     };
     let limits = PostLimits::new(&big, &big);
-    assert!(limits.admit(reader(1), 1, 9 << 30).is_ok());
+    assert!(limits.admit_here(reader(1), 1, 9 << 30).is_ok());
     let refused = limits
-        .admit(reader(1), 1, 2 << 30)
+        .admit_here(reader(1), 1, 2 << 30)
         .expect_err("over the day");
     assert_eq!(refused.status(), Status::TooManyRequests);
 }
@@ -124,7 +128,7 @@ fn posters_whose_budgets_are_full_again_are_forgotten() {
     };
     let limits = PostLimits::new(&quick, &quick);
     for id in 0..1_000 {
-        assert!(limits.admit(reader(id), 1, 10).is_ok());
+        assert!(limits.admit_here(reader(id), 1, 10).is_ok());
     }
     assert_eq!(limits.posters_held(), 1_000);
     // One action refills in a millisecond; then nothing is left to hold.

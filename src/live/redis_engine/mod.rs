@@ -7,6 +7,7 @@
 //! the shared figures when Redis does.
 
 mod attempts;
+mod budgets;
 mod bus;
 mod link;
 mod node;
@@ -23,7 +24,10 @@ use super::memory::hub::subscribe;
 use super::memory::hub::Hub;
 use super::memory::inboxes::InboxChannels;
 use super::memory::presence::Presence;
-use super::{Figures, Forget, Inbox, InboxWatch, ListMessage, LiveEngine, Notice, StoryWatch};
+use super::{
+    Figures, Forget, Inbox, InboxWatch, ListMessage, LiveEngine, Notice, SharedBudget, StoryWatch,
+    Taken,
+};
 use crate::ids::{StoryId, UserId};
 use bus::{Message, WireInbox, WireNotice};
 use link::Link;
@@ -272,6 +276,12 @@ impl LiveEngine for RedisEngine {
             let cleared = attempts::clear(&mut redis, key).await;
             self.shared.link.outcome(&cleared);
         }
+    }
+
+    async fn take_budgets(&self, budgets: &[SharedBudget]) -> Option<Taken> {
+        let mut redis = self.shared.link.connection()?;
+        let taken = budgets::take(&mut redis, budgets).await;
+        self.shared.link.outcome(&taken).copied()
     }
 
     fn watch_forgets(&self) -> broadcast::Receiver<Forget> {

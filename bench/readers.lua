@@ -1,5 +1,7 @@
 -- Requests from the readers in $COOKIES (one Cookie header per line); each
--- wrk thread takes every n-th reader. Arguments after `--`:
+-- wrk thread takes every n-th reader. Several wrk processes share the
+-- readers when each is given its PART (0, 1, ...) and <threads> counts the
+-- threads of all of them. Arguments after `--`:
 --   returning <path> <threads>       each request from the next reader, to <path>
 --   first <first> <last> <threads>   reader r opens story s for every pair
 --                                    (r, s), s in first..last: each request
@@ -10,7 +12,7 @@ local counter = 0
 local agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 
 function setup(thread)
-  thread:set("tid", counter)
+  thread:set("tid", counter + tonumber(os.getenv("PART") or "0"))
   counter = counter + 1
 end
 

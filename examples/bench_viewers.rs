@@ -5,6 +5,11 @@
 //!
 //! cargo run --release --example bench_viewers -- --base http://127.0.0.1:8000 \
 //!     --cookies cookies.txt --viewers 10000 --server-pid 1234
+//!
+//! More viewers than one process may hold open files for: run a second
+//! process with `--follow`, both given `--peers DIR` and the other's
+//! viewers as `--others`. The first makes the arrivals and reports the
+//! delays seen by both.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -18,7 +23,10 @@ use rocket::tokio::time::{sleep, timeout};
 
 #[path = "support/live_client.rs"]
 mod live_client;
+#[path = "support/peers.rs"]
+mod peers;
 use live_client::{connect, data_of, percentile, rss_mib, ChunkedBody};
+use peers::{wall_ns, Peers};
 
 #[derive(Parser)]
 struct Args {
@@ -38,8 +46,20 @@ struct Args {
     #[arg(long, default_value_t = 5)]
     rounds: usize,
     /// The servers' process ids, to read their resident memory (summed).
-    #[arg(long, required = true)]
+    #[arg(long)]
     server_pid: Vec<u32>,
+    /// Cookie lines to pass over first (those of another client process).
+    #[arg(long, default_value_t = 0)]
+    skip: usize,
+    /// Viewers of the same story held by other client processes.
+    #[arg(long, default_value_t = 0)]
+    others: usize,
+    /// The directory this process shares with the other client process.
+    #[arg(long)]
+    peers: Option<std::path::PathBuf>,
+    /// Only hold viewers and report to the process that makes the arrivals.
+    #[arg(long, requires = "peers")]
+    follow: bool,
 }
 
 /// What each viewer has seen: the last viewer count, and when it first saw
@@ -56,10 +76,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .iter()
         .map(|base| base.trim_start_matches("http://").to_string())
         .collect();
-    let host = &hosts[0];
     let rss = |pids: &[u32]| pids.iter().map(|pid| rss_mib(*pid)).sum::<u64>();
     let cookies: Vec<String> = std::fs::read_to_string(&args.cookies)?
         .lines()
+        .skip(args.skip)
         .map(String::from)
         .collect();
     if cookies.len() <= args.viewers {
@@ -70,11 +90,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .into());
     }
+    let peers = args.peers.as_deref().map(Peers::new);
     let path = format!("/live/stories/{}", args.story);
-    println!(
-        "server resident memory, idle: {} MiB",
-        rss(&args.server_pid)
-    );
+    let everyone = args.viewers + args.others;
+    if !args.follow {
+        println!(
+            "server resident memory, idle: {} MiB",
+            rss(&args.server_pid)
+        );
+    }
 
     // Connect every viewer, a few hundred at a time: each holds its place
     // until its stream shows its first figures.
@@ -99,11 +123,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             permit,
         )));
     }
-    wait_until(&viewers, args.viewers, Duration::from_secs(120)).await?;
+    wait_until(&viewers, everyone, Duration::from_secs(120)).await?;
+    if let (true, Some(peers)) = (args.follow, &peers) {
+        return follow(
+            peers,
+            args.rounds,
+            &viewers,
+            everyone,
+            &target_tx,
+            &latencies,
+        )
+        .await;
+    }
     println!(
-        "{} viewers connected and shown {} in {:.1} s",
-        args.viewers,
-        args.viewers,
+        "{everyone} viewers connected and shown {everyone} in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     sleep(Duration::from_secs(2)).await;
@@ -113,12 +146,28 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Rounds: one more viewer arrives; every viewer must see the new count.
     let extra_cookie = &cookies[args.viewers];
     for round in 1..=args.rounds {
+        if let Some(peers) = &peers {
+            peers.wait(&format!("ready-{round}"), PEER_PATIENCE).await?;
+        }
         latencies.lock().map_err(|_| "poisoned")?.clear();
-        let wanted = args.viewers + 1;
+        let wanted = everyone + 1;
+        let arrived = wall_ns();
         target_tx.send((wanted, Instant::now()))?;
-        let extra = connect(host, &path, extra_cookie).await?;
+        if let Some(peers) = &peers {
+            peers.signal(&format!("start-{round}"), &arrived.to_string())?;
+        }
+        let extra = connect(&hosts[0], &path, extra_cookie).await?;
         wait_until(&viewers, wanted, Duration::from_secs(30)).await?;
         let mut all = latencies.lock().map_err(|_| "poisoned")?.clone();
+        if let Some(peers) = &peers {
+            let theirs = peers.wait(&format!("done-{round}"), PEER_PATIENCE).await?;
+            all.extend(
+                theirs
+                    .lines()
+                    .filter_map(|l| l.parse().ok())
+                    .map(Duration::from_micros),
+            );
+        }
         all.sort();
         println!(
             "round {round}: a new viewer reached {} pages: p50 {:?}, p99 {:?}, max {:?}",
@@ -129,10 +178,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         target_tx.send((usize::MAX, Instant::now()))?;
         drop(extra);
-        wait_until(&viewers, args.viewers, Duration::from_secs(30)).await?;
+        wait_until(&viewers, everyone, Duration::from_secs(30)).await?;
     }
 
     // Everyone leaves.
+    if let Some(peers) = &peers {
+        peers.signal("end", "")?;
+    }
     for task in &tasks {
         task.abort();
     }
@@ -140,6 +192,50 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     sleep(Duration::from_secs(10)).await;
     let after_rss = rss(&args.server_pid);
     println!("server resident memory, 10 s after all left: {after_rss} MiB");
+    Ok(())
+}
+
+/// How long one client process waits for the other's next step.
+const PEER_PATIENCE: Duration = Duration::from_secs(180);
+
+/// The other side of the rounds: for each arrival the first process
+/// makes, tells it how long after the arrival each of this process's
+/// viewers showed the new count.
+async fn follow(
+    peers: &Peers,
+    rounds: usize,
+    viewers: &[Arc<Viewer>],
+    everyone: usize,
+    target: &watch::Sender<(usize, Instant)>,
+    latencies: &std::sync::Mutex<Vec<Duration>>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    for round in 1..=rounds {
+        latencies.lock().map_err(|_| "poisoned")?.clear();
+        // Delays are measured from here, on this process's clock, and
+        // moved onto the wall clock the arrival was stamped with.
+        let (set_at, set_wall) = (Instant::now(), wall_ns());
+        target.send((everyone + 1, set_at))?;
+        peers.signal(&format!("ready-{round}"), "")?;
+        let arrived: u128 = peers
+            .wait(&format!("start-{round}"), PEER_PATIENCE)
+            .await?
+            .trim()
+            .parse()?;
+        wait_until(viewers, everyone + 1, Duration::from_secs(30)).await?;
+        let report: String = latencies
+            .lock()
+            .map_err(|_| "poisoned")?
+            .iter()
+            .map(|d| {
+                let seen = set_wall + d.as_nanos();
+                format!("{}\n", seen.saturating_sub(arrived) / 1_000)
+            })
+            .collect();
+        peers.signal(&format!("done-{round}"), &report)?;
+        target.send((usize::MAX, Instant::now()))?;
+        wait_until(viewers, everyone, Duration::from_secs(30)).await?;
+    }
+    peers.wait("end", PEER_PATIENCE).await?;
     Ok(())
 }
 

@@ -7,6 +7,8 @@
 #   1. First reads: one node, then two nodes and Redis with a wrk on each
 #      (half the connections each); the stories differ between the two
 #      parts, so every request stays a first read.
+#      Then returning readers on one of the two nodes: Redis's commands
+#      per page view, beyond what it answers idle for as long.
 #   2. Live fan-out: ONE_NODE (18,000) streams of one story on one node;
 #      then VIEWERS (20,000) across two nodes and Redis, held by two client
 #      processes (a process may hold only 20,000 open files here). One more
@@ -98,6 +100,17 @@ wait "$first_part"
 echo "node 0: $(summary "$work/wrk-0.txt")"
 echo "node 1: $(summary "$work/wrk-1.txt")"
 awk '/^Requests\/sec/ {sum += $2} END {printf "two nodes together: %.0f requests/s\n", sum}' "$work/wrk-0.txt" "$work/wrk-1.txt"
+
+echo "== Redis commands per returning reader's page view (node 0 of two)"
+commands() { redis-cli -p "$redis_port" info stats | awk -F: '/^total_commands_processed/ {print $2+0}'; }
+returning() { COOKIES="$work/cookies.txt" wrk -t1 -c32 -d"$DURATION" -s "$root/bench/readers.lua" \
+  "$base0/stories/26" -- returning /stories/26 1 >"$work/$1.txt"; }
+returning warmup   # every reader's first read of the story
+idle_from=$(commands); sleep "${DURATION%s}"; idle=$(( $(commands) - idle_from ))
+from=$(commands); returning returning; during=$(( $(commands) - from ))
+views=$(awk '/requests in/ {print $1}' "$work/returning.txt")
+echo "$views views in $DURATION: $during Redis commands ($idle in as long idle)"
+awk -v d="$during" -v i="$idle" -v v="$views" 'BEGIN {printf "Redis commands per view, beyond idle: %.4f\n", (d - i) / v}'
 stop_all
 fi
 [[ $PARTS == *fanout* ]] || exit 0

@@ -132,8 +132,9 @@ start_node 1 ROCKET_REDIS_URL="$redis"
 base1=$base
 mkdir -p "$work/peers"
 "$viewers" --base "$base0" --base "$base1" --story 1 --cookies "$work/cookies.txt" \
-  --skip $((half + 1)) --viewers "$half" --others "$half" --peers "$work/peers" --follow &
+  --skip $((half + 1)) --viewers "$half" --others "$half" --peers "$work/peers" --follow --rounds 5 &
 follower=$!
+pids+=("$follower")   # stopped with the nodes if the other client fails
 "$viewers" --base "$base0" --base "$base1" --story 1 --rounds 5 --cookies "$work/cookies.txt" \
   --viewers "$half" --others "$half" --peers "$work/peers" \
   --server-pid "${pids[0]}" --server-pid "${pids[1]}"

@@ -1,7 +1,7 @@
 -- Requests from the readers in $COOKIES (one Cookie header per line); each
--- wrk thread takes every n-th reader. Several wrk processes share the
--- readers when each is given its PART (0, 1, ...) and <threads> counts the
--- threads of all of them. Arguments after `--`:
+-- wrk thread takes every n-th reader. Several wrk processes, each with
+-- one thread (-t1), share the readers when each is given its PART (0, 1,
+-- ...) and <threads> is how many processes there are. Arguments after `--`:
 --   returning <path> <threads>       each request from the next reader, to <path>
 --   first <first> <last> <threads>   reader r opens story s for every pair
 --                                    (r, s), s in first..last: each request

@@ -4,8 +4,9 @@
 //! dialects differ ([`Backend`]).
 //!
 //! Counter rows are locked in one order by every transaction that raises
-//! several of them (first reads, views, read-through steps): stories by id,
-//! then those stories' days and weeks, then the site's days. On SQLite
+//! several of them (first reads, views, read-through steps): stories in id
+//! order, each story's row before any of its days or weeks, and the site's
+//! days last. On SQLite
 //! writers take turns, so order does not matter; on PostgreSQL they run at
 //! once, and two that locked the same rows in different orders would wait
 //! for each other until the deadlock detector failed one of them, a second

@@ -181,8 +181,12 @@ async fn record_together(
     reads: &[PendingRead],
     now: i64,
 ) -> Result<(Vec<i64>, u64), sqlx::Error> {
+    // Rows in one order on every node: two batches inserting the same pairs
+    // in different orders could each wait for the other's unique key.
+    let mut rows: Vec<&PendingRead> = reads.iter().collect();
+    rows.sort_unstable_by_key(|read| (read.story, read.user));
     let mut insert = Sql::new("INSERT INTO reads (story_id, user_id, read_at) VALUES ");
-    for read in reads {
+    for read in rows {
         insert.row().bind(read.story).push(", ").bind(read.user);
         insert.push(", ").bind(now).push(")");
     }

@@ -110,8 +110,8 @@ impl Tally {
     /// (and to the story's all-time counter), visitors once per day.
     ///
     /// Rows are locked in the order every writer of counters keeps (see
-    /// the `db` module): each story by id, then its days, then the site's
-    /// days.
+    /// the `db` module): stories by id, each before its days, the site's
+    /// days last.
     pub async fn write(&self, db: &AnyPool) -> Result<(), sqlx::Error> {
         let mut tx = db.begin().await?;
         let mut views: Vec<(StoryId, i64, i64)> = self

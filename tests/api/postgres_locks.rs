@@ -58,7 +58,8 @@ async fn a_batch_of_first_reads_locks_its_stories_counters_in_id_order() {
     loop {
         let waiting: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM pg_stat_activity
-             WHERE datname = current_database() AND wait_event_type = 'Lock'",
+             WHERE datname = current_database() AND wait_event_type = 'Lock'
+               AND query LIKE 'INSERT INTO reads%'",
         )
         .fetch_one(&app.db)
         .await

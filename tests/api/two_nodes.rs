@@ -32,7 +32,27 @@ pub async fn two_nodes_with(redis: &Redis, configure: fn(Figment) -> Figment) ->
     let a = Server::start(shared).await;
     let database = crate::databases::database_url(&a.data_dir());
     let b = Server::start(|figment| shared(figment).merge(("databases.folio.url", database))).await;
+    for node in [&a, &b] {
+        until_shared(node.port).await;
+    }
     (a, b)
+}
+
+/// Waits until the node at `port` has made its link to Redis: until then
+/// it keeps what it sees to itself.
+async fn until_shared(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, response) = request(port, "GET", "/health/ready", "", "").await;
+        if status == 200 && !response.contains("\"live\"") {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never linked to Redis: {response}"
+        );
+        rocket::tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 /// Reads `stream`'s events until `field` is `expected`; how long it took.

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use std::time::Duration;
 
 use redis::aio::ConnectionManager;
-use redis::{RedisResult, Script};
+use redis::{RedisError, RedisResult, Script};
 
 use crate::live::{SharedBudget, Taken};
 
@@ -65,4 +65,13 @@ pub async fn take(redis: &mut ConnectionManager, budgets: &[SharedBudget]) -> Re
             wait: Duration::from_micros(wait_us),
         },
     })
+}
+
+/// Whether `error` means Redis is out of reach (rather than a reply the
+/// script did not expect).
+pub fn unreachable(error: &RedisError) -> bool {
+    error.is_io_error()
+        || error.is_connection_dropped()
+        || error.is_connection_refusal()
+        || error.is_timeout()
 }

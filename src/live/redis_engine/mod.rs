@@ -280,8 +280,15 @@ impl LiveEngine for RedisEngine {
 
     async fn take_budgets(&self, budgets: &[SharedBudget]) -> Option<Taken> {
         let mut redis = self.shared.link.connection()?;
-        let taken = budgets::take(&mut redis, budgets).await;
-        self.shared.link.outcome(&taken).copied()
+        match budgets::take(&mut redis, budgets).await {
+            // Redis answered, but not as the script should (a key holding
+            // something else): Redis itself is not away.
+            Err(e) if !budgets::unreachable(&e) => {
+                rocket::warn!("shared posting budgets failed ({e}); this node's own stand in");
+                None
+            }
+            taken => self.shared.link.outcome(&taken).copied(),
+        }
     }
 
     fn watch_forgets(&self) -> broadcast::Receiver<Forget> {

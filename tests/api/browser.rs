@@ -48,16 +48,7 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        // The whole group: chromedriver and every Chromium process it
-        // started, which would otherwise outlive the test.
-        if let Ok(group) = i32::try_from(self.process.id()) {
-            // SAFETY: kill(2) on a process group this test created.
-            unsafe {
-                libc::kill(-group, libc::SIGKILL);
-            }
-        }
-        let _ = self.process.kill();
-        let _ = self.process.wait();
+        crate::helpers::kill_group(&mut self.process);
     }
 }
 

@@ -227,3 +227,17 @@ pub fn patience(limit: std::time::Duration) -> std::time::Duration {
         .max(1);
     limit * factor
 }
+
+/// Kills a child spawned in a process group of its own (`process_group(0)`)
+/// with every process it started, which would otherwise outlive the test,
+/// and reaps it.
+pub fn kill_group(child: &mut std::process::Child) {
+    if let Ok(group) = i32::try_from(child.id()) {
+        // SAFETY: kill(2) on a process group this test created.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -30,6 +30,7 @@ mod admin_users;
 mod api;
 mod assets;
 mod badge;
+mod behind_nginx;
 mod browser;
 mod browser_account;
 mod browser_activity;

@@ -229,6 +229,15 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::Database(ref e) if e.code().is_some_and(|c| unreachable_server(&c)) => {
                 Error::Unavailable
             }
+            // Text PostgreSQL cannot hold (a NUL character) came with the
+            // request: the sender's to fix.
+            sqlx::Error::Database(ref e) if e.code().is_some_and(|c| unstorable_text(&c)) => {
+                Error::BadRequest(
+                    "The request holds a NUL character (U+0000), which Folio cannot store. \
+                     Remove it and try again."
+                        .into(),
+                )
+            }
             other => Error::Database(other),
         }
     }
@@ -239,6 +248,12 @@ impl From<sqlx::Error> for Error {
 /// (shut down, crashed, starting up).
 fn unreachable_server(code: &str) -> bool {
     code.starts_with("08") || matches!(code, "53300" | "57P01" | "57P02" | "57P03")
+}
+
+/// PostgreSQL's error codes for text it cannot store: 22021 (a NUL byte
+/// in text) and 22P05 (`\u0000` in JSON).
+fn unstorable_text(code: &str) -> bool {
+    matches!(code, "22021" | "22P05")
 }
 
 /// A failing request guard's error, kept for the catcher that answers the

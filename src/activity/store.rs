@@ -85,12 +85,12 @@ async fn write_batches(db: AnyPool, mut pending: mpsc::Receiver<Pending>) {
 
 /// The error a request gets when its batch could not be stored.
 fn stored_not(error: sqlx::Error) -> Error {
-    match error {
-        sqlx::Error::PoolTimedOut => Error::Unavailable,
-        other => {
-            rocket::error!("storing a batch of actions failed: {other}");
-            Error::Database(other)
+    match Error::from(error) {
+        Error::Database(e) => {
+            rocket::error!("storing a batch of actions failed: {e}");
+            Error::Database(e)
         }
+        other => other,
     }
 }
 

@@ -59,6 +59,7 @@ mod metrics_access;
 mod migrate_data;
 mod notification_streams;
 mod notifications;
+mod nul_characters;
 mod openapi;
 mod ops;
 mod ops_cli;

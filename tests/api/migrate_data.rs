@@ -108,6 +108,12 @@ async fn a_sqlite_site_moves_to_postgresql_with_every_figure() {
         .post_json(&app, "/api/log", &batch("alice", "CLICK", 0, 3), vec![])
         .await;
     assert_eq!(logged.status, Status::Created, "{}", logged.body);
+    // The newest story deleted: its id is never given again.
+    let gone = app.add_story("Shipwreck", "Timbers.").await;
+    let deleted = admin
+        .post_form(&app, &format!("/admin/stories/{gone}/delete"), &[])
+        .await;
+    assert_eq!(deleted.status, Status::SeeOther, "{}", deleted.body);
     app.flush_visits().await;
     let before = rows(&app).await;
     let seen_before = alice_sees(&app, &alice, &story.to_string()).await;
@@ -136,9 +142,10 @@ async fn a_sqlite_site_moves_to_postgresql_with_every_figure() {
     );
     let found = alice.get(&app, "/?q=gulls").await;
     assert!(found.body.contains("Harbour"), "search: {}", found.body);
-    // New rows get new ids: a new story follows the moved ones.
+    // New rows get new ids: a new story follows the moved ones and the
+    // deleted one, whose old links still find nothing.
     let newer = app.add_story("Tidepool", "Crabs.").await;
-    assert!(newer > other, "new id {newer} after {other}");
+    assert!(newer > gone && gone > other, "new id {newer} after {gone}");
 
     // Once it holds data, the target is refused and left as it was.
     let held = rows(&app).await;

@@ -10,15 +10,17 @@
 //! stopped or fails leaves the target empty, so it can simply be run again.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::time::Instant;
 
 use rocket::figment::Figment;
-use rocket::futures::TryStreamExt;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool};
 
-use crate::db::{self, Backend, Sql};
+use copy::{copy_table, restart_identities};
+
+use crate::db::{self, Backend};
 use crate::error::{Error, Result};
+
+mod copy;
 
 /// Folio's tables, each after those it refers to.
 const TABLES: &[&str] = &[
@@ -47,17 +49,6 @@ const TABLES: &[&str] = &[
     "source_weeks",
     "device_days",
 ];
-
-/// Values bound in one INSERT, well under PostgreSQL's 65,535.
-const VALUES_PER_INSERT: usize = 8_000;
-
-/// How a column's values are read and written.
-#[derive(Clone, Copy)]
-enum Kind {
-    Int,
-    Text,
-    Bytes,
-}
 
 /// Copies the configured SQLite database into the PostgreSQL database at
 /// `to`; what was moved, or why nothing was.
@@ -131,122 +122,10 @@ async fn copy_all(source: &AnyPool, target: &AnyPool) -> Result<BTreeMap<&'stati
     sqlx::query("UPDATE stories SET title = title")
         .execute(&mut *to)
         .await?;
-    restart_identities(&mut to).await?;
+    restart_identities(&mut from, &mut to).await?;
     verify(&mut from, &mut to, &moved).await?;
     to.commit().await?;
     Ok(moved)
-}
-
-/// The target's columns of `table`, but for what PostgreSQL derives itself
-/// (the search vector).
-async fn columns(to: &mut AnyConnection, table: &str) -> Result<Vec<(String, Kind)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT CAST(column_name AS TEXT), CAST(data_type AS TEXT) FROM information_schema.columns
-         WHERE table_schema = current_schema() AND table_name = $1 AND is_generated = 'NEVER'
-           AND data_type <> 'tsvector'
-         ORDER BY ordinal_position",
-    )
-    .bind(table)
-    .fetch_all(&mut *to)
-    .await?;
-    rows.into_iter()
-        .map(|(name, kind)| match kind.as_str() {
-            "bigint" | "integer" | "smallint" => Ok((name, Kind::Int)),
-            "text" => Ok((name, Kind::Text)),
-            "bytea" => Ok((name, Kind::Bytes)),
-            other => Err(Error::internal(format!(
-                "{table}.{name} has a type ({other}) not copied"
-            ))),
-        })
-        .collect()
-}
-
-/// Copies `table` in batches, showing its progress; how many rows.
-async fn copy_table(from: &mut AnyConnection, to: &mut AnyConnection, table: &str) -> Result<i64> {
-    let columns = columns(to, table).await?;
-    let names: Vec<&str> = columns.iter().map(|(name, _)| name.as_str()).collect();
-    let list = names.join(", ");
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(&mut *from)
-        .await?;
-    let per_insert = (VALUES_PER_INSERT / columns.len().max(1)).max(1);
-    let select = format!("SELECT {list} FROM {table}");
-    let mut rows = sqlx::query(&select).fetch(&mut *from);
-    let mut batch = Vec::with_capacity(per_insert);
-    let mut done = 0_i64;
-    progress(table, done, total);
-    // Read a batch from SQLite, then write it: one connection is busy at a time.
-    loop {
-        let row = rows.try_next().await?;
-        let end = row.is_none();
-        if let Some(row) = row {
-            batch.push(row);
-        }
-        if batch.len() == per_insert || (end && !batch.is_empty()) {
-            insert(to, table, &list, &columns, &batch).await?;
-            done += batch.len() as i64;
-            batch.clear();
-            progress(table, done, total);
-        }
-        if end {
-            break;
-        }
-    }
-    eprintln!();
-    Ok(done)
-}
-
-/// One multi-row INSERT of `rows` into `table`.
-async fn insert(
-    to: &mut AnyConnection,
-    table: &str,
-    list: &str,
-    columns: &[(String, Kind)],
-    rows: &[sqlx::any::AnyRow],
-) -> Result<()> {
-    let mut sql = Sql::new(&format!("INSERT INTO {table} ({list}) VALUES "));
-    for row in rows {
-        sql.row();
-        for (i, (_, kind)) in columns.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            match kind {
-                Kind::Int => sql.bind(row.try_get::<Option<i64>, _>(i)?),
-                Kind::Text => sql.bind(row.try_get::<Option<String>, _>(i)?),
-                Kind::Bytes => sql.bind(row.try_get::<Option<Vec<u8>>, _>(i)?),
-            };
-        }
-        sql.push(")");
-    }
-    let (text, args) = sql.into_parts();
-    sqlx::query_with(&text, args).execute(&mut *to).await?;
-    Ok(())
-}
-
-fn progress(table: &str, done: i64, total: i64) {
-    let percent = if total > 0 { done * 100 / total } else { 100 };
-    eprint!("\r{table:<18} {done:>10} of {total:<10} {percent:>3} %");
-    let _ = std::io::stderr().flush();
-}
-
-/// New rows get ids after the copied ones.
-async fn restart_identities(to: &mut AnyConnection) -> Result<()> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT CAST(table_name AS TEXT) FROM information_schema.columns
-         WHERE table_schema = current_schema() AND column_name = 'id' AND is_identity = 'YES'",
-    )
-    .fetch_all(&mut *to)
-    .await?;
-    for table in tables {
-        sqlx::query(&format!(
-            "SELECT CAST(setval(pg_get_serial_sequence('{table}', 'id'),
-                    GREATEST(MAX(id), 1), MAX(id) IS NOT NULL) AS BIGINT) FROM {table}"
-        ))
-        .fetch_one(&mut *to)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Every table holds as many rows as the source's, and every story the

@@ -111,7 +111,15 @@ impl Visits {
         });
         if let Some(salt) = salt.filter(|s| s.day != self.saved_day.load(Ordering::Acquire)) {
             match salt::save(&self.db, &salt).await {
-                Ok(()) => self.saved_day.store(salt.day, Ordering::Release),
+                Ok(stored) => {
+                    // Another node's salt for the day, if it saved first.
+                    if let Ok(mut salt) = self.salt.lock() {
+                        if salt.day == stored.day {
+                            *salt = stored.clone();
+                        }
+                    }
+                    self.saved_day.store(stored.day, Ordering::Release)
+                }
                 Err(e) => rocket::warn!("saving the visitor salt failed: {e}"),
             }
         }

@@ -52,13 +52,14 @@ pub async fn load(db: &AnyPool, day: i64) -> Result<Salt, sqlx::Error> {
         Some(bytes) => Salt { day, bytes },
         None => Salt::new(day),
     };
-    save(db, &salt).await?;
-    Ok(salt)
+    save(db, &salt).await
 }
 
-/// Stores `salt` as its day's and forgets every earlier day's salt and
-/// visitor hashes.
-pub async fn save(db: &AnyPool, salt: &Salt) -> Result<(), sqlx::Error> {
+/// Stores `salt` as its day's, unless another process sharing the
+/// database stored one first, and forgets every earlier day's salt and
+/// visitor hashes. Returns the day's stored salt, the one to use: every
+/// process must hash a visitor alike to count them once.
+pub async fn save(db: &AnyPool, salt: &Salt) -> Result<Salt, sqlx::Error> {
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO visitor_salts (day, salt) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING",
@@ -67,6 +68,17 @@ pub async fn save(db: &AnyPool, salt: &Salt) -> Result<(), sqlx::Error> {
     .bind(&salt.bytes[..])
     .execute(&mut *tx)
     .await?;
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT salt FROM visitor_salts WHERE day = $1")
+        .bind(salt.day)
+        .fetch_one(&mut *tx)
+        .await?;
+    let stored = match <[u8; 32]>::try_from(stored) {
+        Ok(bytes) => Salt {
+            day: salt.day,
+            bytes,
+        },
+        Err(_) => salt.clone(),
+    };
     sqlx::query("DELETE FROM visitor_salts WHERE day < $1")
         .bind(salt.day)
         .execute(&mut *tx)
@@ -75,7 +87,8 @@ pub async fn save(db: &AnyPool, salt: &Salt) -> Result<(), sqlx::Error> {
         .bind(salt.day)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(stored)
 }
 
 #[cfg(test)]
@@ -98,5 +111,27 @@ mod tests {
             today.hash("192.0.2.1", agent),
             tomorrow.hash("192.0.2.1", agent)
         );
+    }
+
+    /// Two processes sharing a database, both starting a day's salt: the
+    /// one stored first is the one both go on with.
+    #[rocket::async_test]
+    async fn the_first_salt_stored_for_a_day_is_every_processs() {
+        let dir = tempfile::tempdir().expect("a directory");
+        let url = format!("sqlite://{}/folio.db", dir.path().display());
+        let db = crate::db::connect(&url, 2, std::time::Duration::from_secs(5))
+            .await
+            .expect("a database");
+        crate::db::migrator(crate::db::Backend::Sqlite)
+            .run(&db)
+            .await
+            .expect("migrated");
+        let (mine, theirs) = (Salt::new(20_000), Salt::new(20_000));
+        let first = super::save(&db, &theirs).await.expect("saved");
+        let second = super::save(&db, &mine).await.expect("saved");
+        assert_eq!(first.bytes, theirs.bytes);
+        assert_eq!(second.bytes, theirs.bytes, "the salt stored first is kept");
+        let loaded = super::load(&db, 20_000).await.expect("loaded");
+        assert_eq!(loaded.bytes, theirs.bytes);
     }
 }

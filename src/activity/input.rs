@@ -107,6 +107,12 @@ fn id_field(body: &Map<String, Value>, name: &str) -> Result<String, Error> {
             name,
             format!("{name} has at most {MAX_ID} characters."),
         )),
+        // A NUL or other control character is no one's id, and PostgreSQL
+        // could not store it.
+        Some(Value::String(id)) if id.chars().any(char::is_control) => Err(problem(
+            name,
+            format!("{name} must not contain control characters."),
+        )),
         Some(Value::String(id)) => Ok(id.clone()),
         Some(_) => Err(problem(name, format!("{name} must be a string."))),
     }

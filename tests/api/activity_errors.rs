@@ -43,6 +43,12 @@ async fn every_bad_batch_is_refused_with_its_field_and_nothing_is_stored() {
             None,
         ),
         (
+            with(&|b| b["sessionId"] = json!("tab\u{0}1")),
+            Status::BadRequest,
+            "sessionId",
+            None,
+        ),
+        (
             with(&|b| {
                 b.as_object_mut().map(|o| o.remove("actions"));
             }),

@@ -87,3 +87,27 @@ async fn a_redis_that_stalls_while_the_subscription_holds_is_used_again_once_it_
     a.ping(STORY, UserId(2)).await;
     counts(&a, 2, patience(Duration::from_secs(1))).await;
 }
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn an_idle_node_keeps_saying_redis_is_away_for_as_long_as_it_is() {
+    let redis = Redis::start();
+    let a = node(&redis).await;
+    drop(redis);
+    let deadline = Instant::now() + patience(Duration::from_secs(5));
+    while a.problem().is_none() {
+        assert!(Instant::now() < deadline, "Redis's absence went unnoticed");
+        sleep(Duration::from_millis(20)).await;
+    }
+    // Nobody reads anything: the node's own rounds (recounts, presence
+    // refreshes) send Redis nothing, so they cannot say it is back.
+    let watched = Instant::now();
+    while watched.elapsed() < Duration::from_secs(3) {
+        assert!(
+            a.problem().is_some(),
+            "said Redis answers {:?} after it went away",
+            watched.elapsed()
+        );
+        sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -60,7 +60,8 @@ impl Link {
     }
 
     /// The connection for commands, while Redis answers; while it does
-    /// not, once a second, to find out whether it is back.
+    /// not, once a second, to find out whether it is back. Callers take it
+    /// only to send a command: its outcome says whether Redis answers.
     pub fn connection(&self) -> Option<ConnectionManager> {
         if self.inner.down.load(Ordering::Acquire) {
             let now = unix_now_ms();

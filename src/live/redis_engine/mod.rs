@@ -118,6 +118,9 @@ async fn refresher(shared: Weak<Shared>) {
             .lock()
             .map(|streams| streams.keys().copied().collect())
             .unwrap_or_default();
+        if open.is_empty() {
+            continue;
+        }
         if let Some(mut redis) = shared.link.connection() {
             let refreshed = shared.presence.refresh(&mut redis, &open).await;
             shared.link.outcome(&refreshed);

@@ -56,6 +56,11 @@ impl Shared {
 
     /// The viewers of `stories`: from Redis, or this node's own.
     pub(super) async fn counts(&self, stories: &[StoryId]) -> Vec<usize> {
+        // Nothing to ask: no connection taken, as a command that is not
+        // sent cannot tell whether Redis is back.
+        if stories.is_empty() {
+            return Vec::new();
+        }
         if let Some(mut redis) = self.link.connection() {
             let counted = self.presence.counts(&mut redis, stories).await;
             if let Some(counts) = self.link.outcome(&counted) {

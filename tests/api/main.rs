@@ -89,6 +89,7 @@ mod studio_feedback;
 mod transport_security;
 mod two_nodes;
 mod two_nodes_budgets;
+mod two_nodes_missed;
 mod unpublished_notifications;
 mod visits;
 mod wire;

@@ -38,6 +38,17 @@ pub async fn two_nodes_with(redis: &Redis, configure: fn(Figment) -> Figment) ->
     (a, b)
 }
 
+/// Logs `cookie`'s login out on the node at `port`, with the form's CSRF
+/// token.
+pub async fn log_out(port: u16, cookie: &str) {
+    let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
+    let csrf = mint.private("csrf", "a-token-for-the-logout-form").await;
+    let cookies = format!("{cookie}; csrf={csrf}");
+    let form = "csrf_token=a-token-for-the-logout-form";
+    let (status, said) = request(port, "POST", "/logout", &cookies, form).await;
+    assert_eq!(status, 303, "{said}");
+}
+
 /// Waits until the node at `port` has made its link to Redis: until then
 /// it keeps what it sees to itself.
 async fn until_shared(port: u16) {
@@ -76,19 +87,7 @@ async fn a_login_holds_on_both_nodes_and_a_logout_on_one_ends_it_on_both_at_once
     assert_eq!(request(a.port, "GET", "/account", &ann, "").await.0, 200);
     assert_eq!(request(b.port, "GET", "/account", &ann, "").await.0, 200);
 
-    // Logging out on B, with the form's CSRF token.
-    let mint = crate::cookies::CookieMint::new(SECRET_KEY).await;
-    let csrf = mint.private("csrf", "a-token-for-the-logout-form").await;
-    let cookies = format!("{ann}; csrf={csrf}");
-    let (status, said) = request(
-        b.port,
-        "POST",
-        "/logout",
-        &cookies,
-        "csrf_token=a-token-for-the-logout-form",
-    )
-    .await;
-    assert_eq!(status, 303, "{said}");
+    log_out(b.port, &ann).await;
 
     // A had the login cached; it is refused there all the same, as soon as
     // A has heard (the message is on its way before B answers; A's next

@@ -13,6 +13,7 @@ use redis::{Client, RedisResult};
 use rocket::futures::StreamExt;
 
 use super::bus::{Envelope, Message, CHANNEL};
+use crate::live::Forget;
 use crate::util::{random_token, unix_now_ms};
 
 /// How long a command may take before Redis counts as gone, and how long
@@ -37,6 +38,9 @@ struct Inner {
     /// When a command was last let through while Redis counted as gone
     /// (Unix milliseconds): one a second tells whether it is back.
     probed: AtomicI64,
+    /// Whether the node has been subscribed before (then messages may have
+    /// been missed in between).
+    subscribed: AtomicBool,
 }
 
 impl Link {
@@ -50,6 +54,7 @@ impl Link {
                 connection: RwLock::new(None),
                 down: AtomicBool::new(true),
                 probed: AtomicI64::new(0),
+                subscribed: AtomicBool::new(false),
             }),
         })
     }
@@ -170,6 +175,19 @@ async fn subscribed<T>(link: &Link, owner: &Weak<T>, heard: fn(&T, Message)) -> 
     pubsub.subscribe(CHANNEL).await?;
     link.connect().await?;
     link.came_back();
+    if link.inner.subscribed.swap(true, Ordering::AcqRel) {
+        // Subscribed again: messages sent to this node meanwhile, and those
+        // it could not send, are lost. A logout or a revoked token among
+        // them must still hold at once, so this node and every other one
+        // forget what their caches hold.
+        let everything = Message::Forget {
+            forget: Forget::Everything,
+        };
+        if let Some(owner) = owner.upgrade() {
+            heard(&owner, everything.clone());
+        }
+        link.publish(&everything).await;
+    }
     let mut messages = pubsub.on_message();
     while let Some(message) = messages.next().await {
         let Some(owner) = owner.upgrade() else {

@@ -212,13 +212,18 @@ async fn without_its_redis_folio_serves_and_says_so() {
     assert!(live.contains("Redis"), "{}", ready.body);
 }
 
-/// Commands Redis has answered so far.
-async fn commands_answered(redis: &Redis) -> u64 {
-    let client = redis::Client::open(redis.url()).expect("a Redis URL");
-    let mut connection = client
+/// A connection of the test's own to `redis`.
+pub async fn connection(redis: &Redis) -> redis::aio::MultiplexedConnection {
+    redis::Client::open(redis.url())
+        .expect("a Redis URL")
         .get_multiplexed_async_connection()
         .await
-        .expect("a connection");
+        .expect("a connection")
+}
+
+/// Commands Redis has answered so far.
+async fn commands_answered(redis: &Redis) -> u64 {
+    let mut connection = connection(redis).await;
     let info: String = redis::cmd("INFO")
         .arg("stats")
         .query_async(&mut connection)

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use crate::helpers::patience;
-use crate::redis_engine::Redis;
+use crate::redis_engine::{connection, Redis};
 use crate::two_nodes::{log_out, two_nodes_with};
 use crate::wire::request;
 
@@ -20,11 +20,7 @@ async fn a_logout_a_node_did_not_hear_holds_there_once_it_listens_again() {
 
     // Redis drops every subscription: for a moment neither node hears the
     // other, and the logout's message is lost.
-    let client = redis::Client::open(redis.url()).expect("a Redis URL");
-    let mut connection = client
-        .get_multiplexed_async_connection()
-        .await
-        .expect("a connection");
+    let mut connection = connection(&redis).await;
     let _: i64 = redis::cmd("CLIENT")
         .arg("KILL")
         .arg("TYPE")

@@ -232,3 +232,18 @@ async fn search_follows_edits_unpublishing_and_deletes_and_never_finds_drafts() 
     }
     assert_eq!(found("still").await, [kept]);
 }
+
+#[rocket::async_test]
+async fn a_body_of_a_hundred_thousand_different_words_is_saved_and_found() {
+    let app = spawn_app().await;
+    let admin = app.admin("editor").await;
+    // Just under the body's limit (1 MB), in words that are all different:
+    // more than PostgreSQL's search vector holds (1 MB) for the whole body.
+    let body: Vec<String> = (0..140_000).map(|i| format!("w{i:05x}")).collect();
+    let body = body.join(" ");
+    assert!(body.len() < 1_000_000);
+    let id = publish(&app, &admin, &[("title", "Ledger"), ("body", &body)]).await;
+
+    assert_eq!(listed(&search(&app, "ledger").await.body), [id]);
+    assert_eq!(listed(&search(&app, "w00007").await.body), [id]);
+}

@@ -20,7 +20,7 @@ use sqlx::AnyPool;
 use super::fields::FieldErrors;
 use super::owner::Owner;
 use crate::auth::{CsrfForm, CsrfToken, KnownDevice};
-use crate::db::Flag;
+use crate::db::{lock_for_writing, Flag};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::web::{FormReply, Layout};
@@ -59,15 +59,18 @@ async fn is_last_admin(db: &AnyPool, user_id: UserId) -> Result<bool> {
 }
 
 /// Deletes account `user_id` unless it is the last active admin, in one
-/// statement so that two admins deleting themselves at once cannot both
-/// go; `false` when it was kept.
+/// statement after the write lock, so that two admins deleting themselves
+/// at once cannot both go; `false` when it was kept.
 async fn delete_account(db: &AnyPool, user_id: UserId) -> Result<bool> {
+    let mut tx = db.begin().await?;
+    lock_for_writing(&mut tx).await?;
     let deleted = sqlx::query(&format!(
         "DELETE FROM users WHERE id = $1 AND NOT ({LAST_ADMIN})"
     ))
     .bind(user_id)
-    .execute(db)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(deleted.rows_affected() == 1)
 }
 

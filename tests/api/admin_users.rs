@@ -116,3 +116,34 @@ async fn the_user_list_is_paged_and_searchable() {
         .await;
     assert_eq!(bad.status, Status::NotFound);
 }
+
+#[rocket::async_test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let app = spawn_app().await;
+    let (ann, bea) = (app.admin("ann").await, app.admin("bea").await);
+    let ids = [user_id(&app, "ann").await, user_id(&app, "bea").await];
+    let active = "SELECT COUNT(*) FROM users WHERE is_admin = 1 AND disabled_at IS NULL";
+    for round in 0..20 {
+        let demote = ids.map(|id| format!("/admin/users/{id}/demote"));
+        let _ = futures::join!(
+            ann.post_form(&app, &demote[1], &[]),
+            bea.post_form(&app, &demote[0], &[]),
+        );
+        assert_eq!(app.count(active).await, 1, "round {round}");
+        // The one still an admin makes the other one again.
+        let ann_kept = app
+            .count(&format!("SELECT is_admin FROM users WHERE id = {}", ids[0]))
+            .await
+            == 1;
+        let (keeper, other) = if ann_kept {
+            (&ann, ids[1])
+        } else {
+            (&bea, ids[0])
+        };
+        let page = keeper
+            .post_form(&app, &format!("/admin/users/{other}/promote"), &[])
+            .await;
+        assert_eq!(page.status, Status::SeeOther, "{}", page.body);
+        assert_eq!(app.count(active).await, 2);
+    }
+}

@@ -5,6 +5,7 @@
 use serde::Serialize;
 use sqlx::AnyPool;
 
+use crate::db::lock_for_writing;
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::util::unix_now;
@@ -92,18 +93,23 @@ pub async fn apply(db: &AnyPool, id: UserId, change: Change) -> Result<Changed> 
             unix_now()
         ),
     };
+    // Changes to admins take turns: on PostgreSQL two admins demoting each
+    // other at once would otherwise each see the other still active.
+    let mut tx = db.begin().await?;
+    lock_for_writing(&mut tx).await?;
     // Every row is fetched: a statement left unfinished keeps its change
     // uncommitted.
     let updated: Vec<String> = sqlx::query_scalar(&format!("{sql} RETURNING username"))
         .bind(id)
-        .fetch_all(db)
+        .fetch_all(&mut *tx)
         .await?;
     if let Some(username) = updated.into_iter().next() {
+        tx.commit().await?;
         return Ok(Changed::Done(username));
     }
     let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE id = $1")
         .bind(id)
-        .fetch_optional(db)
+        .fetch_optional(&mut *tx)
         .await?;
     Ok(if exists.is_some() {
         Changed::LastAdmin

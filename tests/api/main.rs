@@ -71,6 +71,7 @@ mod raw_stream;
 mod read_through;
 mod reads;
 mod redis_engine;
+mod redis_partition;
 mod redis_recovery;
 mod renamed_stories;
 mod resume;

@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
 
+use rocket::tokio::sync::Notify;
+
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisResult};
 use rocket::futures::StreamExt;
@@ -20,6 +22,9 @@ use crate::util::{random_token, unix_now_ms};
 /// to wait between attempts to reach it again.
 const PATIENCE: Duration = Duration::from_millis(500);
 const RETRY_EVERY: Duration = Duration::from_secs(1);
+/// How often the subscription is checked, and how long its answer may take.
+const CHECK_EVERY: Duration = Duration::from_secs(5);
+const CHECK_PATIENCE: Duration = Duration::from_secs(3);
 
 /// The link (cheap to clone: clones share it).
 #[derive(Clone)]
@@ -41,6 +46,10 @@ struct Inner {
     /// Whether the node has been subscribed before (then messages may have
     /// been missed in between).
     subscribed: AtomicBool,
+    /// Whether a new command connection is being made.
+    renewing: AtomicBool,
+    /// A command went unanswered: the subscription is checked at once.
+    suspect: Notify,
 }
 
 impl Link {
@@ -55,6 +64,8 @@ impl Link {
                 down: AtomicBool::new(true),
                 probed: AtomicI64::new(0),
                 subscribed: AtomicBool::new(false),
+                renewing: AtomicBool::new(false),
+                suspect: Notify::new(),
             }),
         })
     }
@@ -92,10 +103,37 @@ impl Link {
                 Some(value)
             }
             Err(e) => {
+                if e.is_timeout() {
+                    self.renew();
+                }
                 self.went_down(&e.to_string());
                 None
             }
         }
+    }
+
+    /// Makes a new command connection in the background, to replace one
+    /// that Redis no longer answers on: the connection manager makes a new
+    /// one when its connection is dropped, but not when it only goes
+    /// silent (a network partition, a host gone), which can last for ever.
+    fn renew(&self) {
+        self.inner.suspect.notify_one();
+        if self.inner.renewing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(runtime) = rocket::tokio::runtime::Handle::try_current() else {
+            self.inner.renewing.store(false, Ordering::Release);
+            return;
+        };
+        let link = self.clone();
+        runtime.spawn(async move {
+            let made =
+                ConnectionManager::new_with_config(link.inner.client.clone(), config()).await;
+            if let (Ok(manager), Ok(mut connection)) = (made, link.inner.connection.write()) {
+                *connection = Some(manager);
+            }
+            link.inner.renewing.store(false, Ordering::Release);
+        });
     }
 
     /// Tells the other nodes; lost while Redis is away (each node then
@@ -145,16 +183,21 @@ impl Link {
         if self.inner.connection.read().is_ok_and(|c| c.is_some()) {
             return Ok(());
         }
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(PATIENCE))
-            .set_response_timeout(Some(PATIENCE))
-            .set_number_of_retries(1);
-        let manager = ConnectionManager::new_with_config(self.inner.client.clone(), config).await?;
+        let manager =
+            ConnectionManager::new_with_config(self.inner.client.clone(), config()).await?;
         if let Ok(mut connection) = self.inner.connection.write() {
             *connection = Some(manager);
         }
         Ok(())
     }
+}
+
+/// How the command connection is made: every wait bounded by PATIENCE.
+fn config() -> ConnectionManagerConfig {
+    ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(PATIENCE))
+        .set_response_timeout(Some(PATIENCE))
+        .set_number_of_retries(1)
 }
 
 /// Listens to the other nodes for as long as `owner` lives, handing each
@@ -171,8 +214,20 @@ pub fn listen<T: Send + Sync + 'static>(link: Link, owner: Weak<T>, heard: fn(&T
 }
 
 async fn subscribed<T>(link: &Link, owner: &Weak<T>, heard: fn(&T, Message)) -> RedisResult<()> {
-    let mut pubsub = link.inner.client.get_async_pubsub().await?;
-    pubsub.subscribe(CHANNEL).await?;
+    // Made within a few seconds, or tried again: a Redis that does not
+    // answer at all must not hold the node here.
+    let made = rocket::tokio::time::timeout(CHECK_PATIENCE, async {
+        let (mut sink, messages) = link.inner.client.get_async_pubsub().await?.split();
+        sink.subscribe(CHANNEL).await?;
+        Ok::<_, redis::RedisError>((sink, messages))
+    });
+    let (mut sink, mut messages) = match made.await {
+        Ok(made) => made?,
+        Err(_) => {
+            link.went_down("subscribing took too long");
+            return Ok(());
+        }
+    };
     link.connect().await?;
     link.came_back();
     if link.inner.subscribed.swap(true, Ordering::AcqRel) {
@@ -188,8 +243,32 @@ async fn subscribed<T>(link: &Link, owner: &Weak<T>, heard: fn(&T, Message)) -> 
         }
         link.publish(&everything).await;
     }
-    let mut messages = pubsub.on_message();
-    while let Some(message) = messages.next().await {
+    // A subscription whose connection was cut without a word (a network
+    // partition, a host gone) would wait for messages for ever: a ping now
+    // and then, answered in time, shows it still holds.
+    let mut check = rocket::tokio::time::interval(CHECK_EVERY);
+    check.tick().await;
+    loop {
+        // `None` when it is time to check the subscription.
+        let next = rocket::tokio::select! {
+            message = messages.next() => Some(message),
+            _ = check.tick() => None,
+            _ = link.inner.suspect.notified() => None,
+        };
+        let Some(message) = next else {
+            let pong = rocket::tokio::time::timeout(CHECK_PATIENCE, sink.ping::<redis::Value>());
+            match pong.await {
+                Ok(Ok(_)) => continue,
+                Ok(Err(e)) => return Err(e),
+                Err(_) => {
+                    link.went_down("the subscription stopped answering");
+                    return Ok(());
+                }
+            }
+        };
+        let Some(message) = message else {
+            break;
+        };
         let Some(owner) = owner.upgrade() else {
             return Ok(());
         };

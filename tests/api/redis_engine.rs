@@ -262,3 +262,39 @@ async fn returning_readers_page_views_cost_no_round_trip_to_redis() {
         after - before
     );
 }
+
+#[rocket::async_test]
+#[ignore = "needs redis-server"]
+async fn a_reader_whose_stream_moved_to_another_node_stays_counted_when_the_old_one_closes() {
+    let redis = Redis::start();
+    let (a, b) = (node(&redis).await, node(&redis).await);
+    // A page reconnects through the load balancer: its new stream, on B,
+    // opens before its old one, on A, has closed.
+    let old = Viewing::start(&a, STORY, UserId(1)).await;
+    let new = Viewing::start(&b, STORY, UserId(1)).await;
+    drop(old);
+    let mut redis_ = connection(&redis).await;
+    let deadline = Instant::now() + patience(Duration::from_secs(2));
+    loop {
+        let streams: Option<i64> = redis::cmd("HGET")
+            .arg(format!("folio:streams:{STORY}"))
+            .arg(1)
+            .query_async(&mut redis_)
+            .await
+            .expect("HGET");
+        if streams == Some(1) {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the old stream's end: {streams:?}"
+        );
+        sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(b.viewers_of(STORY).await, 1, "the reader B streams to");
+    assert_eq!(a.viewers_of(STORY).await, 1);
+
+    // Their last stream closes: they leave at once.
+    drop(new);
+    counts(&a, 0, patience(Duration::from_secs(1))).await;
+}

@@ -142,13 +142,16 @@ impl LiveEngine for RedisEngine {
                 return count.max(local);
             }
         }
-        self.shared.here(story, reader).await.unwrap_or(local)
+        self.shared
+            .here(story, reader, false)
+            .await
+            .unwrap_or(local)
     }
 
     async fn join(&self, story: StoryId, reader: UserId) {
         self.shared.local.enter(story, reader);
         if self.shared.open_stream(story, reader) {
-            self.shared.here(story, reader).await;
+            self.shared.here(story, reader, true).await;
         }
     }
 

@@ -186,10 +186,11 @@ impl Shared {
         }
     }
 
-    /// A sign of life in Redis; the count, or `None` without Redis.
-    pub(super) async fn here(&self, story: StoryId, reader: UserId) -> Option<usize> {
+    /// A sign of life in Redis (with a stream just `opened` here, or not);
+    /// the count, or `None` without Redis.
+    pub(super) async fn here(&self, story: StoryId, reader: UserId, opened: bool) -> Option<usize> {
         let mut redis = self.link.connection()?;
-        let marked = self.presence.here(&mut redis, story, reader).await;
+        let marked = self.presence.here(&mut redis, story, reader, opened).await;
         let (new, count) = *self.link.outcome(&marked)?;
         self.pings.written(story, reader);
         self.pings.counted(story, count);

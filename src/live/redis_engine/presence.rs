@@ -19,16 +19,35 @@ fn key(story: StoryId) -> String {
     format!("folio:viewers:{story}")
 }
 
-/// Marks a reader present until ARGV[2]; returns whether they were not
+/// Per story, how many nodes hold a stream of each reader: a reader whose
+/// stream closes on one node stays while another node streams to them.
+fn streams_key(story: StoryId) -> String {
+    format!("folio:streams:{story}")
+}
+
+/// Marks a reader present until ARGV[2] (and counts a stream of theirs
+/// opened on a node when ARGV[6] is 1); returns whether they were not
 /// counted before (absent, or expired) and the story's count now.
 const HERE: &str = r"
 local old = redis.call('ZSCORE', KEYS[1], ARGV[3])
 redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('SADD', KEYS[2], ARGV[5])
+if ARGV[6] == '1' then
+  redis.call('HINCRBY', KEYS[3], ARGV[3], 1)
+  redis.call('PEXPIRE', KEYS[3], ARGV[4])
+end
 local new = 0
 if not old or tonumber(old) <= tonumber(ARGV[1]) then new = 1 end
 return {new, redis.call('ZCOUNT', KEYS[1], '(' .. ARGV[1], '+inf')}
+";
+
+/// A node's last stream of reader ARGV[1] closed: they leave unless
+/// another node still streams to them; returns whether they were removed.
+const GONE: &str = r"
+if redis.call('HINCRBY', KEYS[2], ARGV[1], -1) > 0 then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[1])
+return redis.call('ZREM', KEYS[1], ARGV[1])
 ";
 
 /// The viewers of every story together, dropping expired ones and the
@@ -50,6 +69,7 @@ return total
 pub struct SharedPresence {
     ttl_ms: i64,
     here: Script,
+    gone: Script,
     total: Script,
 }
 
@@ -58,28 +78,33 @@ impl SharedPresence {
         SharedPresence {
             ttl_ms: ttl.as_millis() as i64,
             here: Script::new(HERE),
+            gone: Script::new(GONE),
             total: Script::new(TOTAL),
         }
     }
 
-    /// `reader` is on `story` for another time-to-live; whether they were
-    /// not counted before, and the story's viewers now.
+    /// `reader` is on `story` for another time-to-live (with a stream just
+    /// `opened` on this node, or not); whether they were not counted
+    /// before, and the story's viewers now.
     pub async fn here(
         &self,
         redis: &mut ConnectionManager,
         story: StoryId,
         reader: UserId,
+        opened: bool,
     ) -> RedisResult<(bool, usize)> {
         let now = unix_now_ms();
         let (new, count): (i64, i64) = self
             .here
             .key(key(story))
             .key(VIEWED)
+            .key(streams_key(story))
             .arg(now)
             .arg(now + self.ttl_ms)
             .arg(reader.0)
             .arg(self.ttl_ms * 2)
             .arg(story.0)
+            .arg(i64::from(opened))
             .invoke_async(redis)
             .await?;
         Ok((new == 1, count.max(0) as usize))
@@ -109,18 +134,20 @@ impl SharedPresence {
             .collect())
     }
 
-    /// `reader` left `story` (their last stream on this node closed);
-    /// whether they were there.
+    /// `reader`'s last stream on `story` on this node closed: they leave,
+    /// unless another node still streams to them; whether they left.
     pub async fn gone(
         &self,
         redis: &mut ConnectionManager,
         story: StoryId,
         reader: UserId,
     ) -> RedisResult<bool> {
-        let removed: i64 = redis::cmd("ZREM")
-            .arg(key(story))
+        let removed: i64 = self
+            .gone
+            .key(key(story))
+            .key(streams_key(story))
             .arg(reader.0)
-            .query_async(redis)
+            .invoke_async(redis)
             .await?;
         Ok(removed == 1)
     }
@@ -139,6 +166,17 @@ impl SharedPresence {
         let mut pipe = redis::pipe();
         for (story, reader) in viewers {
             self.mark(&mut pipe, *story, *reader, until);
+        }
+        // The open streams' counts last as long as the streams.
+        let mut stories: Vec<StoryId> = viewers.iter().map(|(story, _)| *story).collect();
+        stories.sort_unstable();
+        stories.dedup();
+        for story in stories {
+            let expiry = self.ttl_ms * 2;
+            pipe.cmd("PEXPIRE")
+                .arg(streams_key(story))
+                .arg(expiry)
+                .ignore();
         }
         pipe.query_async::<()>(redis).await
     }
